@@ -1,0 +1,22 @@
+use sea_orm::entity::prelude::*;
+use crate::states::BidStatus;
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "bids")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub project_id: i64,
+    pub bidder_id: i64,
+    pub amount_minor: i64,
+    pub currency: String,
+    pub delivery_days: i32,
+    pub proposal: String,
+    pub status: BidStatus,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,28 @@
+use sea_orm::entity::prelude::*;
+use crate::states::ContractStatus;
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "contracts")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    #[sea_orm(unique)]
+    pub project_id: i64,
+    #[sea_orm(unique)]
+    pub bid_id: i64,
+    pub company_id: i64,
+    pub freelancer_id: i64,
+    pub amount_minor: i64,
+    pub currency: String,
+    /// Sum of the non-rejected invoices; a CHECK keeps it within `amount_minor`.
+    pub invoiced_minor: i64,
+    /// Sum of the paid payouts.
+    pub paid_minor: i64,
+    pub status: ContractStatus,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

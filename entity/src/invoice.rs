@@ -1,0 +1,24 @@
+use sea_orm::entity::prelude::*;
+use crate::states::InvoiceStatus;
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "invoices")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub contract_id: i64,
+    /// Copied from the contract so the finance queue filters without a join.
+    pub company_id: i64,
+    pub submitted_by: i64,
+    pub amount_minor: i64,
+    pub currency: String,
+    pub description: String,
+    pub status: InvoiceStatus,
+    pub rejection_reason: Option<String>,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,25 @@
+use sea_orm::entity::prelude::*;
+use crate::states::{ProjectCategory, ProjectStatus, ProjectVisibility};
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "projects")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub company_id: i64,
+    pub created_by: i64,
+    pub title: String,
+    pub description: String,
+    pub category: ProjectCategory,
+    pub budget_minor: i64,
+    pub currency: String,
+    pub deadline: Option<DateTimeUtc>,
+    pub visibility: ProjectVisibility,
+    pub status: ProjectStatus,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

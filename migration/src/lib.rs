@@ -1,0 +1,13 @@
+//! Schema migrations. One file per change; a landed file is never edited.
+pub use sea_orm_migration::prelude::*;
+
+mod m20261125_000001_marketplace_core;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261125_000001_marketplace_core::Migration)]
+    }
+}

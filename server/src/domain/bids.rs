@@ -1,0 +1,201 @@
+//! Bids: placed by alumni on open projects, withdrawn by their bidder, and accepted by the
+//! company into a contract — atomically, once per project.
+use entity::states::{BidStatus, ContractStatus, ProjectStatus};
+use entity::{bid, contract, project};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ActiveEnum, ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter};
+
+use super::money::Money;
+use super::projects::{self, STAFF_WHO_MANAGE_PROJECTS};
+use super::{Access, audit, now, required_text, write_tx};
+use crate::error::{DomainError, DomainResult};
+
+pub const MAX_DELIVERY_DAYS: i32 = 3650;
+
+pub struct NewBid<'a> {
+    pub project_id: i64,
+    pub amount: Money,
+    pub delivery_days: i32,
+    pub proposal: &'a str,
+}
+
+#[tracing::instrument(skip_all, fields(user = access.user_id(), project_id = input.project_id))]
+pub async fn place(db: &DatabaseConnection, access: &Access, input: NewBid<'_>) -> DomainResult<bid::Model> {
+    if !(1..=MAX_DELIVERY_DAYS).contains(&input.delivery_days) {
+        return Err(DomainError::bad_input(
+            "input.deliveryDays",
+            format!("must be between 1 and {MAX_DELIVERY_DAYS}"),
+        ));
+    }
+    let proposal = required_text(input.proposal, "input.proposal", 10_000)?;
+    let tx = write_tx(db).await?;
+    let project = projects::visible_for_update(&tx, access, input.project_id).await?;
+    if access.is_staff(project.company_id) {
+        return Err(DomainError::forbidden("staff cannot bid on their own company's projects"));
+    }
+    if !access.is_alumnus() {
+        return Err(DomainError::forbidden("only verified alumni can bid"));
+    }
+    if project.status != ProjectStatus::Open {
+        return Err(DomainError::conflict(format!(
+            "the project is {}; bids are only taken while it is OPEN",
+            project.status.to_value()
+        )));
+    }
+    if input.amount.currency.code() != project.currency {
+        return Err(DomainError::bad_input(
+            "input.amount.currencyCode",
+            format!("the project is budgeted in {}", project.currency),
+        ));
+    }
+    let already = bid::Entity::find()
+        .filter(bid::Column::ProjectId.eq(project.id))
+        .filter(bid::Column::BidderId.eq(access.user_id()))
+        .filter(bid::Column::Status.eq(BidStatus::Pending))
+        .one(&tx)
+        .await?;
+    if already.is_some() {
+        return Err(DomainError::conflict("you already have a pending bid on this project; withdraw it first"));
+    }
+    let at = now();
+    let bid = bid::ActiveModel {
+        project_id: Set(project.id),
+        bidder_id: Set(access.user_id()),
+        amount_minor: Set(input.amount.minor),
+        currency: Set(project.currency.clone()),
+        delivery_days: Set(input.delivery_days),
+        proposal: Set(proposal),
+        status: Set(BidStatus::Pending),
+        created_at: Set(at),
+        updated_at: Set(at),
+        ..Default::default()
+    }
+    .insert(&tx)
+    .await?;
+    audit::record(
+        &tx,
+        Some(access.user_id()),
+        audit::Change { action: "bid.place", object_type: "Bid", object_id: bid.id, from: None, to: Some("PENDING") },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(bid)
+}
+
+/// PENDING → WITHDRAWN, by the bidder only.
+#[tracing::instrument(skip_all, fields(user = access.user_id(), bid_id))]
+pub async fn withdraw(db: &DatabaseConnection, access: &Access, bid_id: i64) -> DomainResult<bid::Model> {
+    let tx = write_tx(db).await?;
+    let (bid, _) = visible(&tx, access, bid_id).await?;
+    if bid.bidder_id != access.user_id() {
+        return Err(DomainError::forbidden("only the bidder can withdraw a bid"));
+    }
+    let bid = transition(&tx, bid, BidStatus::Withdrawn).await?;
+    audit::record(
+        &tx,
+        Some(access.user_id()),
+        audit::Change { action: "bid.withdraw", object_type: "Bid", object_id: bid.id, from: Some("PENDING"), to: Some("WITHDRAWN") },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(bid)
+}
+
+/// Accepts one bid: it becomes ACCEPTED, every other pending bid REJECTED, the project
+/// AWARDED and an ACTIVE contract is written for the bid's amount — all or nothing.
+/// The project row lock (PostgreSQL) or the write lock (SQLite) orders racing accepts;
+/// the conditional updates and unique indexes make the loser a `CONFLICT`.
+#[tracing::instrument(skip_all, fields(user = access.user_id(), bid_id))]
+pub async fn accept(db: &DatabaseConnection, access: &Access, bid_id: i64) -> DomainResult<contract::Model> {
+    let tx = write_tx(db).await?;
+    let (bid, project) = visible(&tx, access, bid_id).await?;
+    access.require_role(project.company_id, STAFF_WHO_MANAGE_PROJECTS, "accepting a bid")?;
+    let project = projects::visible_for_update(&tx, access, project.id).await?;
+    if project.status != ProjectStatus::Open {
+        return Err(DomainError::conflict(format!(
+            "the project is {}; a bid can only be accepted while it is OPEN",
+            project.status.to_value()
+        )));
+    }
+    let project = projects::transition(&tx, project, ProjectStatus::Awarded).await?;
+    let actor = Some(access.user_id());
+    audit::record(
+        &tx,
+        actor,
+        audit::Change { action: "project.award", object_type: "Project", object_id: project.id, from: Some("OPEN"), to: Some("AWARDED") },
+    )
+    .await?;
+    let bid = transition(&tx, bid, BidStatus::Accepted).await?;
+    audit::record(
+        &tx,
+        actor,
+        audit::Change { action: "bid.accept", object_type: "Bid", object_id: bid.id, from: Some("PENDING"), to: Some("ACCEPTED") },
+    )
+    .await?;
+    projects::reject_pending_bids(&tx, access.user_id(), project.id, Some(bid.id)).await?;
+    let at = now();
+    let contract = contract::ActiveModel {
+        project_id: Set(project.id),
+        bid_id: Set(bid.id),
+        company_id: Set(project.company_id),
+        freelancer_id: Set(bid.bidder_id),
+        amount_minor: Set(bid.amount_minor),
+        currency: Set(bid.currency.clone()),
+        invoiced_minor: Set(0),
+        paid_minor: Set(0),
+        status: Set(ContractStatus::Active),
+        created_at: Set(at),
+        updated_at: Set(at),
+        ..Default::default()
+    }
+    .insert(&tx)
+    .await?;
+    audit::record(
+        &tx,
+        actor,
+        audit::Change { action: "contract.create", object_type: "Contract", object_id: contract.id, from: None, to: Some("ACTIVE") },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(contract)
+}
+
+/// PENDING → `to` with a conditional update; a bid that moved meanwhile is a conflict.
+async fn transition(tx: &impl ConnectionTrait, bid: bid::Model, to: BidStatus) -> DomainResult<bid::Model> {
+    if bid.status != BidStatus::Pending {
+        return Err(DomainError::conflict(format!("the bid is {}, not PENDING", bid.status.to_value())));
+    }
+    let at = now();
+    let updated = bid::Entity::update_many()
+        .col_expr(bid::Column::Status, Expr::value(to.to_value()))
+        .col_expr(bid::Column::UpdatedAt, Expr::value(at))
+        .filter(bid::Column::Id.eq(bid.id))
+        .filter(bid::Column::Status.eq(BidStatus::Pending))
+        .exec(tx)
+        .await?;
+    if updated.rows_affected != 1 {
+        return Err(DomainError::conflict("the bid is no longer PENDING"));
+    }
+    Ok(bid::Model { status: to, updated_at: at, ..bid })
+}
+
+/// A bid is visible to its bidder and to the staff of the project's company.
+async fn visible(db: &impl ConnectionTrait, access: &Access, bid_id: i64) -> DomainResult<(bid::Model, project::Model)> {
+    let bid = bid::Entity::find_by_id(bid_id).one(db).await?.ok_or(DomainError::NotFound("bid"))?;
+    let project = project::Entity::find_by_id(bid.project_id).one(db).await?.ok_or(DomainError::NotFound("bid"))?;
+    if bid.bidder_id == access.user_id() || access.is_staff(project.company_id) {
+        Ok((bid, project))
+    } else {
+        Err(DomainError::NotFound("bid"))
+    }
+}
+
+pub async fn get(db: &impl ConnectionTrait, access: &Access, bid_id: i64) -> DomainResult<bid::Model> {
+    Ok(visible(db, access, bid_id).await?.0)
+}
+
+/// Whose bids on a project the caller may list: all of them for the company's staff,
+/// their own for a bidder.
+pub fn bidder_scope(access: &Access, project: &project::Model) -> Option<i64> {
+    if access.is_staff(project.company_id) { None } else { Some(access.user_id()) }
+}

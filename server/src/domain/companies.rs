@@ -1,0 +1,149 @@
+//! Companies and their staff (ADMIN, MEMBER, FINANCE).
+use entity::states::CompanyRole;
+use entity::{company, company_member, user};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+
+use super::email::Email;
+use super::{Access, audit, now, required_text, write_tx};
+use crate::error::{DomainError, DomainResult};
+
+/// Creates a company with the caller as its first ADMIN.
+#[tracing::instrument(skip_all, fields(user = access.user_id()))]
+pub async fn create(db: &DatabaseConnection, access: &Access, name: &str) -> DomainResult<company::Model> {
+    let name = required_text(name, "input.name", 200)?;
+    let tx = write_tx(db).await?;
+    let company = company::ActiveModel { name: Set(name), created_at: Set(now()), ..Default::default() }
+        .insert(&tx)
+        .await?;
+    audit::record(
+        &tx,
+        Some(access.user_id()),
+        audit::Change { action: "company.create", object_type: "Company", object_id: company.id, from: None, to: None },
+    )
+    .await?;
+    insert_member(&tx, access, company.id, access.user_id(), CompanyRole::Admin).await?;
+    tx.commit().await?;
+    Ok(company)
+}
+
+/// Adds an existing user to the company's staff, or changes their role. ADMIN only.
+#[tracing::instrument(skip_all, fields(user = access.user_id(), company_id))]
+pub async fn add_member(
+    db: &DatabaseConnection,
+    access: &Access,
+    company_id: i64,
+    email: &str,
+    role: CompanyRole,
+) -> DomainResult<company_member::Model> {
+    if !access.can_see_company(company_id) {
+        return Err(DomainError::NotFound("company"));
+    }
+    access.require_role(company_id, &[CompanyRole::Admin], "adding a company member")?;
+    let email = Email::parse(email, "input.email")?;
+    let tx = write_tx(db).await?;
+    let member = user::Entity::find()
+        .filter(user::Column::Email.eq(email.as_str()))
+        .one(&tx)
+        .await?
+        .ok_or_else(|| DomainError::bad_input("input.email", "no account uses this email; ask them to sign up first"))?;
+    let existing = company_member::Entity::find()
+        .filter(company_member::Column::CompanyId.eq(company_id))
+        .filter(company_member::Column::UserId.eq(member.id))
+        .one(&tx)
+        .await?;
+    let saved = match existing {
+        Some(existing) if existing.role == role => existing,
+        Some(existing) => {
+            if existing.user_id == access.user_id() && existing.role == CompanyRole::Admin {
+                return Err(DomainError::conflict("an admin cannot change their own role"));
+            }
+            let from = existing.role;
+            let mut active: company_member::ActiveModel = existing.into();
+            active.role = Set(role);
+            let saved = active.update(&tx).await?;
+            audit::record(
+                &tx,
+                Some(access.user_id()),
+                audit::Change {
+                    action: "company_member.change_role",
+                    object_type: "CompanyMember",
+                    object_id: saved.id,
+                    from: Some(super::access::role_name(from)),
+                    to: Some(super::access::role_name(role)),
+                },
+            )
+            .await?;
+            saved
+        }
+        None => insert_member(&tx, access, company_id, member.id, role).await?,
+    };
+    tx.commit().await?;
+    Ok(saved)
+}
+
+async fn insert_member(
+    tx: &impl ConnectionTrait,
+    access: &Access,
+    company_id: i64,
+    user_id: i64,
+    role: CompanyRole,
+) -> DomainResult<company_member::Model> {
+    let member = company_member::ActiveModel {
+        company_id: Set(company_id),
+        user_id: Set(user_id),
+        role: Set(role),
+        created_at: Set(now()),
+        ..Default::default()
+    }
+    .insert(tx)
+    .await?;
+    audit::record(
+        tx,
+        Some(access.user_id()),
+        audit::Change {
+            action: "company_member.add",
+            object_type: "CompanyMember",
+            object_id: member.id,
+            from: None,
+            to: Some(super::access::role_name(role)),
+        },
+    )
+    .await?;
+    Ok(member)
+}
+
+pub async fn get(db: &impl ConnectionTrait, access: &Access, id: i64) -> DomainResult<company::Model> {
+    if !access.can_see_company(id) {
+        return Err(DomainError::NotFound("company"));
+    }
+    company::Entity::find_by_id(id).one(db).await?.ok_or(DomainError::NotFound("company"))
+}
+
+/// The staff list; visible to the company's staff only.
+pub async fn members(db: &impl ConnectionTrait, access: &Access, company_id: i64) -> DomainResult<Vec<company_member::Model>> {
+    if !access.is_staff(company_id) {
+        return Ok(Vec::new());
+    }
+    Ok(company_member::Entity::find()
+        .filter(company_member::Column::CompanyId.eq(company_id))
+        .order_by_asc(company_member::Column::Id)
+        .all(db)
+        .await?)
+}
+
+pub async fn member(db: &impl ConnectionTrait, access: &Access, id: i64) -> DomainResult<company_member::Model> {
+    company_member::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .filter(|m| access.is_staff(m.company_id) || m.user_id == access.user_id())
+        .ok_or(DomainError::NotFound("company member"))
+}
+
+/// The caller's own memberships.
+pub async fn memberships_of(db: &impl ConnectionTrait, user_id: i64) -> DomainResult<Vec<company_member::Model>> {
+    Ok(company_member::Entity::find()
+        .filter(company_member::Column::UserId.eq(user_id))
+        .order_by_asc(company_member::Column::Id)
+        .all(db)
+        .await?)
+}

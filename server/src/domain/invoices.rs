@@ -1,0 +1,227 @@
+//! Invoices: submitted by the contract's freelancer, reviewed by the company's FINANCE staff.
+//! `contracts.invoiced_minor` carries the sum of non-rejected invoices; a conditional update
+//! and a CHECK constraint keep it within the contract amount under any race.
+use entity::states::{CompanyRole, ContractStatus, InvoiceStatus, PayoutStatus};
+use entity::{contract, invoice, payout};
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{
+    ActiveEnum, ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait,
+    QueryFilter, QueryOrder, QuerySelect,
+};
+
+use super::money::Money;
+use super::page::{Page, Paged};
+use super::{Access, audit, contracts, now, required_text, write_tx};
+use crate::error::{DomainError, DomainResult};
+
+pub const FINANCE: &[CompanyRole] = &[CompanyRole::Finance];
+
+#[derive(Debug, Default, Clone)]
+pub struct InvoiceFilter {
+    pub company_id: Option<i64>,
+    pub status: Option<InvoiceStatus>,
+}
+
+#[tracing::instrument(skip_all, fields(user = access.user_id(), contract_id))]
+pub async fn submit(db: &DatabaseConnection, access: &Access, contract_id: i64, amount: Money, description: &str) -> DomainResult<invoice::Model> {
+    let description = required_text(description, "input.description", 5_000)?;
+    let tx = write_tx(db).await?;
+    let contract = contracts::visible_for_update(&tx, access, contract_id).await?;
+    if contract.freelancer_id != access.user_id() {
+        return Err(DomainError::forbidden("only the contract's freelancer can invoice it"));
+    }
+    if contract.status != ContractStatus::Active {
+        return Err(DomainError::conflict(format!(
+            "the contract is {}; only an ACTIVE contract can be invoiced",
+            contract.status.to_value()
+        )));
+    }
+    if amount.currency.code() != contract.currency {
+        return Err(DomainError::bad_input(
+            "input.amount.currencyCode",
+            format!("the contract is in {}", contract.currency),
+        ));
+    }
+    let reserved = contract::Entity::update_many()
+        .col_expr(contract::Column::InvoicedMinor, Expr::col(contract::Column::InvoicedMinor).add(amount.minor))
+        .col_expr(contract::Column::UpdatedAt, Expr::value(now()))
+        .filter(contract::Column::Id.eq(contract.id))
+        .filter(contract::Column::Status.eq(ContractStatus::Active))
+        .filter(Expr::col(contract::Column::InvoicedMinor).add(amount.minor).lte(Expr::col(contract::Column::AmountMinor)))
+        .exec(&tx)
+        .await?;
+    if reserved.rows_affected != 1 {
+        let remaining = Money::from_stored(std::cmp::max(contract.amount_minor - contract.invoiced_minor, 0), &contract.currency)?;
+        return Err(DomainError::conflict(format!(
+            "the invoice would exceed the contract amount; at most {} {} remains to invoice",
+            remaining.to_decimal_string(),
+            contract.currency
+        )));
+    }
+    let at = now();
+    let invoice = invoice::ActiveModel {
+        contract_id: Set(contract.id),
+        company_id: Set(contract.company_id),
+        submitted_by: Set(access.user_id()),
+        amount_minor: Set(amount.minor),
+        currency: Set(contract.currency.clone()),
+        description: Set(description),
+        status: Set(InvoiceStatus::Submitted),
+        rejection_reason: Set(None),
+        created_at: Set(at),
+        updated_at: Set(at),
+        ..Default::default()
+    }
+    .insert(&tx)
+    .await?;
+    audit::record(
+        &tx,
+        Some(access.user_id()),
+        audit::Change { action: "invoice.submit", object_type: "Invoice", object_id: invoice.id, from: None, to: Some("SUBMITTED") },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(invoice)
+}
+
+/// SUBMITTED → APPROVED and exactly one PENDING payout, in one transaction.
+#[tracing::instrument(skip_all, fields(user = access.user_id(), invoice_id))]
+pub async fn approve(db: &DatabaseConnection, access: &Access, invoice_id: i64) -> DomainResult<invoice::Model> {
+    let tx = write_tx(db).await?;
+    let invoice = review(&tx, access, invoice_id, "approving an invoice").await?;
+    let invoice = transition(&tx, invoice, InvoiceStatus::Approved, None).await?;
+    audit::record(
+        &tx,
+        Some(access.user_id()),
+        audit::Change { action: "invoice.approve", object_type: "Invoice", object_id: invoice.id, from: Some("SUBMITTED"), to: Some("APPROVED") },
+    )
+    .await?;
+    let at = now();
+    let payout = payout::ActiveModel {
+        invoice_id: Set(invoice.id),
+        company_id: Set(invoice.company_id),
+        amount_minor: Set(invoice.amount_minor),
+        currency: Set(invoice.currency.clone()),
+        status: Set(PayoutStatus::Pending),
+        provider: Set("manual".to_string()),
+        reference: Set(None),
+        created_at: Set(at),
+        updated_at: Set(at),
+        paid_at: Set(None),
+        ..Default::default()
+    }
+    .insert(&tx)
+    .await?;
+    audit::record(
+        &tx,
+        Some(access.user_id()),
+        audit::Change { action: "payout.create", object_type: "Payout", object_id: payout.id, from: None, to: Some("PENDING") },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(invoice)
+}
+
+/// SUBMITTED → REJECTED with a reason; the amount returns to the contract so the
+/// freelancer can invoice again.
+#[tracing::instrument(skip_all, fields(user = access.user_id(), invoice_id))]
+pub async fn reject(db: &DatabaseConnection, access: &Access, invoice_id: i64, reason: &str) -> DomainResult<invoice::Model> {
+    let reason = required_text(reason, "input.reason", 2_000)?;
+    let tx = write_tx(db).await?;
+    let invoice = review(&tx, access, invoice_id, "rejecting an invoice").await?;
+    let invoice = transition(&tx, invoice, InvoiceStatus::Rejected, Some(reason)).await?;
+    contract::Entity::update_many()
+        .col_expr(contract::Column::InvoicedMinor, Expr::col(contract::Column::InvoicedMinor).sub(invoice.amount_minor))
+        .col_expr(contract::Column::UpdatedAt, Expr::value(now()))
+        .filter(contract::Column::Id.eq(invoice.contract_id))
+        .exec(&tx)
+        .await?;
+    audit::record(
+        &tx,
+        Some(access.user_id()),
+        audit::Change { action: "invoice.reject", object_type: "Invoice", object_id: invoice.id, from: Some("SUBMITTED"), to: Some("REJECTED") },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(invoice)
+}
+
+/// Loads a SUBMITTED invoice for review by FINANCE, locked on PostgreSQL.
+async fn review(tx: &impl ConnectionTrait, access: &Access, invoice_id: i64, action: &str) -> DomainResult<invoice::Model> {
+    let invoice = invoice::Entity::find_by_id(invoice_id)
+        .lock_exclusive()
+        .one(tx)
+        .await?
+        .filter(|i| access.can_see_engagement(i.company_id, i.submitted_by))
+        .ok_or(DomainError::NotFound("invoice"))?;
+    access.require_role(invoice.company_id, FINANCE, action)?;
+    if invoice.submitted_by == access.user_id() {
+        return Err(DomainError::forbidden("nobody reviews an invoice they submitted"));
+    }
+    if invoice.status != InvoiceStatus::Submitted {
+        return Err(DomainError::conflict(format!(
+            "the invoice is {}; only a SUBMITTED invoice can be reviewed",
+            invoice.status.to_value()
+        )));
+    }
+    Ok(invoice)
+}
+
+/// Moves an invoice on from the status it was read in, or reports the race as a conflict.
+pub(crate) async fn transition(
+    tx: &impl ConnectionTrait,
+    invoice: invoice::Model,
+    to: InvoiceStatus,
+    rejection_reason: Option<String>,
+) -> DomainResult<invoice::Model> {
+    let at = now();
+    let mut update = invoice::Entity::update_many()
+        .col_expr(invoice::Column::Status, Expr::value(to.to_value()))
+        .col_expr(invoice::Column::UpdatedAt, Expr::value(at));
+    if let Some(reason) = &rejection_reason {
+        update = update.col_expr(invoice::Column::RejectionReason, Expr::value(reason.clone()));
+    }
+    let updated = update
+        .filter(invoice::Column::Id.eq(invoice.id))
+        .filter(invoice::Column::Status.eq(invoice.status))
+        .exec(tx)
+        .await?;
+    if updated.rows_affected != 1 {
+        return Err(DomainError::conflict("the invoice changed meanwhile; reload it"));
+    }
+    let rejection_reason = rejection_reason.or(invoice.rejection_reason.clone());
+    Ok(invoice::Model { status: to, updated_at: at, rejection_reason, ..invoice })
+}
+
+pub async fn get(db: &impl ConnectionTrait, access: &Access, id: i64) -> DomainResult<invoice::Model> {
+    invoice::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .filter(|i| access.can_see_engagement(i.company_id, i.submitted_by))
+        .ok_or(DomainError::NotFound("invoice"))
+}
+
+/// The finance queue: invoices of the companies the caller staffs, plus their own,
+/// newest first.
+pub async fn list(db: &impl ConnectionTrait, access: &Access, filter: &InvoiceFilter, page: Page) -> DomainResult<Paged<invoice::Model>> {
+    if let Some(company_id) = filter.company_id
+        && !access.can_see_company(company_id)
+    {
+        return Err(DomainError::NotFound("company"));
+    }
+    let visible = Condition::any()
+        .add(invoice::Column::SubmittedBy.eq(access.user_id()))
+        .add(invoice::Column::CompanyId.is_in(access.staff.keys().copied()));
+    let mut query = invoice::Entity::find().filter(visible);
+    if let Some(company_id) = filter.company_id {
+        query = query.filter(invoice::Column::CompanyId.eq(company_id));
+    }
+    if let Some(status) = filter.status {
+        query = query.filter(invoice::Column::Status.eq(status));
+    }
+    if let Some(after) = page.after {
+        query = query.filter(invoice::Column::Id.lt(after));
+    }
+    let rows = query.order_by_desc(invoice::Column::Id).limit(page.limit()).all(db).await?;
+    Ok(Paged::from_fetch(rows, page))
+}

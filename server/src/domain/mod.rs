@@ -1,0 +1,63 @@
+//! The business rules, one module per aggregate. Functions take the caller and the database,
+//! run each state change in one transaction with its audit event, and return `DomainError`s.
+//! No GraphQL or HTTP types appear here.
+
+pub mod access;
+pub mod accounts;
+pub mod alumni;
+pub mod audit;
+pub mod bids;
+pub mod companies;
+pub mod contracts;
+pub mod email;
+pub mod invoices;
+pub mod money;
+pub mod page;
+pub mod payouts;
+pub mod projects;
+
+use sea_orm::{
+    DatabaseConnection, DatabaseTransaction, SqliteTransactionMode, TransactionOptions,
+    TransactionTrait,
+};
+
+use crate::error::DomainResult;
+
+pub use access::Access;
+
+/// The authenticated caller.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub user_id: i64,
+    pub email: String,
+}
+
+/// Starts a transaction that writes. On SQLite it takes the write lock up front
+/// (`BEGIN IMMEDIATE`), so two writers queue on the busy timeout instead of failing
+/// to upgrade a read lock; PostgreSQL uses row locks inside the transaction.
+pub async fn write_tx(db: &DatabaseConnection) -> DomainResult<DatabaseTransaction> {
+    let options = TransactionOptions {
+        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+        ..Default::default()
+    };
+    Ok(db.begin_with_options(options).await?)
+}
+
+/// Trims a required free-text input and bounds its length.
+pub fn required_text(value: &str, field: &str, max_chars: usize) -> DomainResult<String> {
+    let trimmed = value.trim();
+    if trimmed.is_empty() {
+        return Err(crate::error::DomainError::bad_input(field, "must not be empty"));
+    }
+    if trimmed.chars().count() > max_chars {
+        return Err(crate::error::DomainError::bad_input(
+            field,
+            format!("must be at most {max_chars} characters"),
+        ));
+    }
+    Ok(trimmed.to_string())
+}
+
+pub fn now() -> chrono::DateTime<chrono::Utc> {
+    chrono::Utc::now()
+}

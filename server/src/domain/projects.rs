@@ -1,0 +1,228 @@
+//! Projects: published by a company's ADMIN/MEMBER, seen by its alumni (or all alumni),
+//! closed or awarded once.
+use entity::states::{BidStatus, CompanyRole, ProjectCategory, ProjectStatus, ProjectVisibility};
+use entity::{bid, project, project_skill};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveEnum, ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait,
+    QueryFilter, QueryOrder, QuerySelect, QueryTrait,
+};
+
+use super::money::Money;
+use super::page::{Page, Paged};
+use super::{Access, audit, now, required_text, write_tx};
+use crate::error::{DomainError, DomainResult};
+
+pub const STAFF_WHO_MANAGE_PROJECTS: &[CompanyRole] = &[CompanyRole::Admin, CompanyRole::Member];
+const MAX_SKILLS: usize = 20;
+
+pub struct NewProject<'a> {
+    pub company_id: i64,
+    pub title: &'a str,
+    pub description: &'a str,
+    pub category: ProjectCategory,
+    pub skills: &'a [String],
+    pub budget: Money,
+    pub deadline: Option<chrono::DateTime<chrono::Utc>>,
+    pub visibility: ProjectVisibility,
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct ProjectFilter {
+    pub status: Option<ProjectStatus>,
+    pub category: Option<ProjectCategory>,
+    pub company_id: Option<i64>,
+    pub skill: Option<String>,
+}
+
+#[tracing::instrument(skip_all, fields(user = access.user_id(), company_id = input.company_id))]
+pub async fn publish(db: &DatabaseConnection, access: &Access, input: NewProject<'_>) -> DomainResult<project::Model> {
+    if !access.can_see_company(input.company_id) {
+        return Err(DomainError::NotFound("company"));
+    }
+    access.require_role(input.company_id, STAFF_WHO_MANAGE_PROJECTS, "publishing a project")?;
+    let title = required_text(input.title, "input.title", 200)?;
+    let description = required_text(input.description, "input.description", 20_000)?;
+    let skills = normalise_skills(input.skills)?;
+    if input.deadline.is_some_and(|d| d <= now()) {
+        return Err(DomainError::bad_input("input.deadline", "must be in the future"));
+    }
+    let tx = write_tx(db).await?;
+    let at = now();
+    let project = project::ActiveModel {
+        company_id: Set(input.company_id),
+        created_by: Set(access.user_id()),
+        title: Set(title),
+        description: Set(description),
+        category: Set(input.category),
+        budget_minor: Set(input.budget.minor),
+        currency: Set(input.budget.currency.code().to_string()),
+        deadline: Set(input.deadline),
+        visibility: Set(input.visibility),
+        status: Set(ProjectStatus::Open),
+        created_at: Set(at),
+        updated_at: Set(at),
+        ..Default::default()
+    }
+    .insert(&tx)
+    .await?;
+    if !skills.is_empty() {
+        project_skill::Entity::insert_many(skills.into_iter().map(|skill| project_skill::ActiveModel {
+            project_id: Set(project.id),
+            skill: Set(skill),
+            ..Default::default()
+        }))
+        .exec(&tx)
+        .await?;
+    }
+    audit::record(
+        &tx,
+        Some(access.user_id()),
+        audit::Change { action: "project.publish", object_type: "Project", object_id: project.id, from: None, to: Some("OPEN") },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(project)
+}
+
+/// OPEN → CLOSED; every pending bid is rejected with it.
+#[tracing::instrument(skip_all, fields(user = access.user_id(), project_id))]
+pub async fn close(db: &DatabaseConnection, access: &Access, project_id: i64) -> DomainResult<project::Model> {
+    let tx = write_tx(db).await?;
+    let project = visible_for_update(&tx, access, project_id).await?;
+    access.require_role(project.company_id, STAFF_WHO_MANAGE_PROJECTS, "closing a project")?;
+    if project.status != ProjectStatus::Open {
+        return Err(DomainError::conflict(format!(
+            "the project is {}, only an OPEN project can be closed",
+            project.status.to_value()
+        )));
+    }
+    let project = transition(&tx, project, ProjectStatus::Closed).await?;
+    audit::record(
+        &tx,
+        Some(access.user_id()),
+        audit::Change { action: "project.close", object_type: "Project", object_id: project.id, from: Some("OPEN"), to: Some("CLOSED") },
+    )
+    .await?;
+    reject_pending_bids(&tx, access.user_id(), project.id, None).await?;
+    tx.commit().await?;
+    Ok(project)
+}
+
+/// Moves an OPEN project on with a conditional update, so that of two racing
+/// transitions exactly one wins.
+pub(crate) async fn transition(tx: &impl ConnectionTrait, project: project::Model, to: ProjectStatus) -> DomainResult<project::Model> {
+    let at = now();
+    let updated = project::Entity::update_many()
+        .col_expr(project::Column::Status, Expr::value(to.to_value()))
+        .col_expr(project::Column::UpdatedAt, Expr::value(at))
+        .filter(project::Column::Id.eq(project.id))
+        .filter(project::Column::Status.eq(ProjectStatus::Open))
+        .exec(tx)
+        .await?;
+    if updated.rows_affected != 1 {
+        return Err(DomainError::conflict("the project is no longer OPEN"));
+    }
+    Ok(project::Model { status: to, updated_at: at, ..project })
+}
+
+/// Rejects the project's pending bids (all but `except`), each with its audit event.
+pub(crate) async fn reject_pending_bids(tx: &impl ConnectionTrait, actor_id: i64, project_id: i64, except: Option<i64>) -> DomainResult<()> {
+    let mut pending = bid::Entity::find()
+        .filter(bid::Column::ProjectId.eq(project_id))
+        .filter(bid::Column::Status.eq(BidStatus::Pending));
+    if let Some(except) = except {
+        pending = pending.filter(bid::Column::Id.ne(except));
+    }
+    let ids: Vec<i64> = pending.select_only().column(bid::Column::Id).into_tuple().all(tx).await?;
+    if ids.is_empty() {
+        return Ok(());
+    }
+    bid::Entity::update_many()
+        .col_expr(bid::Column::Status, Expr::value(BidStatus::Rejected.to_value()))
+        .col_expr(bid::Column::UpdatedAt, Expr::value(now()))
+        .filter(bid::Column::Id.is_in(ids.clone()))
+        .filter(bid::Column::Status.eq(BidStatus::Pending))
+        .exec(tx)
+        .await?;
+    for id in ids {
+        audit::record(
+            tx,
+            Some(actor_id),
+            audit::Change { action: "bid.reject", object_type: "Bid", object_id: id, from: Some("PENDING"), to: Some("REJECTED") },
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// Reads the project inside a write transaction, row-locked on PostgreSQL so that
+/// concurrent transitions of one project queue up.
+pub(crate) async fn visible_for_update(tx: &impl ConnectionTrait, access: &Access, project_id: i64) -> DomainResult<project::Model> {
+    project::Entity::find_by_id(project_id)
+        .lock_exclusive()
+        .one(tx)
+        .await?
+        .filter(|p| access.can_see_project(p))
+        .ok_or(DomainError::NotFound("project"))
+}
+
+pub async fn get(db: &impl ConnectionTrait, access: &Access, id: i64) -> DomainResult<project::Model> {
+    project::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .filter(|p| access.can_see_project(p))
+        .ok_or(DomainError::NotFound("project"))
+}
+
+/// Projects the caller may see, newest first.
+pub async fn list(db: &impl ConnectionTrait, access: &Access, filter: &ProjectFilter, page: Page) -> DomainResult<Paged<project::Model>> {
+    let mut visible = Condition::any();
+    let own: Vec<i64> = access.staff.keys().chain(access.alumni_of.iter()).copied().collect();
+    if !own.is_empty() {
+        visible = visible.add(project::Column::CompanyId.is_in(own));
+    }
+    if access.is_alumnus() {
+        visible = visible.add(project::Column::Visibility.eq(ProjectVisibility::AllAlumni));
+    }
+    if visible.is_empty() {
+        return Ok(Paged { rows: Vec::new(), has_next: false });
+    }
+    let mut query = project::Entity::find().filter(visible);
+    if let Some(status) = filter.status {
+        query = query.filter(project::Column::Status.eq(status));
+    }
+    if let Some(category) = filter.category {
+        query = query.filter(project::Column::Category.eq(category));
+    }
+    if let Some(company_id) = filter.company_id {
+        query = query.filter(project::Column::CompanyId.eq(company_id));
+    }
+    if let Some(skill) = &filter.skill {
+        let with_skill = project_skill::Entity::find()
+            .select_only()
+            .column(project_skill::Column::ProjectId)
+            .filter(project_skill::Column::Skill.eq(skill.trim().to_lowercase()))
+            .into_query();
+        query = query.filter(project::Column::Id.in_subquery(with_skill));
+    }
+    if let Some(after) = page.after {
+        query = query.filter(project::Column::Id.lt(after));
+    }
+    let rows = query.order_by_desc(project::Column::Id).limit(page.limit()).all(db).await?;
+    Ok(Paged::from_fetch(rows, page))
+}
+
+fn normalise_skills(skills: &[String]) -> DomainResult<Vec<String>> {
+    if skills.len() > MAX_SKILLS {
+        return Err(DomainError::bad_input("input.skills", format!("at most {MAX_SKILLS} skills")));
+    }
+    let mut out: Vec<String> = Vec::with_capacity(skills.len());
+    for (i, skill) in skills.iter().enumerate() {
+        let skill = required_text(skill, &format!("input.skills[{i}]"), 64)?.to_lowercase();
+        if !out.contains(&skill) {
+            out.push(skill);
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,56 @@
+//! Domain errors become GraphQL errors with `extensions.code`, once, here.
+use async_graphql::{ErrorExtensions, ServerError};
+
+use crate::error::{DomainError, DomainResult};
+
+/// Internal errors are logged with their full context (the request span carries the
+/// request id) and answered without any of it.
+pub fn gql(err: DomainError) -> async_graphql::Error {
+    let code = err.code();
+    let message = match &err {
+        DomainError::Internal(inner) => {
+            tracing::error!(error = format!("{inner:#}"), "internal error");
+            "internal server error".to_string()
+        }
+        other => other.to_string(),
+    };
+    async_graphql::Error::new(message).extend_with(|_, ext| {
+        ext.set("code", code);
+        if let DomainError::BadInput { field, .. } = &err {
+            ext.set("field", field.as_str());
+        }
+    })
+}
+
+pub trait OrGql<T> {
+    fn gql(self) -> async_graphql::Result<T>;
+}
+
+impl<T> OrGql<T> for DomainResult<T> {
+    fn gql(self) -> async_graphql::Result<T> {
+        self.map_err(gql)
+    }
+}
+
+/// Gives every error a code: parse, validation and limit errors (no path, or input
+/// coercion) are the client's (`BAD_USER_INPUT`); anything else without a code escaped the
+/// domain layer and is treated as internal, its text logged and not returned.
+pub fn normalise_errors(errors: &mut [ServerError]) {
+    for error in errors {
+        let has_code = error.extensions.as_ref().is_some_and(|e| e.get("code").is_some());
+        if has_code {
+            continue;
+        }
+        let is_input = error.path.is_empty()
+            || error.message.starts_with("Failed to parse")
+            || error.message.starts_with("Invalid value");
+        let code = if is_input {
+            "BAD_USER_INPUT"
+        } else {
+            tracing::error!(error = %error.message, "unclassified error");
+            error.message = "internal server error".to_string();
+            "INTERNAL_SERVER_ERROR"
+        };
+        error.extensions.get_or_insert_with(Default::default).set("code", code);
+    }
+}

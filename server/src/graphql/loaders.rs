@@ -1,0 +1,236 @@
+//! Per-request DataLoaders: every list-to-object edge batches into one query per level.
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use async_graphql::dataloader::Loader;
+use entity::{audit_event, bid, company, contract, invoice, payout, project, project_skill, user};
+use sea_orm::{ColumnTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, QueryFilter, QueryOrder, Statement, Value};
+
+use crate::domain::page::{Page, Paged};
+
+pub struct Loaders {
+    db: DatabaseConnection,
+}
+
+impl Loaders {
+    pub fn new(db: DatabaseConnection) -> Self {
+        Self { db }
+    }
+}
+
+type LoadResult<K, V> = Result<HashMap<K, V>, Arc<DbErr>>;
+
+/// Loads rows by primary key.
+macro_rules! by_id {
+    ($key:ident, $entity:ident) => {
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub struct $key(pub i64);
+
+        impl Loader<$key> for Loaders {
+            type Value = $entity::Model;
+            type Error = Arc<DbErr>;
+
+            async fn load(&self, keys: &[$key]) -> LoadResult<$key, $entity::Model> {
+                let rows = $entity::Entity::find()
+                    .filter($entity::Column::Id.is_in(keys.iter().map(|k| k.0)))
+                    .all(&self.db)
+                    .await?;
+                Ok(rows.into_iter().map(|row| ($key(row.id), row)).collect())
+            }
+        }
+    };
+}
+
+by_id!(UserId, user);
+by_id!(BidId, bid);
+by_id!(CompanyId, company);
+by_id!(ProjectId, project);
+by_id!(ContractId, contract);
+by_id!(InvoiceId, invoice);
+
+/// The payout of an invoice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct PayoutOfInvoice(pub i64);
+
+impl Loader<PayoutOfInvoice> for Loaders {
+    type Value = payout::Model;
+    type Error = Arc<DbErr>;
+
+    async fn load(&self, keys: &[PayoutOfInvoice]) -> LoadResult<PayoutOfInvoice, payout::Model> {
+        let rows = payout::Entity::find()
+            .filter(payout::Column::InvoiceId.is_in(keys.iter().map(|k| k.0)))
+            .all(&self.db)
+            .await?;
+        Ok(rows.into_iter().map(|row| (PayoutOfInvoice(row.invoice_id), row)).collect())
+    }
+}
+
+/// The contract of a project.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ContractOfProject(pub i64);
+
+impl Loader<ContractOfProject> for Loaders {
+    type Value = contract::Model;
+    type Error = Arc<DbErr>;
+
+    async fn load(&self, keys: &[ContractOfProject]) -> LoadResult<ContractOfProject, contract::Model> {
+        let rows = contract::Entity::find()
+            .filter(contract::Column::ProjectId.is_in(keys.iter().map(|k| k.0)))
+            .all(&self.db)
+            .await?;
+        Ok(rows.into_iter().map(|row| (ContractOfProject(row.project_id), row)).collect())
+    }
+}
+
+/// A project's skills, in the order given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct SkillsOfProject(pub i64);
+
+impl Loader<SkillsOfProject> for Loaders {
+    type Value = Vec<String>;
+    type Error = Arc<DbErr>;
+
+    async fn load(&self, keys: &[SkillsOfProject]) -> LoadResult<SkillsOfProject, Vec<String>> {
+        let rows = project_skill::Entity::find()
+            .filter(project_skill::Column::ProjectId.is_in(keys.iter().map(|k| k.0)))
+            .order_by_asc(project_skill::Column::Id)
+            .all(&self.db)
+            .await?;
+        let mut out: HashMap<SkillsOfProject, Vec<String>> = HashMap::new();
+        for row in rows {
+            out.entry(SkillsOfProject(row.project_id)).or_default().push(row.skill);
+        }
+        Ok(out)
+    }
+}
+
+/// The audit trail of one object, oldest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct AuditOf {
+    pub object_type: &'static str,
+    pub object_id: i64,
+}
+
+impl Loader<AuditOf> for Loaders {
+    type Value = Vec<audit_event::Model>;
+    type Error = Arc<DbErr>;
+
+    async fn load(&self, keys: &[AuditOf]) -> LoadResult<AuditOf, Vec<audit_event::Model>> {
+        let mut out: HashMap<AuditOf, Vec<audit_event::Model>> = HashMap::new();
+        for (object_type, ids) in group(keys, |k| (k.object_type, k.object_id)) {
+            let rows = audit_event::Entity::find()
+                .filter(audit_event::Column::ObjectType.eq(object_type))
+                .filter(audit_event::Column::ObjectId.is_in(ids))
+                .order_by_asc(audit_event::Column::Id)
+                .all(&self.db)
+                .await?;
+            for row in rows {
+                out.entry(AuditOf { object_type, object_id: row.object_id }).or_default().push(row);
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// One page of a project's bids; `bidder` narrows it to one bidder's own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct BidsOfProject {
+    pub project_id: i64,
+    pub bidder: Option<i64>,
+    pub page: Page,
+}
+
+impl Loader<BidsOfProject> for Loaders {
+    type Value = Paged<bid::Model>;
+    type Error = Arc<DbErr>;
+
+    async fn load(&self, keys: &[BidsOfProject]) -> LoadResult<BidsOfProject, Paged<bid::Model>> {
+        let mut out = HashMap::new();
+        for ((bidder, page), project_ids) in group(keys, |k| ((k.bidder, k.page), k.project_id)) {
+            let filter = bidder.map(|b| ("bidder_id", b));
+            let rows: Vec<bid::Model> = paged_children::<bid::Entity>(&self.db, "bids", "project_id", &project_ids, filter, page).await?;
+            for (project_id, paged) in split_pages(rows, |b| b.project_id, &project_ids, page) {
+                out.insert(BidsOfProject { project_id, bidder, page }, paged);
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// One page of a contract's invoices.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct InvoicesOfContract {
+    pub contract_id: i64,
+    pub page: Page,
+}
+
+impl Loader<InvoicesOfContract> for Loaders {
+    type Value = Paged<invoice::Model>;
+    type Error = Arc<DbErr>;
+
+    async fn load(&self, keys: &[InvoicesOfContract]) -> LoadResult<InvoicesOfContract, Paged<invoice::Model>> {
+        let mut out = HashMap::new();
+        for (page, contract_ids) in group(keys, |k| (k.page, k.contract_id)) {
+            let rows: Vec<invoice::Model> =
+                paged_children::<invoice::Entity>(&self.db, "invoices", "contract_id", &contract_ids, None, page).await?;
+            for (contract_id, paged) in split_pages(rows, |i| i.contract_id, &contract_ids, page) {
+                out.insert(InvoicesOfContract { contract_id, page }, paged);
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// Groups keys that can share one query.
+fn group<K, G: Eq + std::hash::Hash, I>(keys: &[K], split: impl Fn(&K) -> (G, I)) -> HashMap<G, Vec<I>> {
+    let mut groups: HashMap<G, Vec<I>> = HashMap::new();
+    for key in keys {
+        let (g, item) = split(key);
+        groups.entry(g).or_default().push(item);
+    }
+    groups
+}
+
+/// Newest-first pages of children for many parents in one statement: a window function
+/// numbers each parent's rows so every parent gets at most `page.limit()` of them.
+async fn paged_children<E: EntityTrait>(
+    db: &DatabaseConnection,
+    table: &str,
+    parent_column: &str,
+    parent_ids: &[i64],
+    equals: Option<(&str, i64)>,
+    page: Page,
+) -> Result<Vec<E::Model>, DbErr> {
+    let backend = db.get_database_backend();
+    let mut values: Vec<Value> = Vec::new();
+    let mut placeholder = |value: Value| {
+        values.push(value);
+        match backend {
+            DbBackend::Postgres => format!("${}", values.len()),
+            _ => "?".to_string(),
+        }
+    };
+    let parents: Vec<String> = parent_ids.iter().map(|id| placeholder((*id).into())).collect();
+    let mut conditions = format!("t.{parent_column} IN ({})", parents.join(", "));
+    if let Some((column, value)) = equals {
+        conditions.push_str(&format!(" AND t.{column} = {}", placeholder(value.into())));
+    }
+    if let Some(after) = page.after {
+        conditions.push_str(&format!(" AND t.id < {}", placeholder(after.into())));
+    }
+    let limit = placeholder((page.limit() as i64).into());
+    let sql = format!(
+        "SELECT * FROM (SELECT t.*, ROW_NUMBER() OVER (PARTITION BY t.{parent_column} ORDER BY t.id DESC) AS page_rank \
+         FROM {table} t WHERE {conditions}) ranked WHERE page_rank <= {limit} ORDER BY id DESC"
+    );
+    E::find().from_raw_sql(Statement::from_sql_and_values(backend, sql, values)).all(db).await
+}
+
+/// Splits rows of many parents into one page per parent (empty pages included).
+fn split_pages<M>(rows: Vec<M>, parent_of: impl Fn(&M) -> i64, parent_ids: &[i64], page: Page) -> Vec<(i64, Paged<M>)> {
+    let mut by_parent: HashMap<i64, Vec<M>> = parent_ids.iter().map(|id| (*id, Vec::new())).collect();
+    for row in rows {
+        by_parent.entry(parent_of(&row)).or_default().push(row);
+    }
+    by_parent.into_iter().map(|(id, rows)| (id, Paged::from_fetch(rows, page))).collect()
+}

@@ -1,0 +1,10 @@
+//! Mutations, one object per area, merged into the schema's `Mutation`.
+mod accounts;
+mod companies;
+mod marketplace;
+mod payments;
+
+use async_graphql::MergedObject;
+
+#[derive(MergedObject, Default)]
+pub struct Mutation(accounts::AccountMutation, companies::CompanyMutation, marketplace::MarketplaceMutation, payments::PaymentMutation);

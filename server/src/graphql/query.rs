@@ -1,0 +1,158 @@
+use async_graphql::connection::Connection;
+use async_graphql::{Context, ID, InputObject, Object};
+use entity::user;
+use sea_orm::EntityTrait;
+
+use super::context::{access, db, req};
+use super::errors::{OrGql, gql};
+use super::ids;
+use super::scalars::{ContractStatus, InvoiceStatus, ProjectCategory, ProjectStatus};
+use super::types::{AlumniRecord, Bid, Company, CompanyMember, Contract, Invoice, Node, PageArgs, Payout, Project, User, connection};
+use crate::domain::{alumni, bids, companies, contracts, invoices, payouts, projects};
+use crate::error::DomainError;
+
+#[derive(Default)]
+pub struct Query;
+
+#[derive(InputObject, Debug, Default)]
+pub struct ProjectFilter {
+    pub status: Option<ProjectStatus>,
+    pub category: Option<ProjectCategory>,
+    pub company_id: Option<ID>,
+    /// Matches one of the project's skills, ignoring case.
+    pub skill: Option<String>,
+}
+
+#[derive(InputObject, Debug, Default)]
+pub struct ContractFilter {
+    pub company_id: Option<ID>,
+    pub status: Option<ContractStatus>,
+}
+
+#[derive(InputObject, Debug, Default)]
+pub struct InvoiceFilter {
+    pub company_id: Option<ID>,
+    pub status: Option<InvoiceStatus>,
+}
+
+fn company_id(id: Option<&ID>) -> async_graphql::Result<Option<i64>> {
+    id.map(|id| ids::decode(id, "Company", "company")).transpose().gql()
+}
+
+#[Object]
+impl Query {
+    /// The caller, or null when anonymous.
+    async fn viewer(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<User>> {
+        let Some(actor) = &req(ctx).actor else { return Ok(None) };
+        let found = user::Entity::find_by_id(actor.user_id).one(db(ctx)).await.map_err(|e| gql(e.into()))?;
+        Ok(found.map(User::caller))
+    }
+
+    /// Any object the caller may see, by its global id.
+    async fn node(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<Node>> {
+        let access = access(ctx).await?;
+        let db = db(ctx);
+        let Some((type_name, key)) = ids::decode_any(&id) else { return Ok(None) };
+        let found = match type_name.as_str() {
+            "User" if key == access.user_id() => {
+                user::Entity::find_by_id(key).one(db).await.map_err(|e| gql(e.into()))?.map(|u| Node::User(User::new(u)))
+            }
+            "Company" => Some(Node::Company(Company(companies::get(db, access, key).await.gql()?))),
+            "CompanyMember" => Some(Node::CompanyMember(CompanyMember(companies::member(db, access, key).await.gql()?))),
+            "AlumniRecord" => Some(Node::AlumniRecord(AlumniRecord(alumni::record(db, access, key).await.gql()?))),
+            "Project" => Some(Node::Project(Project(projects::get(db, access, key).await.gql()?))),
+            "Bid" => Some(Node::Bid(Bid(bids::get(db, access, key).await.gql()?))),
+            "Contract" => Some(Node::Contract(Contract(contracts::get(db, access, key).await.gql()?))),
+            "Invoice" => Some(Node::Invoice(Invoice(invoices::get(db, access, key).await.gql()?))),
+            "Payout" => Some(Node::Payout(Payout(payouts::get(db, access, key).await.gql()?))),
+            _ => None,
+        };
+        found.map(Some).ok_or_else(|| gql(DomainError::NotFound("node")))
+    }
+
+    async fn company(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Company> {
+        let key = ids::decode(&id, "Company", "company").gql()?;
+        Ok(Company(companies::get(db(ctx), access(ctx).await?, key).await.gql()?))
+    }
+
+    async fn project(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Project> {
+        let key = ids::decode(&id, "Project", "project").gql()?;
+        Ok(Project(projects::get(db(ctx), access(ctx).await?, key).await.gql()?))
+    }
+
+    /// Projects the caller may see, newest first.
+    #[graphql(complexity = "first.unwrap_or(20).clamp(0, 100) as usize * child_complexity + 1")]
+    async fn projects(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        filter: Option<ProjectFilter>,
+    ) -> async_graphql::Result<Connection<String, Project>> {
+        let page = PageArgs::page(first, after.as_deref()).gql()?;
+        let filter = filter.unwrap_or_default();
+        let filter = projects::ProjectFilter {
+            status: filter.status.map(Into::into),
+            category: filter.category.map(Into::into),
+            company_id: company_id(filter.company_id.as_ref())?,
+            skill: filter.skill,
+        };
+        let paged = projects::list(db(ctx), access(ctx).await?, &filter, page).await.gql()?;
+        Ok(connection(paged, page.after, |p| p.id, Project))
+    }
+
+    async fn bid(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Bid> {
+        let key = ids::decode(&id, "Bid", "bid").gql()?;
+        Ok(Bid(bids::get(db(ctx), access(ctx).await?, key).await.gql()?))
+    }
+
+    async fn contract(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Contract> {
+        let key = ids::decode(&id, "Contract", "contract").gql()?;
+        Ok(Contract(contracts::get(db(ctx), access(ctx).await?, key).await.gql()?))
+    }
+
+    /// The caller's contracts as freelancer and those of the companies they staff.
+    #[graphql(complexity = "first.unwrap_or(20).clamp(0, 100) as usize * child_complexity + 1")]
+    async fn contracts(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        filter: Option<ContractFilter>,
+    ) -> async_graphql::Result<Connection<String, Contract>> {
+        let page = PageArgs::page(first, after.as_deref()).gql()?;
+        let filter = filter.unwrap_or_default();
+        let filter = contracts::ContractFilter {
+            company_id: company_id(filter.company_id.as_ref())?,
+            status: filter.status.map(Into::into),
+        };
+        let paged = contracts::list(db(ctx), access(ctx).await?, &filter, page).await.gql()?;
+        Ok(connection(paged, page.after, |c| c.id, Contract))
+    }
+
+    async fn invoice(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Invoice> {
+        let key = ids::decode(&id, "Invoice", "invoice").gql()?;
+        Ok(Invoice(invoices::get(db(ctx), access(ctx).await?, key).await.gql()?))
+    }
+
+    /// The finance queue: invoices of the companies the caller staffs (and their own), newest first.
+    #[graphql(complexity = "first.unwrap_or(20).clamp(0, 100) as usize * child_complexity + 1")]
+    async fn invoices(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        filter: Option<InvoiceFilter>,
+    ) -> async_graphql::Result<Connection<String, Invoice>> {
+        let page = PageArgs::page(first, after.as_deref()).gql()?;
+        let filter = filter.unwrap_or_default();
+        let filter = invoices::InvoiceFilter { company_id: company_id(filter.company_id.as_ref())?, status: filter.status.map(Into::into) };
+        let paged = invoices::list(db(ctx), access(ctx).await?, &filter, page).await.gql()?;
+        Ok(connection(paged, page.after, |i| i.id, Invoice))
+    }
+
+    async fn payout(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Payout> {
+        let key = ids::decode(&id, "Payout", "payout").gql()?;
+        Ok(Payout(payouts::get(db(ctx), access(ctx).await?, key).await.gql()?))
+    }
+}

@@ -1,0 +1,144 @@
+//! Money, `Decimal`, and the GraphQL mirrors of the stored enums.
+use async_graphql::{Enum, InputObject, InputValueError, InputValueResult, Scalar, ScalarType, SimpleObject, Value};
+use entity::states;
+
+use crate::domain::money::{Currency, Money as DomainMoney};
+use crate::error::DomainResult;
+
+/// An exact decimal amount as a string, such as `"250000"` (JPY) or `"1200.50"` (USD).
+/// Checked against the currency's minor units where it is used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decimal(pub String);
+
+#[Scalar(name = "Decimal")]
+impl ScalarType for Decimal {
+    fn parse(value: Value) -> InputValueResult<Self> {
+        match value {
+            Value::String(s) => Ok(Self(s)),
+            other => Err(InputValueError::custom(format!(
+                "a Decimal is a string such as \"1200.50\", got {other}"
+            ))),
+        }
+    }
+
+    fn to_value(&self) -> Value {
+        Value::String(self.0.clone())
+    }
+}
+
+/// ISO 4217 currency codes Boomerang accepts.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "Currency")]
+pub enum CurrencyCode {
+    Jpy,
+    Usd,
+    Eur,
+    Gbp,
+    Aud,
+    Cad,
+    Chf,
+    Cny,
+    Hkd,
+    Sgd,
+    Krw,
+    Twd,
+}
+
+/// An exact amount of money.
+#[derive(SimpleObject, Debug, Clone)]
+pub struct Money {
+    pub amount: Decimal,
+    pub currency_code: CurrencyCode,
+}
+
+impl Money {
+    pub fn from_stored(minor: i64, currency: &str) -> DomainResult<Self> {
+        let money = DomainMoney::from_stored(minor, currency)?;
+        Ok(Self { amount: Decimal(money.to_decimal_string()), currency_code: money.currency.into() })
+    }
+}
+
+#[derive(InputObject, Debug, Clone)]
+pub struct MoneyInput {
+    pub amount: Decimal,
+    pub currency_code: CurrencyCode,
+}
+
+impl MoneyInput {
+    /// Parses into exact minor units; `field` names the input in errors.
+    pub fn parse(&self, field: &str) -> DomainResult<DomainMoney> {
+        DomainMoney::parse(&self.amount.0, self.currency_code.into(), &format!("{field}.amount"))
+    }
+}
+
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "states::CompanyRole")]
+pub enum CompanyRole {
+    Admin,
+    Member,
+    Finance,
+}
+
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "states::ProjectVisibility")]
+pub enum ProjectVisibility {
+    /// Only the posting company's alumni (and its staff) see the project.
+    CompanyAlumni,
+    /// Every verified alumnus of any company sees it.
+    AllAlumni,
+}
+
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "states::ProjectCategory")]
+pub enum ProjectCategory {
+    DataAnalysis,
+    Marketing,
+    Design,
+    Engineering,
+    Writing,
+    Consulting,
+    Other,
+}
+
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "states::ProjectStatus")]
+pub enum ProjectStatus {
+    Open,
+    Awarded,
+    Closed,
+}
+
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "states::BidStatus")]
+pub enum BidStatus {
+    Pending,
+    Accepted,
+    Rejected,
+    Withdrawn,
+}
+
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "states::ContractStatus")]
+pub enum ContractStatus {
+    Active,
+    Completed,
+    Cancelled,
+}
+
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "states::InvoiceStatus")]
+pub enum InvoiceStatus {
+    Submitted,
+    Approved,
+    Rejected,
+    Paid,
+}
+
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "states::PayoutStatus")]
+pub enum PayoutStatus {
+    Pending,
+    Processing,
+    Paid,
+    Failed,
+}

@@ -1,0 +1,108 @@
+use async_graphql::connection::Connection;
+use async_graphql::{Context, ID, Object};
+use chrono::{DateTime, Utc};
+use entity::{alumni_record, company, company_member};
+
+use super::{PageArgs, Project, User, connection, load_one};
+use crate::domain::{alumni, companies, projects};
+use crate::graphql::context::{access, db};
+use crate::graphql::errors::OrGql;
+use crate::graphql::ids;
+use crate::graphql::loaders::{CompanyId, UserId};
+use crate::graphql::scalars::{CompanyRole, ProjectStatus};
+
+pub struct Company(pub company::Model);
+
+#[Object]
+impl Company {
+    pub async fn id(&self) -> ID {
+        ids::encode("Company", self.0.id)
+    }
+
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+
+    /// The caller's role here, if they are staff.
+    async fn viewer_role(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<CompanyRole>> {
+        Ok(access(ctx).await?.staff.get(&self.0.id).map(|r| (*r).into()))
+    }
+
+    /// The staff; visible to the staff only (empty for others).
+    async fn members(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<CompanyMember>> {
+        let rows = companies::members(db(ctx), access(ctx).await?, self.0.id).await.gql()?;
+        Ok(rows.into_iter().map(CompanyMember).collect())
+    }
+
+    /// The alumni roster; visible to ADMINs only (empty for others).
+    async fn alumni(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<AlumniRecord>> {
+        let rows = alumni::roster(db(ctx), access(ctx).await?, self.0.id).await.gql()?;
+        Ok(rows.into_iter().map(AlumniRecord).collect())
+    }
+
+    /// The company's projects the caller may see, newest first.
+    #[graphql(complexity = "first.unwrap_or(20).clamp(0, 100) as usize * child_complexity + 1")]
+    async fn projects(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        status: Option<ProjectStatus>,
+    ) -> async_graphql::Result<Connection<String, Project>> {
+        let page = PageArgs::page(first, after.as_deref()).gql()?;
+        let filter = projects::ProjectFilter { company_id: Some(self.0.id), status: status.map(Into::into), ..Default::default() };
+        let paged = projects::list(db(ctx), access(ctx).await?, &filter, page).await.gql()?;
+        Ok(connection(paged, page.after, |p| p.id, Project))
+    }
+}
+
+pub struct CompanyMember(pub company_member::Model);
+
+#[Object]
+impl CompanyMember {
+    pub async fn id(&self) -> ID {
+        ids::encode("CompanyMember", self.0.id)
+    }
+
+    async fn role(&self) -> CompanyRole {
+        self.0.role.into()
+    }
+
+    async fn user(&self, ctx: &Context<'_>) -> async_graphql::Result<User> {
+        Ok(User::new(load_one(ctx, UserId(self.0.user_id), "user").await?))
+    }
+
+    async fn company(&self, ctx: &Context<'_>) -> async_graphql::Result<Company> {
+        Ok(Company(load_one(ctx, CompanyId(self.0.company_id), "company").await?))
+    }
+
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+}
+
+/// An email on a company's alumni roster; its owner is that company's alumnus.
+pub struct AlumniRecord(pub alumni_record::Model);
+
+#[Object]
+impl AlumniRecord {
+    pub async fn id(&self) -> ID {
+        ids::encode("AlumniRecord", self.0.id)
+    }
+
+    async fn email(&self) -> &str {
+        &self.0.email
+    }
+
+    async fn company(&self, ctx: &Context<'_>) -> async_graphql::Result<Company> {
+        Ok(Company(load_one(ctx, CompanyId(self.0.company_id), "company").await?))
+    }
+
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+}

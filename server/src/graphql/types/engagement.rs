@@ -1,0 +1,159 @@
+//! The money side: contracts, invoices, payouts.
+use async_graphql::connection::Connection;
+use async_graphql::{Context, ID, Object};
+use chrono::{DateTime, Utc};
+use entity::{contract, invoice, payout};
+
+use super::{AuditEvent, Bid, PageArgs, Project, User, connection, load_one, load_opt};
+use crate::graphql::errors::OrGql;
+use crate::graphql::ids;
+use crate::graphql::loaders::{AuditOf, BidId, ContractId, InvoiceId, InvoicesOfContract, PayoutOfInvoice, ProjectId, UserId};
+use crate::graphql::scalars::{ContractStatus, InvoiceStatus, Money, PayoutStatus};
+
+async fn audit_trail(ctx: &Context<'_>, object_type: &'static str, object_id: i64) -> async_graphql::Result<Vec<AuditEvent>> {
+    let events = load_opt(ctx, AuditOf { object_type, object_id }, "audit trail").await?;
+    Ok(events.unwrap_or_default().into_iter().map(AuditEvent).collect())
+}
+
+pub struct Contract(pub contract::Model);
+
+#[Object]
+impl Contract {
+    pub async fn id(&self) -> ID {
+        ids::encode("Contract", self.0.id)
+    }
+
+    async fn amount(&self) -> async_graphql::Result<Money> {
+        Money::from_stored(self.0.amount_minor, &self.0.currency).gql()
+    }
+
+    /// The sum of the contract's non-rejected invoices.
+    async fn invoiced_amount(&self) -> async_graphql::Result<Money> {
+        Money::from_stored(self.0.invoiced_minor, &self.0.currency).gql()
+    }
+
+    /// The sum of the contract's paid payouts.
+    async fn paid_amount(&self) -> async_graphql::Result<Money> {
+        Money::from_stored(self.0.paid_minor, &self.0.currency).gql()
+    }
+
+    async fn status(&self) -> ContractStatus {
+        self.0.status.into()
+    }
+
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+
+    async fn project(&self, ctx: &Context<'_>) -> async_graphql::Result<Project> {
+        Ok(Project(load_one(ctx, ProjectId(self.0.project_id), "project").await?))
+    }
+
+    async fn bid(&self, ctx: &Context<'_>) -> async_graphql::Result<Bid> {
+        Ok(Bid(load_one(ctx, BidId(self.0.bid_id), "bid").await?))
+    }
+
+    async fn freelancer(&self, ctx: &Context<'_>) -> async_graphql::Result<User> {
+        Ok(User::new(load_one(ctx, UserId(self.0.freelancer_id), "user").await?))
+    }
+
+    /// Newest first.
+    #[graphql(complexity = "first.unwrap_or(20).clamp(0, 100) as usize * child_complexity + 1")]
+    async fn invoices(&self, ctx: &Context<'_>, first: Option<i32>, after: Option<String>) -> async_graphql::Result<Connection<String, Invoice>> {
+        let page = PageArgs::page(first, after.as_deref()).gql()?;
+        let paged = load_one(ctx, InvoicesOfContract { contract_id: self.0.id, page }, "invoices").await?;
+        Ok(connection(paged, page.after, |i| i.id, Invoice))
+    }
+
+    /// Every state change of the contract, oldest first.
+    async fn audit_trail(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<AuditEvent>> {
+        audit_trail(ctx, "Contract", self.0.id).await
+    }
+}
+
+pub struct Invoice(pub invoice::Model);
+
+#[Object]
+impl Invoice {
+    pub async fn id(&self) -> ID {
+        ids::encode("Invoice", self.0.id)
+    }
+
+    async fn amount(&self) -> async_graphql::Result<Money> {
+        Money::from_stored(self.0.amount_minor, &self.0.currency).gql()
+    }
+
+    async fn description(&self) -> &str {
+        &self.0.description
+    }
+
+    async fn status(&self) -> InvoiceStatus {
+        self.0.status.into()
+    }
+
+    /// Why finance rejected it, when it is REJECTED.
+    async fn rejection_reason(&self) -> Option<&str> {
+        self.0.rejection_reason.as_deref()
+    }
+
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+
+    async fn contract(&self, ctx: &Context<'_>) -> async_graphql::Result<Contract> {
+        Ok(Contract(load_one(ctx, ContractId(self.0.contract_id), "contract").await?))
+    }
+
+    async fn submitted_by(&self, ctx: &Context<'_>) -> async_graphql::Result<User> {
+        Ok(User::new(load_one(ctx, UserId(self.0.submitted_by), "user").await?))
+    }
+
+    /// Written when the invoice is approved.
+    async fn payout(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Payout>> {
+        Ok(load_opt(ctx, PayoutOfInvoice(self.0.id), "payout").await?.map(Payout))
+    }
+
+    /// Every state change of the invoice, oldest first.
+    async fn audit_trail(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<AuditEvent>> {
+        audit_trail(ctx, "Invoice", self.0.id).await
+    }
+}
+
+pub struct Payout(pub payout::Model);
+
+#[Object]
+impl Payout {
+    pub async fn id(&self) -> ID {
+        ids::encode("Payout", self.0.id)
+    }
+
+    async fn amount(&self) -> async_graphql::Result<Money> {
+        Money::from_stored(self.0.amount_minor, &self.0.currency).gql()
+    }
+
+    async fn status(&self) -> PayoutStatus {
+        self.0.status.into()
+    }
+
+    /// `manual` (bank transfer recorded by finance).
+    async fn provider(&self) -> &str {
+        &self.0.provider
+    }
+
+    /// The bank or provider reference, once paid.
+    async fn reference(&self) -> Option<&str> {
+        self.0.reference.as_deref()
+    }
+
+    async fn paid_at(&self) -> Option<DateTime<Utc>> {
+        self.0.paid_at
+    }
+
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+
+    async fn invoice(&self, ctx: &Context<'_>) -> async_graphql::Result<Invoice> {
+        Ok(Invoice(load_one(ctx, InvoiceId(self.0.invoice_id), "invoice").await?))
+    }
+}

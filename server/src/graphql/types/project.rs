@@ -1,0 +1,114 @@
+use async_graphql::connection::Connection;
+use async_graphql::{Context, ID, Object};
+use chrono::{DateTime, Utc};
+use entity::{bid, project};
+
+use super::{Company, Contract, PageArgs, User, connection, load_one, load_opt};
+use crate::domain::bids;
+use crate::graphql::context::access;
+use crate::graphql::errors::OrGql;
+use crate::graphql::ids;
+use crate::graphql::loaders::{BidsOfProject, CompanyId, ContractOfProject, ProjectId, SkillsOfProject, UserId};
+use crate::graphql::scalars::{BidStatus, Money, ProjectCategory, ProjectStatus, ProjectVisibility};
+
+pub struct Project(pub project::Model);
+
+#[Object]
+impl Project {
+    pub async fn id(&self) -> ID {
+        ids::encode("Project", self.0.id)
+    }
+
+    async fn title(&self) -> &str {
+        &self.0.title
+    }
+
+    async fn description(&self) -> &str {
+        &self.0.description
+    }
+
+    async fn category(&self) -> ProjectCategory {
+        self.0.category.into()
+    }
+
+    async fn skills(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<String>> {
+        Ok(load_opt(ctx, SkillsOfProject(self.0.id), "skills").await?.unwrap_or_default())
+    }
+
+    async fn budget(&self) -> async_graphql::Result<Money> {
+        Money::from_stored(self.0.budget_minor, &self.0.currency).gql()
+    }
+
+    async fn deadline(&self) -> Option<DateTime<Utc>> {
+        self.0.deadline
+    }
+
+    async fn visibility(&self) -> ProjectVisibility {
+        self.0.visibility.into()
+    }
+
+    async fn status(&self) -> ProjectStatus {
+        self.0.status.into()
+    }
+
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+
+    async fn company(&self, ctx: &Context<'_>) -> async_graphql::Result<Company> {
+        Ok(Company(load_one(ctx, CompanyId(self.0.company_id), "company").await?))
+    }
+
+    /// All bids for the company's staff; a bidder sees only their own. Newest first.
+    #[graphql(complexity = "first.unwrap_or(20).clamp(0, 100) as usize * child_complexity + 1")]
+    async fn bids(&self, ctx: &Context<'_>, first: Option<i32>, after: Option<String>) -> async_graphql::Result<Connection<String, Bid>> {
+        let page = PageArgs::page(first, after.as_deref()).gql()?;
+        let bidder = bids::bidder_scope(access(ctx).await?, &self.0);
+        let paged = load_one(ctx, BidsOfProject { project_id: self.0.id, bidder, page }, "bids").await?;
+        Ok(connection(paged, page.after, |b| b.id, Bid))
+    }
+
+    /// The contract, once a bid is accepted; visible to the company's staff and the freelancer.
+    async fn contract(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Contract>> {
+        let access = access(ctx).await?;
+        let contract = load_opt(ctx, ContractOfProject(self.0.id), "contract").await?;
+        Ok(contract.filter(|c| access.can_see_engagement(c.company_id, c.freelancer_id)).map(Contract))
+    }
+}
+
+pub struct Bid(pub bid::Model);
+
+#[Object]
+impl Bid {
+    pub async fn id(&self) -> ID {
+        ids::encode("Bid", self.0.id)
+    }
+
+    async fn amount(&self) -> async_graphql::Result<Money> {
+        Money::from_stored(self.0.amount_minor, &self.0.currency).gql()
+    }
+
+    async fn delivery_days(&self) -> i32 {
+        self.0.delivery_days
+    }
+
+    async fn proposal(&self) -> &str {
+        &self.0.proposal
+    }
+
+    async fn status(&self) -> BidStatus {
+        self.0.status.into()
+    }
+
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+
+    async fn bidder(&self, ctx: &Context<'_>) -> async_graphql::Result<User> {
+        Ok(User::new(load_one(ctx, UserId(self.0.bidder_id), "user").await?))
+    }
+
+    async fn project(&self, ctx: &Context<'_>) -> async_graphql::Result<Project> {
+        Ok(Project(load_one(ctx, ProjectId(self.0.project_id), "project").await?))
+    }
+}

@@ -1,0 +1,73 @@
+use async_graphql::{Context, ID, Object};
+use chrono::{DateTime, Utc};
+use entity::user;
+
+use super::{Company, CompanyMember};
+use crate::domain::companies;
+use crate::graphql::context::{access, db, req};
+use crate::graphql::errors::OrGql;
+use crate::graphql::ids;
+
+/// A person with an account. Their email and memberships are shown only to themselves.
+pub struct User {
+    row: user::Model,
+    /// Set where the caller is known to be this user before any token exists (sign-up, log-in).
+    is_caller: bool,
+}
+
+impl User {
+    pub fn new(row: user::Model) -> Self {
+        Self { row, is_caller: false }
+    }
+
+    /// The user who just authenticated in this request.
+    pub fn caller(row: user::Model) -> Self {
+        Self { row, is_caller: true }
+    }
+
+    fn is_viewer(&self, ctx: &Context<'_>) -> bool {
+        self.is_caller || req(ctx).actor.as_ref().is_some_and(|a| a.user_id == self.row.id)
+    }
+}
+
+#[Object]
+impl User {
+    pub async fn id(&self) -> ID {
+        ids::encode("User", self.row.id)
+    }
+
+    async fn display_name(&self) -> &str {
+        &self.row.display_name
+    }
+
+    /// Only for the user themself; null for everyone else.
+    async fn email(&self, ctx: &Context<'_>) -> Option<&str> {
+        self.is_viewer(ctx).then_some(self.row.email.as_str())
+    }
+
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.row.created_at
+    }
+
+    /// The user's company roles; empty for anyone but the user themself.
+    async fn memberships(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<CompanyMember>> {
+        if !self.is_viewer(ctx) {
+            return Ok(Vec::new());
+        }
+        Ok(companies::memberships_of(db(ctx), self.row.id).await.gql()?.into_iter().map(CompanyMember).collect())
+    }
+
+    /// The companies whose alumni roster lists the user; empty for anyone but the user themself.
+    async fn alumni_of(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Company>> {
+        if !self.is_viewer(ctx) || req(ctx).actor.is_none() {
+            return Ok(Vec::new());
+        }
+        let access = access(ctx).await?;
+        let mut out = Vec::new();
+        for company_id in &access.alumni_of {
+            out.push(Company(companies::get(db(ctx), access, *company_id).await.gql()?));
+        }
+        out.sort_by_key(|c| c.0.id);
+        Ok(out)
+    }
+}

@@ -1,0 +1,101 @@
+//! The axum router: `/graphql` (POST queries, GET an offline query page), `/healthz`,
+//! `/readyz`; request ids, one log line per request, and a body limit.
+use std::time::Duration;
+
+use async_graphql::dataloader::DataLoader;
+use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
+use axum::Router;
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderName, Request, StatusCode, header};
+use axum::response::{Html, IntoResponse};
+use axum::routing::get;
+use sea_orm::DatabaseConnection;
+use tower::ServiceBuilder;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
+use tracing::Level;
+
+use crate::domain::accounts;
+use crate::graphql::{BoomerangSchema, Loaders, RequestCtx, normalise_errors};
+
+/// Requests larger than this are refused with 413 before they are read.
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+/// A request still running after this is cancelled.
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+
+#[derive(Clone)]
+pub struct AppState {
+    pub schema: BoomerangSchema,
+    pub db: DatabaseConnection,
+}
+
+pub fn router(state: AppState) -> Router {
+    let request_id = HeaderName::from_static("x-request-id");
+    let layers = ServiceBuilder::new()
+        .layer(SetRequestIdLayer::new(request_id.clone(), MakeRequestUuid))
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(|req: &Request<_>| {
+                    let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");
+                    tracing::info_span!("request", id = %id, method = %req.method(), path = %req.uri().path())
+                })
+                .on_response(DefaultOnResponse::new().level(Level::INFO)),
+        )
+        .layer(PropagateRequestIdLayer::new(request_id))
+        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, REQUEST_TIMEOUT));
+    Router::new()
+        .route("/graphql", get(explorer).post(graphql))
+        .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
+        .layer(layers)
+        .with_state(state)
+}
+
+async fn graphql(State(state): State<AppState>, headers: HeaderMap, request: GraphQLRequest) -> axum::response::Response {
+    let token = bearer_token(&headers);
+    let actor = match &token {
+        Some(token) => match accounts::authenticate(&state.db, token).await {
+            Ok(actor) => actor,
+            Err(err) => {
+                tracing::error!(error = %err, "authenticating a request");
+                return (StatusCode::INTERNAL_SERVER_ERROR, "internal server error").into_response();
+            }
+        },
+        None => None,
+    };
+    let request = request
+        .into_inner()
+        .data(RequestCtx::new(state.db.clone(), actor, token))
+        .data(DataLoader::new(Loaders::new(state.db.clone()), tokio::spawn));
+    let mut response = state.schema.execute(request).await;
+    normalise_errors(&mut response.errors);
+    GraphQLResponse::from(response).into_response()
+}
+
+fn bearer_token(headers: &HeaderMap) -> Option<String> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let token = value.strip_prefix("Bearer ").or_else(|| value.strip_prefix("bearer "))?.trim();
+    (!token.is_empty()).then(|| token.to_string())
+}
+
+async fn healthz() -> &'static str {
+    "ok"
+}
+
+/// Ready only when the database answers.
+async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
+    match state.db.ping().await {
+        Ok(()) => (StatusCode::OK, "ready"),
+        Err(err) => {
+            tracing::warn!(error = %err, "database is not answering");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable")
+        }
+    }
+}
+
+/// A small self-contained query page: it works offline, unlike the CDN-hosted GraphiQL.
+async fn explorer() -> Html<&'static str> {
+    Html(include_str!("explorer.html"))
+}

@@ -1,0 +1,14 @@
+//! Boomerang: a GraphQL marketplace where companies outsource side jobs to their alumni.
+//!
+//! `graphql` → `domain` → `entity`; `http` wires everything; `app` builds and runs it.
+
+pub mod app;
+pub mod config;
+pub mod db;
+pub mod domain;
+pub mod error;
+pub mod graphql;
+pub mod http;
+
+pub use app::App;
+pub use config::Config;

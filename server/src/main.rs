@@ -1,0 +1,36 @@
+use clap::Parser;
+use tracing_subscriber::EnvFilter;
+
+use boomerang::config::{Cli, Command};
+use boomerang::{App, db, graphql};
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")))
+        .init();
+    let cli = Cli::parse();
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => {
+            let app = App::build(&cli.config).await?;
+            tracing::info!(
+                address = %app.local_addr()?,
+                database = db::backend_name(&cli.config.database_url),
+                "Boomerang is listening; GraphQL at /graphql"
+            );
+            app.run().await
+        }
+        Command::Migrate => {
+            let conn = db::connect(&cli.config.database_url, 1).await?;
+            db::migrate(&conn).await?;
+            tracing::info!("migrations are up to date");
+            Ok(())
+        }
+        Command::Schema => {
+            // The schema needs no live database; an unconnected handle is enough to build it.
+            let schema = graphql::build_schema(sea_orm::DatabaseConnection::default());
+            print!("{}", graphql::sdl(&schema));
+            Ok(())
+        }
+    }
+}
