@@ -2,13 +2,14 @@
 //! the real thing on port 0 this way.
 use std::future::Future;
 use std::net::SocketAddr;
+use std::sync::atomic::Ordering;
 
 use anyhow::Context;
 use sea_orm::DatabaseConnection;
 use tokio::net::TcpListener;
 
 use crate::config::Config;
-use crate::http::{AppState, router};
+use crate::http::{AppState, Metrics, router};
 use crate::{db, graphql};
 
 pub struct App {
@@ -18,11 +19,16 @@ pub struct App {
 
 impl App {
     pub async fn build(config: &Config) -> anyhow::Result<Self> {
-        let db = db::connect(&config.database_url, config.db_pool).await?;
+        let mut db = db::connect(&config.database_url, config.db_pool).await?;
         db::migrate(&db).await?;
+        let metrics = Metrics::default();
+        let statements = metrics.sql_statements.clone();
+        db.set_metric_callback(move |_| {
+            statements.fetch_add(1, Ordering::Relaxed);
+        });
         let listener = TcpListener::bind(config.listen).await.with_context(|| format!("binding {}", config.listen))?;
         let schema = graphql::build_schema(db.clone());
-        Ok(Self { listener, state: AppState { schema, db } })
+        Ok(Self { listener, state: AppState { schema, db, metrics } })
     }
 
     pub fn local_addr(&self) -> anyhow::Result<SocketAddr> {

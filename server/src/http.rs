@@ -1,5 +1,7 @@
 //! The axum router: `/graphql` (POST queries, GET an offline query page), `/healthz`,
 //! `/readyz`; request ids, one log line per request, and a body limit.
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use async_graphql::dataloader::DataLoader;
@@ -28,6 +30,15 @@ pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 pub struct AppState {
     pub schema: BoomerangSchema,
     pub db: DatabaseConnection,
+    pub metrics: Metrics,
+}
+
+/// Process counters, served at `/metrics` in the Prometheus text format.
+#[derive(Clone, Default)]
+pub struct Metrics {
+    /// Every statement sent to the database, counted at the connection layer.
+    pub sql_statements: Arc<AtomicU64>,
+    pub graphql_requests: Arc<AtomicU64>,
 }
 
 pub fn router(state: AppState) -> Router {
@@ -49,11 +60,13 @@ pub fn router(state: AppState) -> Router {
         .route("/graphql", get(explorer).post(graphql))
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
+        .route("/metrics", get(metrics))
         .layer(layers)
         .with_state(state)
 }
 
 async fn graphql(State(state): State<AppState>, headers: HeaderMap, request: GraphQLRequest) -> axum::response::Response {
+    state.metrics.graphql_requests.fetch_add(1, Ordering::Relaxed);
     let token = bearer_token(&headers);
     let actor = match &token {
         Some(token) => match accounts::authenticate(&state.db, token).await {
@@ -93,6 +106,16 @@ async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
             (StatusCode::SERVICE_UNAVAILABLE, "database unavailable")
         }
     }
+}
+
+async fn metrics(State(state): State<AppState>) -> String {
+    let m = &state.metrics;
+    format!(
+        "# TYPE boomerang_sql_statements_total counter\nboomerang_sql_statements_total {}\n\
+         # TYPE boomerang_graphql_requests_total counter\nboomerang_graphql_requests_total {}\n",
+        m.sql_statements.load(Ordering::Relaxed),
+        m.graphql_requests.load(Ordering::Relaxed)
+    )
 }
 
 /// A small self-contained query page: it works offline, unlike the CDN-hosted GraphiQL.

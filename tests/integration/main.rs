@@ -1,1 +1,13 @@
+//! The one integration-test binary: the real server on 127.0.0.1:0, spoken to over HTTP.
+//! SQLite by default; PostgreSQL when `DATABASE_URL=postgres://…` (a database per test).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod accounts;
+mod companies;
+mod limits;
+mod marketplace;
+mod money;
+mod payments;
+mod persistence;
+mod races;
+mod schema;

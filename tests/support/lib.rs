@@ -1,1 +1,158 @@
+//! The integration-test harness: a fresh database per test (a temporary SQLite file, or a
+//! PostgreSQL database created and dropped when `DATABASE_URL` names a PostgreSQL server),
+//! the real server on `127.0.0.1:0`, and a small GraphQL client.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
+pub mod flow;
+
+use std::time::Duration;
+
+use boomerang::{App, Config};
+use sea_orm::{ConnectionTrait, Database};
+use serde_json::{Value, json};
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+/// One test's database.
+pub struct TestDb {
+    pub url: String,
+    postgres: Option<(String, String)>,
+    _dir: Option<tempfile::TempDir>,
+}
+
+impl TestDb {
+    pub async fn new() -> Self {
+        match std::env::var("DATABASE_URL") {
+            Ok(url) if url.starts_with("postgres") => Self::postgres(url).await,
+            Ok(url) if !url.is_empty() && !url.starts_with("sqlite") => {
+                panic!("DATABASE_URL must name a PostgreSQL server or SQLite; got another scheme")
+            }
+            _ => {
+                let dir = tempfile::tempdir().expect("creating a temporary directory");
+                let url = format!("sqlite://{}?mode=rwc", dir.path().join("boomerang.db").display());
+                Self { url, postgres: None, _dir: Some(dir) }
+            }
+        }
+    }
+
+    async fn postgres(admin_url: String) -> Self {
+        let name = format!("boomerang_test_{}", uuid::Uuid::new_v4().simple());
+        let admin = Database::connect(&admin_url).await.unwrap_or_else(|e| {
+            panic!(
+                "\n\n*** DATABASE_URL names PostgreSQL, but it cannot be reached: {e}\n\
+                 *** Start it (pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start) \
+                 or unset DATABASE_URL to test on SQLite.\n\n"
+            )
+        });
+        admin.execute_unprepared(&format!("CREATE DATABASE \"{name}\"")).await.expect("creating the test database");
+        admin.close().await.ok();
+        let base = admin_url.split('?').next().unwrap_or(&admin_url);
+        let server = base.rsplit_once('/').map(|(server, _)| server).unwrap_or(base);
+        Self { url: format!("{server}/{name}"), postgres: Some((admin_url, name)), _dir: None }
+    }
+
+    /// Drops the PostgreSQL database (the SQLite file goes with its temporary directory).
+    pub async fn drop_database(self) {
+        if let Some((admin_url, name)) = &self.postgres {
+            let admin = Database::connect(admin_url).await.expect("reconnecting to drop the test database");
+            admin
+                .execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+                .await
+                .expect("dropping the test database");
+            admin.close().await.ok();
+        }
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        self.postgres.is_some()
+    }
+}
+
+/// The real server, started on a free port.
+pub struct TestServer {
+    pub base: String,
+    pub db: Option<TestDb>,
+    http: reqwest::Client,
+    shutdown: Option<oneshot::Sender<()>>,
+    handle: Option<JoinHandle<anyhow::Result<()>>>,
+}
+
+impl TestServer {
+    pub async fn start() -> Self {
+        Self::start_with(TestDb::new().await).await
+    }
+
+    pub async fn start_with(db: TestDb) -> Self {
+        let app = App::build(&Config::for_database(db.url.clone())).await.expect("building the app");
+        let addr = app.local_addr().expect("bound address");
+        let (tx, rx) = oneshot::channel::<()>();
+        let handle = tokio::spawn(app.run_until(async {
+            rx.await.ok();
+        }));
+        Self {
+            base: format!("http://{addr}"),
+            db: Some(db),
+            http: reqwest::Client::builder().timeout(Duration::from_secs(60)).build().expect("http client"),
+            shutdown: Some(tx),
+            handle: Some(handle),
+        }
+    }
+
+    /// Stops the server gracefully and hands back its database, e.g. to start again on it.
+    pub async fn stop(mut self) -> TestDb {
+        if let Some(tx) = self.shutdown.take() {
+            tx.send(()).ok();
+        }
+        if let Some(handle) = self.handle.take() {
+            handle.await.expect("server task").expect("server ran cleanly");
+        }
+        self.db.take().expect("database")
+    }
+
+    /// Stops the server and drops its database.
+    pub async fn finish(self) {
+        self.stop().await.drop_database().await;
+    }
+
+    pub fn http(&self) -> &reqwest::Client {
+        &self.http
+    }
+
+    /// Sends one GraphQL request and returns the JSON body (asserting HTTP 200).
+    pub async fn gql(&self, token: Option<&str>, query: &str, variables: Value) -> Value {
+        let mut request = self.http.post(format!("{}/graphql", self.base)).json(&json!({ "query": query, "variables": variables }));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        let response = request.send().await.expect("sending a GraphQL request");
+        assert_eq!(response.status(), 200, "GraphQL answers 200");
+        response.json().await.expect("a JSON body")
+    }
+
+    /// Sends a request that must succeed and returns its `data`.
+    pub async fn ok(&self, token: Option<&str>, query: &str, variables: Value) -> Value {
+        let body = self.gql(token, query, variables).await;
+        assert!(body.get("errors").is_none(), "unexpected errors: {body:#}");
+        body["data"].clone()
+    }
+
+    /// Sends a request that must fail and returns the first error's code.
+    pub async fn err(&self, token: Option<&str>, query: &str, variables: Value) -> String {
+        let body = self.gql(token, query, variables).await;
+        error_code(&body).unwrap_or_else(|| panic!("expected an error, got {body:#}"))
+    }
+
+    /// The server's SQL statement counter, from `/metrics`.
+    pub async fn sql_statements(&self) -> u64 {
+        let text = self.http.get(format!("{}/metrics", self.base)).send().await.unwrap().text().await.unwrap();
+        text.lines()
+            .find_map(|l| l.strip_prefix("boomerang_sql_statements_total "))
+            .and_then(|n| n.trim().parse().ok())
+            .expect("the SQL statement counter")
+    }
+}
+
+/// The first error's `extensions.code`.
+pub fn error_code(body: &Value) -> Option<String> {
+    body["errors"][0]["extensions"]["code"].as_str().map(str::to_string)
+}

@@ -70,14 +70,14 @@ impl Query {
         found.map(Some).ok_or_else(|| gql(DomainError::NotFound("node")))
     }
 
-    async fn company(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Company> {
+    async fn company(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<Company>> {
         let key = ids::decode(&id, "Company", "company").gql()?;
-        Ok(Company(companies::get(db(ctx), access(ctx).await?, key).await.gql()?))
+        Ok(Some(Company(companies::get(db(ctx), access(ctx).await?, key).await.gql()?)))
     }
 
-    async fn project(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Project> {
+    async fn project(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<Project>> {
         let key = ids::decode(&id, "Project", "project").gql()?;
-        Ok(Project(projects::get(db(ctx), access(ctx).await?, key).await.gql()?))
+        Ok(Some(Project(projects::get(db(ctx), access(ctx).await?, key).await.gql()?)))
     }
 
     /// Projects the caller may see, newest first.
@@ -101,14 +101,14 @@ impl Query {
         Ok(connection(paged, page.after, |p| p.id, Project))
     }
 
-    async fn bid(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Bid> {
+    async fn bid(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<Bid>> {
         let key = ids::decode(&id, "Bid", "bid").gql()?;
-        Ok(Bid(bids::get(db(ctx), access(ctx).await?, key).await.gql()?))
+        Ok(Some(Bid(bids::get(db(ctx), access(ctx).await?, key).await.gql()?)))
     }
 
-    async fn contract(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Contract> {
+    async fn contract(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<Contract>> {
         let key = ids::decode(&id, "Contract", "contract").gql()?;
-        Ok(Contract(contracts::get(db(ctx), access(ctx).await?, key).await.gql()?))
+        Ok(Some(Contract(contracts::get(db(ctx), access(ctx).await?, key).await.gql()?)))
     }
 
     /// The caller's contracts as freelancer and those of the companies they staff.
@@ -130,9 +130,9 @@ impl Query {
         Ok(connection(paged, page.after, |c| c.id, Contract))
     }
 
-    async fn invoice(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Invoice> {
+    async fn invoice(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<Invoice>> {
         let key = ids::decode(&id, "Invoice", "invoice").gql()?;
-        Ok(Invoice(invoices::get(db(ctx), access(ctx).await?, key).await.gql()?))
+        Ok(Some(Invoice(invoices::get(db(ctx), access(ctx).await?, key).await.gql()?)))
     }
 
     /// The finance queue: invoices of the companies the caller staffs (and their own), newest first.
@@ -151,8 +151,8 @@ impl Query {
         Ok(connection(paged, page.after, |i| i.id, Invoice))
     }
 
-    async fn payout(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Payout> {
+    async fn payout(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<Payout>> {
         let key = ids::decode(&id, "Payout", "payout").gql()?;
-        Ok(Payout(payouts::get(db(ctx), access(ctx).await?, key).await.gql()?))
+        Ok(Some(Payout(payouts::get(db(ctx), access(ctx).await?, key).await.gql()?)))
     }
 }
