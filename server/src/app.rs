@@ -26,13 +26,24 @@ impl App {
         db.set_metric_callback(move |_| {
             statements.fetch_add(1, Ordering::Relaxed);
         });
-        let listener = TcpListener::bind(config.listen).await.with_context(|| format!("binding {}", config.listen))?;
+        let listener = TcpListener::bind(config.listen)
+            .await
+            .with_context(|| format!("binding {}", config.listen))?;
         let schema = graphql::build_schema(db.clone());
-        Ok(Self { listener, state: AppState { schema, db, metrics } })
+        Ok(Self {
+            listener,
+            state: AppState {
+                schema,
+                db,
+                metrics,
+            },
+        })
     }
 
     pub fn local_addr(&self) -> anyhow::Result<SocketAddr> {
-        self.listener.local_addr().context("reading the bound address")
+        self.listener
+            .local_addr()
+            .context("reading the bound address")
     }
 
     pub fn db(&self) -> &DatabaseConnection {
@@ -40,9 +51,15 @@ impl App {
     }
 
     /// Serves until `shutdown` resolves; requests in flight finish, then the pool closes.
-    pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
+    pub async fn run_until(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> anyhow::Result<()> {
         let db = self.state.db.clone();
-        axum::serve(self.listener, router(self.state)).with_graceful_shutdown(shutdown).await.context("serving HTTP")?;
+        axum::serve(self.listener, router(self.state))
+            .with_graceful_shutdown(shutdown)
+            .await
+            .context("serving HTTP")?;
         db.close().await.context("closing the database pool")?;
         Ok(())
     }

@@ -4,7 +4,11 @@ use std::net::SocketAddr;
 use clap::{Args, Parser, Subcommand};
 
 #[derive(Debug, Parser)]
-#[command(name = "boomerang", version, about = "The alumni side-job marketplace server")]
+#[command(
+    name = "boomerang",
+    version,
+    about = "The alumni side-job marketplace server"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -25,7 +29,12 @@ pub enum Command {
 #[derive(Debug, Clone, Args)]
 pub struct Config {
     /// Database URL: `sqlite://path?mode=rwc` or `postgres://user@host/db`.
-    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://boomerang.db?mode=rwc", hide_env_values = true)]
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        default_value = "sqlite://boomerang.db?mode=rwc",
+        hide_env_values = true
+    )]
     pub database_url: String,
     /// Address to listen on; port 0 picks a free one.
     #[arg(long, env = "BOOMERANG_LISTEN", default_value = "127.0.0.1:8080")]
@@ -38,6 +47,10 @@ pub struct Config {
 impl Config {
     /// A configuration for tests and tools: the given database, a free local port.
     pub fn for_database(database_url: impl Into<String>) -> Self {
-        Self { database_url: database_url.into(), listen: SocketAddr::from(([127, 0, 0, 1], 0)), db_pool: 10 }
+        Self {
+            database_url: database_url.into(),
+            listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+            db_pool: 10,
+        }
     }
 }

@@ -20,7 +20,9 @@ pub async fn connect(url: &str, pool: u32) -> anyhow::Result<DatabaseConnection>
                 .busy_timeout(Duration::from_secs(30))
                 .foreign_keys(true)
         });
-    Database::connect(options).await.with_context(|| format!("connecting to the {} database", backend_name(url)))
+    Database::connect(options)
+        .await
+        .with_context(|| format!("connecting to the {} database", backend_name(url)))
 }
 
 pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<()> {
@@ -29,5 +31,11 @@ pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<()> {
 
 /// The kind of database a URL names, for messages that must not show the URL's secrets.
 pub fn backend_name(url: &str) -> &'static str {
-    if url.starts_with("postgres") { "PostgreSQL" } else if url.starts_with("sqlite") { "SQLite" } else { "configured" }
+    if url.starts_with("postgres") {
+        "PostgreSQL"
+    } else if url.starts_with("sqlite") {
+        "SQLite"
+    } else {
+        "configured"
+    }
 }

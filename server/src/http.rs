@@ -65,15 +65,23 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-async fn graphql(State(state): State<AppState>, headers: HeaderMap, request: GraphQLRequest) -> axum::response::Response {
-    state.metrics.graphql_requests.fetch_add(1, Ordering::Relaxed);
+async fn graphql(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    request: GraphQLRequest,
+) -> axum::response::Response {
+    state
+        .metrics
+        .graphql_requests
+        .fetch_add(1, Ordering::Relaxed);
     let token = bearer_token(&headers);
     let actor = match &token {
         Some(token) => match accounts::authenticate(&state.db, token).await {
             Ok(actor) => actor,
             Err(err) => {
                 tracing::error!(error = %err, "authenticating a request");
-                return (StatusCode::INTERNAL_SERVER_ERROR, "internal server error").into_response();
+                return (StatusCode::INTERNAL_SERVER_ERROR, "internal server error")
+                    .into_response();
             }
         },
         None => None,
@@ -81,7 +89,10 @@ async fn graphql(State(state): State<AppState>, headers: HeaderMap, request: Gra
     let request = request
         .into_inner()
         .data(RequestCtx::new(state.db.clone(), actor, token))
-        .data(DataLoader::new(Loaders::new(state.db.clone()), tokio::spawn));
+        .data(DataLoader::new(
+            Loaders::new(state.db.clone()),
+            tokio::spawn,
+        ));
     let mut response = state.schema.execute(request).await;
     normalise_errors(&mut response.errors);
     GraphQLResponse::from(response).into_response()
@@ -89,7 +100,10 @@ async fn graphql(State(state): State<AppState>, headers: HeaderMap, request: Gra
 
 fn bearer_token(headers: &HeaderMap) -> Option<String> {
     let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
-    let token = value.strip_prefix("Bearer ").or_else(|| value.strip_prefix("bearer "))?.trim();
+    let token = value
+        .strip_prefix("Bearer ")
+        .or_else(|| value.strip_prefix("bearer "))?
+        .trim();
     (!token.is_empty()).then(|| token.to_string())
 }
 

@@ -3,7 +3,8 @@ use boomerang_tests::{TestServer, error_code};
 use serde_json::json;
 
 const VIEWER: &str = "{ viewer { id email displayName } }";
-const LOG_IN: &str = "mutation($input: LogInInput!) { logIn(input: $input) { token user { id email } } }";
+const LOG_IN: &str =
+    "mutation($input: LogInInput!) { logIn(input: $input) { token user { id email } } }";
 
 #[tokio::test]
 async fn signing_up_normalises_the_email_and_returns_a_working_token() {
@@ -15,9 +16,19 @@ async fn signing_up_normalises_the_email_and_returns_a_working_token() {
     assert_eq!(viewer["viewer"]["id"], person.id.as_str());
     assert_eq!(viewer["viewer"]["email"], "hanako.sato@example.jp");
 
-    let again = s.ok(None, LOG_IN, json!({ "input": { "email": "HANAKO.SATO@example.jp", "password": PASSWORD } })).await;
+    let again = s
+        .ok(
+            None,
+            LOG_IN,
+            json!({ "input": { "email": "HANAKO.SATO@example.jp", "password": PASSWORD } }),
+        )
+        .await;
     assert_eq!(again["logIn"]["user"]["id"], person.id.as_str());
-    assert_ne!(again["logIn"]["token"], person.token.as_str(), "each log-in opens its own session");
+    assert_ne!(
+        again["logIn"]["token"],
+        person.token.as_str(),
+        "each log-in opens its own session"
+    );
     s.finish().await;
 }
 
@@ -51,7 +62,11 @@ async fn bad_sign_up_input_names_the_offending_field() {
                 json!({ "input": { "email": email, "password": password, "displayName": name } }),
             )
             .await;
-        assert_eq!(error_code(&body).as_deref(), Some("BAD_USER_INPUT"), "{body}");
+        assert_eq!(
+            error_code(&body).as_deref(),
+            Some("BAD_USER_INPUT"),
+            "{body}"
+        );
         assert_eq!(body["errors"][0]["extensions"]["field"], field);
     }
     s.finish().await;
@@ -61,11 +76,29 @@ async fn bad_sign_up_input_names_the_offending_field() {
 async fn a_wrong_password_and_an_unknown_email_give_the_same_error() {
     let s = TestServer::start().await;
     sign_up(&s, "yui@example.jp").await;
-    let wrong = s.gql(None, LOG_IN, json!({ "input": { "email": "yui@example.jp", "password": "not the password" } })).await;
-    let unknown = s.gql(None, LOG_IN, json!({ "input": { "email": "nobody@example.jp", "password": "not the password" } })).await;
+    let wrong = s
+        .gql(
+            None,
+            LOG_IN,
+            json!({ "input": { "email": "yui@example.jp", "password": "not the password" } }),
+        )
+        .await;
+    let unknown = s
+        .gql(
+            None,
+            LOG_IN,
+            json!({ "input": { "email": "nobody@example.jp", "password": "not the password" } }),
+        )
+        .await;
     assert_eq!(error_code(&wrong).as_deref(), Some("UNAUTHENTICATED"));
-    assert_eq!(wrong["errors"][0]["message"], unknown["errors"][0]["message"]);
-    assert_eq!(wrong["errors"][0]["extensions"], unknown["errors"][0]["extensions"]);
+    assert_eq!(
+        wrong["errors"][0]["message"],
+        unknown["errors"][0]["message"]
+    );
+    assert_eq!(
+        wrong["errors"][0]["extensions"],
+        unknown["errors"][0]["extensions"]
+    );
     s.finish().await;
 }
 
@@ -73,7 +106,13 @@ async fn a_wrong_password_and_an_unknown_email_give_the_same_error() {
 async fn logging_out_ends_only_that_session() {
     let s = TestServer::start().await;
     let person = sign_up(&s, "mio@example.jp").await;
-    let second = s.ok(None, LOG_IN, json!({ "input": { "email": "mio@example.jp", "password": PASSWORD } })).await;
+    let second = s
+        .ok(
+            None,
+            LOG_IN,
+            json!({ "input": { "email": "mio@example.jp", "password": PASSWORD } }),
+        )
+        .await;
     let second_token = second["logIn"]["token"].as_str().unwrap().to_string();
 
     let out = s.ok(person.token(), "mutation { logOut }", json!({})).await;
@@ -81,7 +120,13 @@ async fn logging_out_ends_only_that_session() {
 
     assert!(s.ok(person.token(), VIEWER, json!({})).await["viewer"].is_null());
     assert!(!s.ok(Some(&second_token), VIEWER, json!({})).await["viewer"].is_null());
-    let code = s.err(person.token(), "mutation { createCompany(input: { name: \"X\" }) { id } }", json!({})).await;
+    let code = s
+        .err(
+            person.token(),
+            "mutation { createCompany(input: { name: \"X\" }) { id } }",
+            json!({}),
+        )
+        .await;
     assert_eq!(code, "UNAUTHENTICATED");
     s.finish().await;
 }
@@ -96,8 +141,16 @@ async fn anonymous_callers_see_no_viewer_and_cannot_change_anything() {
         "mutation { logOut }",
         "mutation { closeProject(id: \"UHJvamVjdDox\") { id } }",
     ] {
-        assert_eq!(s.err(None, mutation, json!({})).await, "UNAUTHENTICATED", "{mutation}");
+        assert_eq!(
+            s.err(None, mutation, json!({})).await,
+            "UNAUTHENTICATED",
+            "{mutation}"
+        );
     }
-    assert_eq!(s.err(None, "{ projects { edges { node { id } } } }", json!({})).await, "UNAUTHENTICATED");
+    assert_eq!(
+        s.err(None, "{ projects { edges { node { id } } } }", json!({}))
+            .await,
+        "UNAUTHENTICATED"
+    );
     s.finish().await;
 }

@@ -17,11 +17,21 @@ async fn data_survives_a_restart() {
         )
         .await;
     let token = session["logIn"]["token"].as_str().unwrap();
-    let contract = s.ok(Some(token), "query($id: ID!) { contract(id: $id) { status amount { amount } project { id } } }", json!({ "id": c.contract_id })).await;
+    let contract = s
+        .ok(
+            Some(token),
+            "query($id: ID!) { contract(id: $id) { status amount { amount } project { id } } }",
+            json!({ "id": c.contract_id }),
+        )
+        .await;
     assert_eq!(contract["contract"]["status"], "ACTIVE");
     assert_eq!(contract["contract"]["amount"]["amount"], "120000");
     assert_eq!(contract["contract"]["project"]["id"], c.project_id.as_str());
     // Sessions from before the restart still work.
-    assert!(!s.ok(c.freelancer.token(), "{ viewer { id } }", json!({})).await["viewer"].is_null());
+    assert!(
+        !s.ok(c.freelancer.token(), "{ viewer { id } }", json!({}))
+            .await["viewer"]
+            .is_null()
+    );
     s.finish().await;
 }

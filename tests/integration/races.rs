@@ -6,7 +6,10 @@ use serde_json::{Value, json};
 
 fn tally(bodies: &[Value]) -> (usize, usize) {
     let ok = bodies.iter().filter(|b| b.get("errors").is_none()).count();
-    let conflicts = bodies.iter().filter(|b| error_code(b).as_deref() == Some("CONFLICT")).count();
+    let conflicts = bodies
+        .iter()
+        .filter(|b| error_code(b).as_deref() == Some("CONFLICT"))
+        .count();
     (ok, conflicts)
 }
 
@@ -21,7 +24,11 @@ async fn eight_concurrent_accepts_make_exactly_one_contract() {
         bids.push(bid(&s, &alum, &project, &format!("{}", 400000 + i), "JPY").await);
     }
 
-    let bodies = join_all(bids.iter().map(|id| s.gql(a.member.token(), ACCEPT_BID, json!({ "id": id })))).await;
+    let bodies = join_all(
+        bids.iter()
+            .map(|id| s.gql(a.member.token(), ACCEPT_BID, json!({ "id": id }))),
+    )
+    .await;
     assert_eq!(tally(&bodies), (1, 7), "{bodies:#?}");
 
     let after = s
@@ -32,13 +39,26 @@ async fn eight_concurrent_accepts_make_exactly_one_contract() {
         )
         .await;
     assert_eq!(after["project"]["status"], "AWARDED");
-    let statuses: Vec<&str> =
-        after["project"]["bids"]["edges"].as_array().unwrap().iter().map(|e| e["node"]["status"].as_str().unwrap()).collect();
+    let statuses: Vec<&str> = after["project"]["bids"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["node"]["status"].as_str().unwrap())
+        .collect();
     assert_eq!(statuses.iter().filter(|s| **s == "ACCEPTED").count(), 1);
     assert_eq!(statuses.iter().filter(|s| **s == "REJECTED").count(), 7);
-    let contracts = s.ok(a.member.token(), "{ contracts { edges { node { id } } } }", json!({})).await;
+    let contracts = s
+        .ok(
+            a.member.token(),
+            "{ contracts { edges { node { id } } } }",
+            json!({}),
+        )
+        .await;
     assert_eq!(contracts["contracts"]["edges"].as_array().unwrap().len(), 1);
-    assert_eq!(contracts["contracts"]["edges"][0]["node"]["id"], after["project"]["contract"]["id"]);
+    assert_eq!(
+        contracts["contracts"]["edges"][0]["node"]["id"],
+        after["project"]["contract"]["id"]
+    );
     s.finish().await;
 }
 
@@ -48,7 +68,8 @@ async fn ten_concurrent_approvals_write_exactly_one_payout() {
     let c = contracted(&s, "100000").await;
     let inv = invoice(&s, &c.freelancer, &c.contract_id, "100000", "JPY").await;
 
-    let bodies = join_all((0..10).map(|_| s.gql(c.a.finance.token(), APPROVE, json!({ "id": inv })))).await;
+    let bodies =
+        join_all((0..10).map(|_| s.gql(c.a.finance.token(), APPROVE, json!({ "id": inv })))).await;
     assert_eq!(tally(&bodies), (1, 9), "{bodies:#?}");
 
     let seen = s
@@ -60,7 +81,12 @@ async fn ten_concurrent_approvals_write_exactly_one_payout() {
         .await;
     assert_eq!(seen["invoice"]["status"], "APPROVED");
     assert_eq!(seen["invoice"]["payout"]["status"], "PENDING");
-    let approvals = seen["invoice"]["auditTrail"].as_array().unwrap().iter().filter(|e| e["action"] == "invoice.approve").count();
+    let approvals = seen["invoice"]["auditTrail"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["action"] == "invoice.approve")
+        .count();
     assert_eq!(approvals, 1);
     s.finish().await;
 }
@@ -70,7 +96,14 @@ async fn concurrent_invoices_never_sum_above_the_contract() {
     let s = TestServer::start().await;
     let c = contracted(&s, "100000").await;
 
-    let bodies = join_all((0..10).map(|_| s.gql(c.freelancer.token(), SUBMIT_INVOICE, invoice_input(&c.contract_id, "30000", "JPY")))).await;
+    let bodies = join_all((0..10).map(|_| {
+        s.gql(
+            c.freelancer.token(),
+            SUBMIT_INVOICE,
+            invoice_input(&c.contract_id, "30000", "JPY"),
+        )
+    }))
+    .await;
     assert_eq!(tally(&bodies), (3, 7), "{bodies:#?}");
 
     let contract = s
@@ -85,7 +118,13 @@ async fn concurrent_invoices_never_sum_above_the_contract() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|e| e["node"]["amount"]["amount"].as_str().unwrap().parse::<i64>().unwrap())
+        .map(|e| {
+            e["node"]["amount"]["amount"]
+                .as_str()
+                .unwrap()
+                .parse::<i64>()
+                .unwrap()
+        })
         .sum();
     assert_eq!(sum, 90000);
     s.finish().await;

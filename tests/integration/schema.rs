@@ -4,7 +4,9 @@ use sea_orm::DatabaseConnection;
 fn schema_graphql_matches_the_code() {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../schema.graphql");
     let committed = std::fs::read_to_string(path).expect("reading schema.graphql");
-    let generated = boomerang::graphql::sdl(&boomerang::graphql::build_schema(DatabaseConnection::default()));
+    let generated = boomerang::graphql::sdl(&boomerang::graphql::build_schema(
+        DatabaseConnection::default(),
+    ));
     assert!(
         committed == generated,
         "schema.graphql is out of date; regenerate it with `cargo run -- schema > schema.graphql`"
@@ -13,7 +15,9 @@ fn schema_graphql_matches_the_code() {
 
 #[test]
 fn the_public_contract_names_are_in_the_schema() {
-    let sdl = boomerang::graphql::sdl(&boomerang::graphql::build_schema(DatabaseConnection::default()));
+    let sdl = boomerang::graphql::sdl(&boomerang::graphql::build_schema(
+        DatabaseConnection::default(),
+    ));
     for name in [
         "signUp(input: SignUpInput!): AuthPayload!",
         "logIn(input: LogInInput!): AuthPayload!",

@@ -38,11 +38,20 @@ pub async fn sign_up(s: &TestServer, email: &str) -> Person {
     Person {
         token: data["signUp"]["token"].as_str().unwrap().to_string(),
         id: data["signUp"]["user"]["id"].as_str().unwrap().to_string(),
-        email: data["signUp"]["user"]["email"].as_str().unwrap().to_string(),
+        email: data["signUp"]["user"]["email"]
+            .as_str()
+            .unwrap()
+            .to_string(),
     }
 }
 
-pub async fn add_member(s: &TestServer, admin: &Person, company_id: &str, email: &str, role: &str) -> Value {
+pub async fn add_member(
+    s: &TestServer,
+    admin: &Person,
+    company_id: &str,
+    email: &str,
+    role: &str,
+) -> Value {
     s.ok(
         admin.token(),
         "mutation($input: AddCompanyMemberInput!) { addCompanyMember(input: $input) { id role user { id } } }",
@@ -55,14 +64,23 @@ pub async fn add_member(s: &TestServer, admin: &Person, company_id: &str, email:
 pub async fn company(s: &TestServer, tag: &str) -> Company {
     let admin = sign_up(s, &format!("{tag}-admin@{tag}.example")).await;
     let data = s
-        .ok(admin.token(), "mutation($name: String!) { createCompany(input: { name: $name }) { id } }", json!({ "name": tag }))
+        .ok(
+            admin.token(),
+            "mutation($name: String!) { createCompany(input: { name: $name }) { id } }",
+            json!({ "name": tag }),
+        )
         .await;
     let id = data["createCompany"]["id"].as_str().unwrap().to_string();
     let member = sign_up(s, &format!("{tag}-member@{tag}.example")).await;
     let finance = sign_up(s, &format!("{tag}-finance@{tag}.example")).await;
     add_member(s, &admin, &id, &member.email, "MEMBER").await;
     add_member(s, &admin, &id, &finance.email, "FINANCE").await;
-    Company { id, admin, member, finance }
+    Company {
+        id,
+        admin,
+        member,
+        finance,
+    }
 }
 
 pub async fn add_alumni(s: &TestServer, company: &Company, emails: &[&str]) {
@@ -94,8 +112,21 @@ pub fn project_input(company_id: &str, amount: &str, currency: &str, visibility:
     } })
 }
 
-pub async fn publish(s: &TestServer, by: &Person, company_id: &str, amount: &str, currency: &str, visibility: &str) -> String {
-    let data = s.ok(by.token(), PUBLISH, project_input(company_id, amount, currency, visibility)).await;
+pub async fn publish(
+    s: &TestServer,
+    by: &Person,
+    company_id: &str,
+    amount: &str,
+    currency: &str,
+    visibility: &str,
+) -> String {
+    let data = s
+        .ok(
+            by.token(),
+            PUBLISH,
+            project_input(company_id, amount, currency, visibility),
+        )
+        .await;
     data["publishProject"]["id"].as_str().unwrap().to_string()
 }
 
@@ -110,27 +141,51 @@ pub fn bid_input(project_id: &str, amount: &str, currency: &str) -> Value {
     } })
 }
 
-pub async fn bid(s: &TestServer, by: &Person, project_id: &str, amount: &str, currency: &str) -> String {
-    let data = s.ok(by.token(), PLACE_BID, bid_input(project_id, amount, currency)).await;
+pub async fn bid(
+    s: &TestServer,
+    by: &Person,
+    project_id: &str,
+    amount: &str,
+    currency: &str,
+) -> String {
+    let data = s
+        .ok(
+            by.token(),
+            PLACE_BID,
+            bid_input(project_id, amount, currency),
+        )
+        .await;
     data["placeBid"]["id"].as_str().unwrap().to_string()
 }
 
-pub const ACCEPT_BID: &str = "mutation($id: ID!) { acceptBid(id: $id) { id status amount { amount currencyCode } } }";
+pub const ACCEPT_BID: &str =
+    "mutation($id: ID!) { acceptBid(id: $id) { id status amount { amount currencyCode } } }";
 
 pub async fn accept(s: &TestServer, by: &Person, bid_id: &str) -> String {
     let data = s.ok(by.token(), ACCEPT_BID, json!({ "id": bid_id })).await;
     data["acceptBid"]["id"].as_str().unwrap().to_string()
 }
 
-pub const SUBMIT_INVOICE: &str =
-    "mutation($input: SubmitInvoiceInput!) { submitInvoice(input: $input) { id status amount { amount currencyCode } } }";
+pub const SUBMIT_INVOICE: &str = "mutation($input: SubmitInvoiceInput!) { submitInvoice(input: $input) { id status amount { amount currencyCode } } }";
 
 pub fn invoice_input(contract_id: &str, amount: &str, currency: &str) -> Value {
     json!({ "input": { "contractId": contract_id, "amount": { "amount": amount, "currencyCode": currency }, "description": "Milestone 1" } })
 }
 
-pub async fn invoice(s: &TestServer, by: &Person, contract_id: &str, amount: &str, currency: &str) -> String {
-    let data = s.ok(by.token(), SUBMIT_INVOICE, invoice_input(contract_id, amount, currency)).await;
+pub async fn invoice(
+    s: &TestServer,
+    by: &Person,
+    contract_id: &str,
+    amount: &str,
+    currency: &str,
+) -> String {
+    let data = s
+        .ok(
+            by.token(),
+            SUBMIT_INVOICE,
+            invoice_input(contract_id, amount, currency),
+        )
+        .await;
     data["submitInvoice"]["id"].as_str().unwrap().to_string()
 }
 
@@ -139,14 +194,21 @@ pub const APPROVE: &str = "mutation($id: ID!) { approveInvoice(id: $id) { id sta
 /// Approves and returns the payout id.
 pub async fn approve(s: &TestServer, by: &Person, invoice_id: &str) -> String {
     let data = s.ok(by.token(), APPROVE, json!({ "id": invoice_id })).await;
-    data["approveInvoice"]["payout"]["id"].as_str().unwrap().to_string()
+    data["approveInvoice"]["payout"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string()
 }
 
-pub const MARK_PAID: &str =
-    "mutation($input: MarkPayoutPaidInput!) { markPayoutPaid(input: $input) { id status reference invoice { id status } } }";
+pub const MARK_PAID: &str = "mutation($input: MarkPayoutPaidInput!) { markPayoutPaid(input: $input) { id status reference invoice { id status } } }";
 
 pub async fn mark_paid(s: &TestServer, by: &Person, payout_id: &str, reference: &str) -> Value {
-    s.ok(by.token(), MARK_PAID, json!({ "input": { "payoutId": payout_id, "reference": reference } })).await
+    s.ok(
+        by.token(),
+        MARK_PAID,
+        json!({ "input": { "payoutId": payout_id, "reference": reference } }),
+    )
+    .await
 }
 
 /// A company A with one alumnus who has an ACTIVE contract for `amount` JPY.
@@ -163,5 +225,10 @@ pub async fn contracted(s: &TestServer, amount: &str) -> Contracted {
     let project_id = publish(s, &a.member, &a.id, amount, "JPY", "COMPANY_ALUMNI").await;
     let bid_id = bid(s, &freelancer, &project_id, amount, "JPY").await;
     let contract_id = accept(s, &a.member, &bid_id).await;
-    Contracted { a, freelancer, project_id, contract_id }
+    Contracted {
+        a,
+        freelancer,
+        project_id,
+        contract_id,
+    }
 }

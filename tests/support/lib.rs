@@ -29,8 +29,15 @@ impl TestDb {
             }
             _ => {
                 let dir = tempfile::tempdir().expect("creating a temporary directory");
-                let url = format!("sqlite://{}?mode=rwc", dir.path().join("boomerang.db").display());
-                Self { url, postgres: None, _dir: Some(dir) }
+                let url = format!(
+                    "sqlite://{}?mode=rwc",
+                    dir.path().join("boomerang.db").display()
+                );
+                Self {
+                    url,
+                    postgres: None,
+                    _dir: Some(dir),
+                }
             }
         }
     }
@@ -44,17 +51,29 @@ impl TestDb {
                  or unset DATABASE_URL to test on SQLite.\n\n"
             )
         });
-        admin.execute_unprepared(&format!("CREATE DATABASE \"{name}\"")).await.expect("creating the test database");
+        admin
+            .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
+            .await
+            .expect("creating the test database");
         admin.close().await.ok();
         let base = admin_url.split('?').next().unwrap_or(&admin_url);
-        let server = base.rsplit_once('/').map(|(server, _)| server).unwrap_or(base);
-        Self { url: format!("{server}/{name}"), postgres: Some((admin_url, name)), _dir: None }
+        let server = base
+            .rsplit_once('/')
+            .map(|(server, _)| server)
+            .unwrap_or(base);
+        Self {
+            url: format!("{server}/{name}"),
+            postgres: Some((admin_url, name)),
+            _dir: None,
+        }
     }
 
     /// Drops the PostgreSQL database (the SQLite file goes with its temporary directory).
     pub async fn drop_database(self) {
         if let Some((admin_url, name)) = &self.postgres {
-            let admin = Database::connect(admin_url).await.expect("reconnecting to drop the test database");
+            let admin = Database::connect(admin_url)
+                .await
+                .expect("reconnecting to drop the test database");
             admin
                 .execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
                 .await
@@ -83,7 +102,9 @@ impl TestServer {
     }
 
     pub async fn start_with(db: TestDb) -> Self {
-        let app = App::build(&Config::for_database(db.url.clone())).await.expect("building the app");
+        let app = App::build(&Config::for_database(db.url.clone()))
+            .await
+            .expect("building the app");
         let addr = app.local_addr().expect("bound address");
         let (tx, rx) = oneshot::channel::<()>();
         let handle = tokio::spawn(app.run_until(async {
@@ -92,7 +113,10 @@ impl TestServer {
         Self {
             base: format!("http://{addr}"),
             db: Some(db),
-            http: reqwest::Client::builder().timeout(Duration::from_secs(60)).build().expect("http client"),
+            http: reqwest::Client::builder()
+                .timeout(Duration::from_secs(60))
+                .build()
+                .expect("http client"),
             shutdown: Some(tx),
             handle: Some(handle),
         }
@@ -104,7 +128,10 @@ impl TestServer {
             tx.send(()).ok();
         }
         if let Some(handle) = self.handle.take() {
-            handle.await.expect("server task").expect("server ran cleanly");
+            handle
+                .await
+                .expect("server task")
+                .expect("server ran cleanly");
         }
         self.db.take().expect("database")
     }
@@ -120,7 +147,10 @@ impl TestServer {
 
     /// Sends one GraphQL request and returns the JSON body (asserting HTTP 200).
     pub async fn gql(&self, token: Option<&str>, query: &str, variables: Value) -> Value {
-        let mut request = self.http.post(format!("{}/graphql", self.base)).json(&json!({ "query": query, "variables": variables }));
+        let mut request = self
+            .http
+            .post(format!("{}/graphql", self.base))
+            .json(&json!({ "query": query, "variables": variables }));
         if let Some(token) = token {
             request = request.bearer_auth(token);
         }
@@ -144,7 +174,15 @@ impl TestServer {
 
     /// The server's SQL statement counter, from `/metrics`.
     pub async fn sql_statements(&self) -> u64 {
-        let text = self.http.get(format!("{}/metrics", self.base)).send().await.unwrap().text().await.unwrap();
+        let text = self
+            .http
+            .get(format!("{}/metrics", self.base))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
         text.lines()
             .find_map(|l| l.strip_prefix("boomerang_sql_statements_total "))
             .and_then(|n| n.trim().parse().ok())
@@ -154,5 +192,7 @@ impl TestServer {
 
 /// The first error's `extensions.code`.
 pub fn error_code(body: &Value) -> Option<String> {
-    body["errors"][0]["extensions"]["code"].as_str().map(str::to_string)
+    body["errors"][0]["extensions"]["code"]
+        .as_str()
+        .map(str::to_string)
 }

@@ -35,7 +35,11 @@ impl Access {
             .into_iter()
             .map(|r| r.company_id)
             .collect();
-        Ok(Self { actor, staff, alumni_of })
+        Ok(Self {
+            actor,
+            staff,
+            alumni_of,
+        })
     }
 
     pub fn user_id(&self) -> i64 {
@@ -67,12 +71,21 @@ impl Access {
 
     /// Requires one of `roles` at `company_id`. Callers first check that the object is
     /// visible at all (answering `NOT_FOUND` otherwise), so this only ever forbids.
-    pub fn require_role(&self, company_id: i64, roles: &[CompanyRole], action: &str) -> DomainResult<()> {
+    pub fn require_role(
+        &self,
+        company_id: i64,
+        roles: &[CompanyRole],
+        action: &str,
+    ) -> DomainResult<()> {
         match self.staff.get(&company_id) {
             Some(role) if roles.contains(role) => Ok(()),
             _ => Err(DomainError::forbidden(format!(
                 "{action} requires the {} role at this company",
-                roles.iter().map(|r| role_name(*r)).collect::<Vec<_>>().join(" or ")
+                roles
+                    .iter()
+                    .map(|r| role_name(*r))
+                    .collect::<Vec<_>>()
+                    .join(" or ")
             ))),
         }
     }

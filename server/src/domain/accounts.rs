@@ -1,13 +1,17 @@
 //! Accounts and sessions: argon2id password hashes, random bearer tokens stored only as
 //! SHA-256 hashes, 30-day expiry.
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
 use argon2::Argon2;
+use argon2::password_hash::{
+    PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng,
+};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::Duration;
 use entity::{session, user};
 use rand::RngCore;
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter,
+};
 use sha2::{Digest, Sha256};
 
 use super::email::Email;
@@ -56,7 +60,9 @@ pub async fn sign_up(db: &DatabaseConnection, input: SignUp<'_>) -> DomainResult
         .await?
         .is_some();
     if taken {
-        return Err(DomainError::conflict("an account with this email already exists"));
+        return Err(DomainError::conflict(
+            "an account with this email already exists",
+        ));
     }
     let user = user::ActiveModel {
         email: Set(email.into_string()),
@@ -69,7 +75,13 @@ pub async fn sign_up(db: &DatabaseConnection, input: SignUp<'_>) -> DomainResult
     audit::record(
         &tx,
         Some(user.id),
-        audit::Change { action: "user.sign_up", object_type: "User", object_id: user.id, from: None, to: None },
+        audit::Change {
+            action: "user.sign_up",
+            object_type: "User",
+            object_id: user.id,
+            from: None,
+            to: None,
+        },
     )
     .await?;
     let token = open_session(&tx, user.id).await?;
@@ -82,10 +94,12 @@ pub async fn sign_up(db: &DatabaseConnection, input: SignUp<'_>) -> DomainResult
 pub async fn log_in(db: &DatabaseConnection, email: &str, password: &str) -> DomainResult<Session> {
     const INVALID: DomainError = DomainError::InvalidCredentials("invalid email or password");
     let found = match Email::parse(email, "input.email") {
-        Ok(email) => user::Entity::find()
-            .filter(user::Column::Email.eq(email.as_str()))
-            .one(db)
-            .await?,
+        Ok(email) => {
+            user::Entity::find()
+                .filter(user::Column::Email.eq(email.as_str()))
+                .one(db)
+                .await?
+        }
         Err(_) => None,
     };
     let stored_hash = found.as_ref().map(|u| u.password_hash.clone());
@@ -120,7 +134,10 @@ pub async fn authenticate(db: &DatabaseConnection, token: &str) -> DomainResult<
         return Ok(None);
     };
     let user = user::Entity::find_by_id(session.user_id).one(db).await?;
-    Ok(user.map(|u| Actor { user_id: u.id, email: u.email }))
+    Ok(user.map(|u| Actor {
+        user_id: u.id,
+        email: u.email,
+    }))
 }
 
 async fn open_session(tx: &impl sea_orm::ConnectionTrait, user_id: i64) -> DomainResult<String> {
@@ -166,7 +183,8 @@ async fn verify_password(password: String, stored: Option<String>) -> DomainResu
         let argon = Argon2::default();
         match stored {
             Some(stored) => {
-                let parsed = PasswordHash::new(&stored).map_err(|e| anyhow::anyhow!("stored password hash: {e}"))?;
+                let parsed = PasswordHash::new(&stored)
+                    .map_err(|e| anyhow::anyhow!("stored password hash: {e}"))?;
                 Ok(argon.verify_password(password.as_bytes(), &parsed).is_ok())
             }
             None => {

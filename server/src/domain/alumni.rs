@@ -2,7 +2,10 @@
 //! they signed up before or after the upload.
 use entity::alumni_record;
 use entity::states::CompanyRole;
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
+    EntityTrait, QueryFilter, QueryOrder,
+};
 
 use super::email::Email;
 use super::{Access, audit, now, write_tx};
@@ -13,11 +16,20 @@ pub const MAX_ROSTER_UPLOAD: usize = 1000;
 /// Adds emails to the roster; ones already on it are returned as they are. ADMIN only.
 /// The whole upload is refused if any email is malformed, so nothing is half-applied.
 #[tracing::instrument(skip_all, fields(user = access.user_id(), company_id, count = emails.len()))]
-pub async fn add(db: &DatabaseConnection, access: &Access, company_id: i64, emails: &[String]) -> DomainResult<Vec<alumni_record::Model>> {
+pub async fn add(
+    db: &DatabaseConnection,
+    access: &Access,
+    company_id: i64,
+    emails: &[String],
+) -> DomainResult<Vec<alumni_record::Model>> {
     if !access.can_see_company(company_id) {
         return Err(DomainError::NotFound("company"));
     }
-    access.require_role(company_id, &[CompanyRole::Admin], "uploading the alumni roster")?;
+    access.require_role(
+        company_id,
+        &[CompanyRole::Admin],
+        "uploading the alumni roster",
+    )?;
     if emails.is_empty() || emails.len() > MAX_ROSTER_UPLOAD {
         return Err(DomainError::bad_input(
             "input.emails",
@@ -54,7 +66,13 @@ pub async fn add(db: &DatabaseConnection, access: &Access, company_id: i64, emai
         audit::record(
             &tx,
             Some(access.user_id()),
-            audit::Change { action: "alumni.add", object_type: "AlumniRecord", object_id: record.id, from: None, to: None },
+            audit::Change {
+                action: "alumni.add",
+                object_type: "AlumniRecord",
+                object_id: record.id,
+                from: None,
+                to: None,
+            },
         )
         .await?;
         records.push(record);
@@ -64,7 +82,11 @@ pub async fn add(db: &DatabaseConnection, access: &Access, company_id: i64, emai
 }
 
 /// The roster, for the company's ADMINs.
-pub async fn roster(db: &impl ConnectionTrait, access: &Access, company_id: i64) -> DomainResult<Vec<alumni_record::Model>> {
+pub async fn roster(
+    db: &impl ConnectionTrait,
+    access: &Access,
+    company_id: i64,
+) -> DomainResult<Vec<alumni_record::Model>> {
     if access.staff.get(&company_id) != Some(&CompanyRole::Admin) {
         return Ok(Vec::new());
     }
@@ -75,10 +97,17 @@ pub async fn roster(db: &impl ConnectionTrait, access: &Access, company_id: i64)
         .await?)
 }
 
-pub async fn record(db: &impl ConnectionTrait, access: &Access, id: i64) -> DomainResult<alumni_record::Model> {
+pub async fn record(
+    db: &impl ConnectionTrait,
+    access: &Access,
+    id: i64,
+) -> DomainResult<alumni_record::Model> {
     alumni_record::Entity::find_by_id(id)
         .one(db)
         .await?
-        .filter(|r| access.staff.get(&r.company_id) == Some(&CompanyRole::Admin) || r.email == access.actor.email)
+        .filter(|r| {
+            access.staff.get(&r.company_id) == Some(&CompanyRole::Admin)
+                || r.email == access.actor.email
+        })
         .ok_or(DomainError::NotFound("alumni record"))
 }

@@ -1,7 +1,9 @@
 //! The audit trail: every state change writes one event inside its own transaction.
 //! Events are only ever inserted; no code path updates or deletes them.
 use entity::audit_event;
-use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+};
 
 use crate::error::DomainResult;
 
@@ -14,7 +16,11 @@ pub struct Change<'a> {
     pub to: Option<&'a str>,
 }
 
-pub async fn record(db: &impl ConnectionTrait, actor_id: Option<i64>, change: Change<'_>) -> DomainResult<()> {
+pub async fn record(
+    db: &impl ConnectionTrait,
+    actor_id: Option<i64>,
+    change: Change<'_>,
+) -> DomainResult<()> {
     audit_event::Entity::insert(audit_event::ActiveModel {
         actor_id: Set(actor_id),
         action: Set(change.action.to_string()),
@@ -31,7 +37,11 @@ pub async fn record(db: &impl ConnectionTrait, actor_id: Option<i64>, change: Ch
 }
 
 /// The trail of one object, oldest first.
-pub async fn trail(db: &impl ConnectionTrait, object_type: &str, object_id: i64) -> DomainResult<Vec<audit_event::Model>> {
+pub async fn trail(
+    db: &impl ConnectionTrait,
+    object_type: &str,
+    object_id: i64,
+) -> DomainResult<Vec<audit_event::Model>> {
     Ok(audit_event::Entity::find()
         .filter(audit_event::Column::ObjectType.eq(object_type))
         .filter(audit_event::Column::ObjectId.eq(object_id))

@@ -3,7 +3,10 @@
 use entity::states::{BidStatus, ContractStatus, ProjectStatus};
 use entity::{bid, contract, project};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveEnum, ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use sea_orm::{
+    ActiveEnum, ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait,
+    DatabaseConnection, EntityTrait, QueryFilter,
+};
 
 use super::money::Money;
 use super::projects::{self, STAFF_WHO_MANAGE_PROJECTS};
@@ -20,7 +23,11 @@ pub struct NewBid<'a> {
 }
 
 #[tracing::instrument(skip_all, fields(user = access.user_id(), project_id = input.project_id))]
-pub async fn place(db: &DatabaseConnection, access: &Access, input: NewBid<'_>) -> DomainResult<bid::Model> {
+pub async fn place(
+    db: &DatabaseConnection,
+    access: &Access,
+    input: NewBid<'_>,
+) -> DomainResult<bid::Model> {
     if !(1..=MAX_DELIVERY_DAYS).contains(&input.delivery_days) {
         return Err(DomainError::bad_input(
             "input.deliveryDays",
@@ -31,7 +38,9 @@ pub async fn place(db: &DatabaseConnection, access: &Access, input: NewBid<'_>) 
     let tx = write_tx(db).await?;
     let project = projects::visible_for_update(&tx, access, input.project_id).await?;
     if access.is_staff(project.company_id) {
-        return Err(DomainError::forbidden("staff cannot bid on their own company's projects"));
+        return Err(DomainError::forbidden(
+            "staff cannot bid on their own company's projects",
+        ));
     }
     if !access.is_alumnus() {
         return Err(DomainError::forbidden("only verified alumni can bid"));
@@ -55,7 +64,9 @@ pub async fn place(db: &DatabaseConnection, access: &Access, input: NewBid<'_>) 
         .one(&tx)
         .await?;
     if already.is_some() {
-        return Err(DomainError::conflict("you already have a pending bid on this project; withdraw it first"));
+        return Err(DomainError::conflict(
+            "you already have a pending bid on this project; withdraw it first",
+        ));
     }
     let at = now();
     let bid = bid::ActiveModel {
@@ -75,7 +86,13 @@ pub async fn place(db: &DatabaseConnection, access: &Access, input: NewBid<'_>) 
     audit::record(
         &tx,
         Some(access.user_id()),
-        audit::Change { action: "bid.place", object_type: "Bid", object_id: bid.id, from: None, to: Some("PENDING") },
+        audit::Change {
+            action: "bid.place",
+            object_type: "Bid",
+            object_id: bid.id,
+            from: None,
+            to: Some("PENDING"),
+        },
     )
     .await?;
     tx.commit().await?;
@@ -84,7 +101,11 @@ pub async fn place(db: &DatabaseConnection, access: &Access, input: NewBid<'_>) 
 
 /// PENDING → WITHDRAWN, by the bidder only.
 #[tracing::instrument(skip_all, fields(user = access.user_id(), bid_id))]
-pub async fn withdraw(db: &DatabaseConnection, access: &Access, bid_id: i64) -> DomainResult<bid::Model> {
+pub async fn withdraw(
+    db: &DatabaseConnection,
+    access: &Access,
+    bid_id: i64,
+) -> DomainResult<bid::Model> {
     let tx = write_tx(db).await?;
     let (bid, _) = visible(&tx, access, bid_id).await?;
     if bid.bidder_id != access.user_id() {
@@ -94,7 +115,13 @@ pub async fn withdraw(db: &DatabaseConnection, access: &Access, bid_id: i64) -> 
     audit::record(
         &tx,
         Some(access.user_id()),
-        audit::Change { action: "bid.withdraw", object_type: "Bid", object_id: bid.id, from: Some("PENDING"), to: Some("WITHDRAWN") },
+        audit::Change {
+            action: "bid.withdraw",
+            object_type: "Bid",
+            object_id: bid.id,
+            from: Some("PENDING"),
+            to: Some("WITHDRAWN"),
+        },
     )
     .await?;
     tx.commit().await?;
@@ -106,10 +133,18 @@ pub async fn withdraw(db: &DatabaseConnection, access: &Access, bid_id: i64) -> 
 /// The project row lock (PostgreSQL) or the write lock (SQLite) orders racing accepts;
 /// the conditional updates and unique indexes make the loser a `CONFLICT`.
 #[tracing::instrument(skip_all, fields(user = access.user_id(), bid_id))]
-pub async fn accept(db: &DatabaseConnection, access: &Access, bid_id: i64) -> DomainResult<contract::Model> {
+pub async fn accept(
+    db: &DatabaseConnection,
+    access: &Access,
+    bid_id: i64,
+) -> DomainResult<contract::Model> {
     let tx = write_tx(db).await?;
     let (bid, project) = visible(&tx, access, bid_id).await?;
-    access.require_role(project.company_id, STAFF_WHO_MANAGE_PROJECTS, "accepting a bid")?;
+    access.require_role(
+        project.company_id,
+        STAFF_WHO_MANAGE_PROJECTS,
+        "accepting a bid",
+    )?;
     let project = projects::visible_for_update(&tx, access, project.id).await?;
     if project.status != ProjectStatus::Open {
         return Err(DomainError::conflict(format!(
@@ -122,14 +157,26 @@ pub async fn accept(db: &DatabaseConnection, access: &Access, bid_id: i64) -> Do
     audit::record(
         &tx,
         actor,
-        audit::Change { action: "project.award", object_type: "Project", object_id: project.id, from: Some("OPEN"), to: Some("AWARDED") },
+        audit::Change {
+            action: "project.award",
+            object_type: "Project",
+            object_id: project.id,
+            from: Some("OPEN"),
+            to: Some("AWARDED"),
+        },
     )
     .await?;
     let bid = transition(&tx, bid, BidStatus::Accepted).await?;
     audit::record(
         &tx,
         actor,
-        audit::Change { action: "bid.accept", object_type: "Bid", object_id: bid.id, from: Some("PENDING"), to: Some("ACCEPTED") },
+        audit::Change {
+            action: "bid.accept",
+            object_type: "Bid",
+            object_id: bid.id,
+            from: Some("PENDING"),
+            to: Some("ACCEPTED"),
+        },
     )
     .await?;
     projects::reject_pending_bids(&tx, access.user_id(), project.id, Some(bid.id)).await?;
@@ -153,7 +200,13 @@ pub async fn accept(db: &DatabaseConnection, access: &Access, bid_id: i64) -> Do
     audit::record(
         &tx,
         actor,
-        audit::Change { action: "contract.create", object_type: "Contract", object_id: contract.id, from: None, to: Some("ACTIVE") },
+        audit::Change {
+            action: "contract.create",
+            object_type: "Contract",
+            object_id: contract.id,
+            from: None,
+            to: Some("ACTIVE"),
+        },
     )
     .await?;
     tx.commit().await?;
@@ -161,9 +214,16 @@ pub async fn accept(db: &DatabaseConnection, access: &Access, bid_id: i64) -> Do
 }
 
 /// PENDING → `to` with a conditional update; a bid that moved meanwhile is a conflict.
-async fn transition(tx: &impl ConnectionTrait, bid: bid::Model, to: BidStatus) -> DomainResult<bid::Model> {
+async fn transition(
+    tx: &impl ConnectionTrait,
+    bid: bid::Model,
+    to: BidStatus,
+) -> DomainResult<bid::Model> {
     if bid.status != BidStatus::Pending {
-        return Err(DomainError::conflict(format!("the bid is {}, not PENDING", bid.status.to_value())));
+        return Err(DomainError::conflict(format!(
+            "the bid is {}, not PENDING",
+            bid.status.to_value()
+        )));
     }
     let at = now();
     let updated = bid::Entity::update_many()
@@ -176,13 +236,27 @@ async fn transition(tx: &impl ConnectionTrait, bid: bid::Model, to: BidStatus) -
     if updated.rows_affected != 1 {
         return Err(DomainError::conflict("the bid is no longer PENDING"));
     }
-    Ok(bid::Model { status: to, updated_at: at, ..bid })
+    Ok(bid::Model {
+        status: to,
+        updated_at: at,
+        ..bid
+    })
 }
 
 /// A bid is visible to its bidder and to the staff of the project's company.
-async fn visible(db: &impl ConnectionTrait, access: &Access, bid_id: i64) -> DomainResult<(bid::Model, project::Model)> {
-    let bid = bid::Entity::find_by_id(bid_id).one(db).await?.ok_or(DomainError::NotFound("bid"))?;
-    let project = project::Entity::find_by_id(bid.project_id).one(db).await?.ok_or(DomainError::NotFound("bid"))?;
+async fn visible(
+    db: &impl ConnectionTrait,
+    access: &Access,
+    bid_id: i64,
+) -> DomainResult<(bid::Model, project::Model)> {
+    let bid = bid::Entity::find_by_id(bid_id)
+        .one(db)
+        .await?
+        .ok_or(DomainError::NotFound("bid"))?;
+    let project = project::Entity::find_by_id(bid.project_id)
+        .one(db)
+        .await?
+        .ok_or(DomainError::NotFound("bid"))?;
     if bid.bidder_id == access.user_id() || access.is_staff(project.company_id) {
         Ok((bid, project))
     } else {
@@ -190,12 +264,20 @@ async fn visible(db: &impl ConnectionTrait, access: &Access, bid_id: i64) -> Dom
     }
 }
 
-pub async fn get(db: &impl ConnectionTrait, access: &Access, bid_id: i64) -> DomainResult<bid::Model> {
+pub async fn get(
+    db: &impl ConnectionTrait,
+    access: &Access,
+    bid_id: i64,
+) -> DomainResult<bid::Model> {
     Ok(visible(db, access, bid_id).await?.0)
 }
 
 /// Whose bids on a project the caller may list: all of them for the company's staff,
 /// their own for a bidder.
 pub fn bidder_scope(access: &Access, project: &project::Model) -> Option<i64> {
-    if access.is_staff(project.company_id) { None } else { Some(access.user_id()) }
+    if access.is_staff(project.company_id) {
+        None
+    } else {
+        Some(access.user_id())
+    }
 }

@@ -1,7 +1,10 @@
 //! Companies and their staff (ADMIN, MEMBER, FINANCE).
 use entity::states::CompanyRole;
 use entity::{company, company_member, user};
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
+    EntityTrait, QueryFilter, QueryOrder,
+};
 
 use super::email::Email;
 use super::{Access, audit, now, required_text, write_tx};
@@ -9,19 +12,40 @@ use crate::error::{DomainError, DomainResult};
 
 /// Creates a company with the caller as its first ADMIN.
 #[tracing::instrument(skip_all, fields(user = access.user_id()))]
-pub async fn create(db: &DatabaseConnection, access: &Access, name: &str) -> DomainResult<company::Model> {
+pub async fn create(
+    db: &DatabaseConnection,
+    access: &Access,
+    name: &str,
+) -> DomainResult<company::Model> {
     let name = required_text(name, "input.name", 200)?;
     let tx = write_tx(db).await?;
-    let company = company::ActiveModel { name: Set(name), created_at: Set(now()), ..Default::default() }
-        .insert(&tx)
-        .await?;
+    let company = company::ActiveModel {
+        name: Set(name),
+        created_at: Set(now()),
+        ..Default::default()
+    }
+    .insert(&tx)
+    .await?;
     audit::record(
         &tx,
         Some(access.user_id()),
-        audit::Change { action: "company.create", object_type: "Company", object_id: company.id, from: None, to: None },
+        audit::Change {
+            action: "company.create",
+            object_type: "Company",
+            object_id: company.id,
+            from: None,
+            to: None,
+        },
     )
     .await?;
-    insert_member(&tx, access, company.id, access.user_id(), CompanyRole::Admin).await?;
+    insert_member(
+        &tx,
+        access,
+        company.id,
+        access.user_id(),
+        CompanyRole::Admin,
+    )
+    .await?;
     tx.commit().await?;
     Ok(company)
 }
@@ -45,7 +69,12 @@ pub async fn add_member(
         .filter(user::Column::Email.eq(email.as_str()))
         .one(&tx)
         .await?
-        .ok_or_else(|| DomainError::bad_input("input.email", "no account uses this email; ask them to sign up first"))?;
+        .ok_or_else(|| {
+            DomainError::bad_input(
+                "input.email",
+                "no account uses this email; ask them to sign up first",
+            )
+        })?;
     let existing = company_member::Entity::find()
         .filter(company_member::Column::CompanyId.eq(company_id))
         .filter(company_member::Column::UserId.eq(member.id))
@@ -55,7 +84,9 @@ pub async fn add_member(
         Some(existing) if existing.role == role => existing,
         Some(existing) => {
             if existing.user_id == access.user_id() && existing.role == CompanyRole::Admin {
-                return Err(DomainError::conflict("an admin cannot change their own role"));
+                return Err(DomainError::conflict(
+                    "an admin cannot change their own role",
+                ));
             }
             let from = existing.role;
             let mut active: company_member::ActiveModel = existing.into();
@@ -112,15 +143,26 @@ async fn insert_member(
     Ok(member)
 }
 
-pub async fn get(db: &impl ConnectionTrait, access: &Access, id: i64) -> DomainResult<company::Model> {
+pub async fn get(
+    db: &impl ConnectionTrait,
+    access: &Access,
+    id: i64,
+) -> DomainResult<company::Model> {
     if !access.can_see_company(id) {
         return Err(DomainError::NotFound("company"));
     }
-    company::Entity::find_by_id(id).one(db).await?.ok_or(DomainError::NotFound("company"))
+    company::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(DomainError::NotFound("company"))
 }
 
 /// The staff list; visible to the company's staff only.
-pub async fn members(db: &impl ConnectionTrait, access: &Access, company_id: i64) -> DomainResult<Vec<company_member::Model>> {
+pub async fn members(
+    db: &impl ConnectionTrait,
+    access: &Access,
+    company_id: i64,
+) -> DomainResult<Vec<company_member::Model>> {
     if !access.is_staff(company_id) {
         return Ok(Vec::new());
     }
@@ -131,7 +173,11 @@ pub async fn members(db: &impl ConnectionTrait, access: &Access, company_id: i64
         .await?)
 }
 
-pub async fn member(db: &impl ConnectionTrait, access: &Access, id: i64) -> DomainResult<company_member::Model> {
+pub async fn member(
+    db: &impl ConnectionTrait,
+    access: &Access,
+    id: i64,
+) -> DomainResult<company_member::Model> {
     company_member::Entity::find_by_id(id)
         .one(db)
         .await?
@@ -140,7 +186,10 @@ pub async fn member(db: &impl ConnectionTrait, access: &Access, id: i64) -> Doma
 }
 
 /// The caller's own memberships.
-pub async fn memberships_of(db: &impl ConnectionTrait, user_id: i64) -> DomainResult<Vec<company_member::Model>> {
+pub async fn memberships_of(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+) -> DomainResult<Vec<company_member::Model>> {
     Ok(company_member::Entity::find()
         .filter(company_member::Column::UserId.eq(user_id))
         .order_by_asc(company_member::Column::Id)

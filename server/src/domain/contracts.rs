@@ -1,7 +1,9 @@
 //! Contracts: written by `bids::accept`, worked by the freelancer, completed when paid in full.
 use entity::contract;
 use entity::states::ContractStatus;
-use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+};
 
 use super::Access;
 use super::page::{Page, Paged};
@@ -13,7 +15,11 @@ pub struct ContractFilter {
     pub status: Option<ContractStatus>,
 }
 
-pub async fn get(db: &impl ConnectionTrait, access: &Access, id: i64) -> DomainResult<contract::Model> {
+pub async fn get(
+    db: &impl ConnectionTrait,
+    access: &Access,
+    id: i64,
+) -> DomainResult<contract::Model> {
     contract::Entity::find_by_id(id)
         .one(db)
         .await?
@@ -22,7 +28,11 @@ pub async fn get(db: &impl ConnectionTrait, access: &Access, id: i64) -> DomainR
 }
 
 /// Reads the contract inside a write transaction, row-locked on PostgreSQL.
-pub(crate) async fn visible_for_update(tx: &impl ConnectionTrait, access: &Access, id: i64) -> DomainResult<contract::Model> {
+pub(crate) async fn visible_for_update(
+    tx: &impl ConnectionTrait,
+    access: &Access,
+    id: i64,
+) -> DomainResult<contract::Model> {
     contract::Entity::find_by_id(id)
         .lock_exclusive()
         .one(tx)
@@ -32,7 +42,12 @@ pub(crate) async fn visible_for_update(tx: &impl ConnectionTrait, access: &Acces
 }
 
 /// The caller's contracts as freelancer and those of the companies they staff, newest first.
-pub async fn list(db: &impl ConnectionTrait, access: &Access, filter: &ContractFilter, page: Page) -> DomainResult<Paged<contract::Model>> {
+pub async fn list(
+    db: &impl ConnectionTrait,
+    access: &Access,
+    filter: &ContractFilter,
+    page: Page,
+) -> DomainResult<Paged<contract::Model>> {
     let visible = Condition::any()
         .add(contract::Column::FreelancerId.eq(access.user_id()))
         .add(contract::Column::CompanyId.is_in(access.staff.keys().copied()));
@@ -46,6 +61,10 @@ pub async fn list(db: &impl ConnectionTrait, access: &Access, filter: &ContractF
     if let Some(after) = page.after {
         query = query.filter(contract::Column::Id.lt(after));
     }
-    let rows = query.order_by_desc(contract::Column::Id).limit(page.limit()).all(db).await?;
+    let rows = query
+        .order_by_desc(contract::Column::Id)
+        .limit(page.limit())
+        .all(db)
+        .await?;
     Ok(Paged::from_fetch(rows, page))
 }

@@ -8,7 +8,8 @@ impl Email {
     /// Trims and lower-cases; requires one `@` with a non-empty local part and a dotted domain.
     pub fn parse(raw: &str, field: &str) -> DomainResult<Self> {
         let email = raw.trim().to_lowercase();
-        let bad = || DomainError::bad_input(field, format!("{:?} is not an email address", raw.trim()));
+        let bad =
+            || DomainError::bad_input(field, format!("{:?} is not an email address", raw.trim()));
         if email.len() > 320 || email.chars().any(char::is_whitespace) {
             return Err(bad());
         }
@@ -38,12 +39,19 @@ mod tests {
 
     #[test]
     fn emails_are_trimmed_and_lowercased() {
-        assert_eq!(Email::parse("  Hanako@Example.JP ", "email").unwrap().as_str(), "hanako@example.jp");
+        assert_eq!(
+            Email::parse("  Hanako@Example.JP ", "email")
+                .unwrap()
+                .as_str(),
+            "hanako@example.jp"
+        );
     }
 
     #[test]
     fn malformed_emails_are_refused() {
-        for raw in ["", "a", "a@b", "@b.jp", "a@.jp", "a@b.jp.", "a b@c.jp", "a@b@c.jp"] {
+        for raw in [
+            "", "a", "a@b", "@b.jp", "a@.jp", "a@b.jp.", "a b@c.jp", "a@b@c.jp",
+        ] {
             assert!(Email::parse(raw, "email").is_err(), "{raw:?}");
         }
     }

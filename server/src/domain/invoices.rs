@@ -5,8 +5,8 @@ use entity::states::{CompanyRole, ContractStatus, InvoiceStatus, PayoutStatus};
 use entity::{contract, invoice, payout};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ActiveEnum, ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait,
-    QueryFilter, QueryOrder, QuerySelect,
+    ActiveEnum, ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait,
+    DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 
 use super::money::Money;
@@ -23,12 +23,20 @@ pub struct InvoiceFilter {
 }
 
 #[tracing::instrument(skip_all, fields(user = access.user_id(), contract_id))]
-pub async fn submit(db: &DatabaseConnection, access: &Access, contract_id: i64, amount: Money, description: &str) -> DomainResult<invoice::Model> {
+pub async fn submit(
+    db: &DatabaseConnection,
+    access: &Access,
+    contract_id: i64,
+    amount: Money,
+    description: &str,
+) -> DomainResult<invoice::Model> {
     let description = required_text(description, "input.description", 5_000)?;
     let tx = write_tx(db).await?;
     let contract = contracts::visible_for_update(&tx, access, contract_id).await?;
     if contract.freelancer_id != access.user_id() {
-        return Err(DomainError::forbidden("only the contract's freelancer can invoice it"));
+        return Err(DomainError::forbidden(
+            "only the contract's freelancer can invoice it",
+        ));
     }
     if contract.status != ContractStatus::Active {
         return Err(DomainError::conflict(format!(
@@ -43,15 +51,25 @@ pub async fn submit(db: &DatabaseConnection, access: &Access, contract_id: i64, 
         ));
     }
     let reserved = contract::Entity::update_many()
-        .col_expr(contract::Column::InvoicedMinor, Expr::col(contract::Column::InvoicedMinor).add(amount.minor))
+        .col_expr(
+            contract::Column::InvoicedMinor,
+            Expr::col(contract::Column::InvoicedMinor).add(amount.minor),
+        )
         .col_expr(contract::Column::UpdatedAt, Expr::value(now()))
         .filter(contract::Column::Id.eq(contract.id))
         .filter(contract::Column::Status.eq(ContractStatus::Active))
-        .filter(Expr::col(contract::Column::InvoicedMinor).add(amount.minor).lte(Expr::col(contract::Column::AmountMinor)))
+        .filter(
+            Expr::col(contract::Column::InvoicedMinor)
+                .add(amount.minor)
+                .lte(Expr::col(contract::Column::AmountMinor)),
+        )
         .exec(&tx)
         .await?;
     if reserved.rows_affected != 1 {
-        let remaining = Money::from_stored(std::cmp::max(contract.amount_minor - contract.invoiced_minor, 0), &contract.currency)?;
+        let remaining = Money::from_stored(
+            std::cmp::max(contract.amount_minor - contract.invoiced_minor, 0),
+            &contract.currency,
+        )?;
         return Err(DomainError::conflict(format!(
             "the invoice would exceed the contract amount; at most {} {} remains to invoice",
             remaining.to_decimal_string(),
@@ -77,7 +95,13 @@ pub async fn submit(db: &DatabaseConnection, access: &Access, contract_id: i64, 
     audit::record(
         &tx,
         Some(access.user_id()),
-        audit::Change { action: "invoice.submit", object_type: "Invoice", object_id: invoice.id, from: None, to: Some("SUBMITTED") },
+        audit::Change {
+            action: "invoice.submit",
+            object_type: "Invoice",
+            object_id: invoice.id,
+            from: None,
+            to: Some("SUBMITTED"),
+        },
     )
     .await?;
     tx.commit().await?;
@@ -86,14 +110,24 @@ pub async fn submit(db: &DatabaseConnection, access: &Access, contract_id: i64, 
 
 /// SUBMITTED → APPROVED and exactly one PENDING payout, in one transaction.
 #[tracing::instrument(skip_all, fields(user = access.user_id(), invoice_id))]
-pub async fn approve(db: &DatabaseConnection, access: &Access, invoice_id: i64) -> DomainResult<invoice::Model> {
+pub async fn approve(
+    db: &DatabaseConnection,
+    access: &Access,
+    invoice_id: i64,
+) -> DomainResult<invoice::Model> {
     let tx = write_tx(db).await?;
     let invoice = review(&tx, access, invoice_id, "approving an invoice").await?;
     let invoice = transition(&tx, invoice, InvoiceStatus::Approved, None).await?;
     audit::record(
         &tx,
         Some(access.user_id()),
-        audit::Change { action: "invoice.approve", object_type: "Invoice", object_id: invoice.id, from: Some("SUBMITTED"), to: Some("APPROVED") },
+        audit::Change {
+            action: "invoice.approve",
+            object_type: "Invoice",
+            object_id: invoice.id,
+            from: Some("SUBMITTED"),
+            to: Some("APPROVED"),
+        },
     )
     .await?;
     let at = now();
@@ -115,7 +149,13 @@ pub async fn approve(db: &DatabaseConnection, access: &Access, invoice_id: i64) 
     audit::record(
         &tx,
         Some(access.user_id()),
-        audit::Change { action: "payout.create", object_type: "Payout", object_id: payout.id, from: None, to: Some("PENDING") },
+        audit::Change {
+            action: "payout.create",
+            object_type: "Payout",
+            object_id: payout.id,
+            from: None,
+            to: Some("PENDING"),
+        },
     )
     .await?;
     tx.commit().await?;
@@ -125,13 +165,21 @@ pub async fn approve(db: &DatabaseConnection, access: &Access, invoice_id: i64) 
 /// SUBMITTED → REJECTED with a reason; the amount returns to the contract so the
 /// freelancer can invoice again.
 #[tracing::instrument(skip_all, fields(user = access.user_id(), invoice_id))]
-pub async fn reject(db: &DatabaseConnection, access: &Access, invoice_id: i64, reason: &str) -> DomainResult<invoice::Model> {
+pub async fn reject(
+    db: &DatabaseConnection,
+    access: &Access,
+    invoice_id: i64,
+    reason: &str,
+) -> DomainResult<invoice::Model> {
     let reason = required_text(reason, "input.reason", 2_000)?;
     let tx = write_tx(db).await?;
     let invoice = review(&tx, access, invoice_id, "rejecting an invoice").await?;
     let invoice = transition(&tx, invoice, InvoiceStatus::Rejected, Some(reason)).await?;
     contract::Entity::update_many()
-        .col_expr(contract::Column::InvoicedMinor, Expr::col(contract::Column::InvoicedMinor).sub(invoice.amount_minor))
+        .col_expr(
+            contract::Column::InvoicedMinor,
+            Expr::col(contract::Column::InvoicedMinor).sub(invoice.amount_minor),
+        )
         .col_expr(contract::Column::UpdatedAt, Expr::value(now()))
         .filter(contract::Column::Id.eq(invoice.contract_id))
         .exec(&tx)
@@ -139,7 +187,13 @@ pub async fn reject(db: &DatabaseConnection, access: &Access, invoice_id: i64, r
     audit::record(
         &tx,
         Some(access.user_id()),
-        audit::Change { action: "invoice.reject", object_type: "Invoice", object_id: invoice.id, from: Some("SUBMITTED"), to: Some("REJECTED") },
+        audit::Change {
+            action: "invoice.reject",
+            object_type: "Invoice",
+            object_id: invoice.id,
+            from: Some("SUBMITTED"),
+            to: Some("REJECTED"),
+        },
     )
     .await?;
     tx.commit().await?;
@@ -147,7 +201,12 @@ pub async fn reject(db: &DatabaseConnection, access: &Access, invoice_id: i64, r
 }
 
 /// Loads a SUBMITTED invoice for review by FINANCE, locked on PostgreSQL.
-async fn review(tx: &impl ConnectionTrait, access: &Access, invoice_id: i64, action: &str) -> DomainResult<invoice::Model> {
+async fn review(
+    tx: &impl ConnectionTrait,
+    access: &Access,
+    invoice_id: i64,
+    action: &str,
+) -> DomainResult<invoice::Model> {
     let invoice = invoice::Entity::find_by_id(invoice_id)
         .lock_exclusive()
         .one(tx)
@@ -156,7 +215,9 @@ async fn review(tx: &impl ConnectionTrait, access: &Access, invoice_id: i64, act
         .ok_or(DomainError::NotFound("invoice"))?;
     access.require_role(invoice.company_id, FINANCE, action)?;
     if invoice.submitted_by == access.user_id() {
-        return Err(DomainError::forbidden("nobody reviews an invoice they submitted"));
+        return Err(DomainError::forbidden(
+            "nobody reviews an invoice they submitted",
+        ));
     }
     if invoice.status != InvoiceStatus::Submitted {
         return Err(DomainError::conflict(format!(
@@ -179,7 +240,10 @@ pub(crate) async fn transition(
         .col_expr(invoice::Column::Status, Expr::value(to.to_value()))
         .col_expr(invoice::Column::UpdatedAt, Expr::value(at));
     if let Some(reason) = &rejection_reason {
-        update = update.col_expr(invoice::Column::RejectionReason, Expr::value(reason.clone()));
+        update = update.col_expr(
+            invoice::Column::RejectionReason,
+            Expr::value(reason.clone()),
+        );
     }
     let updated = update
         .filter(invoice::Column::Id.eq(invoice.id))
@@ -187,13 +251,24 @@ pub(crate) async fn transition(
         .exec(tx)
         .await?;
     if updated.rows_affected != 1 {
-        return Err(DomainError::conflict("the invoice changed meanwhile; reload it"));
+        return Err(DomainError::conflict(
+            "the invoice changed meanwhile; reload it",
+        ));
     }
     let rejection_reason = rejection_reason.or(invoice.rejection_reason.clone());
-    Ok(invoice::Model { status: to, updated_at: at, rejection_reason, ..invoice })
+    Ok(invoice::Model {
+        status: to,
+        updated_at: at,
+        rejection_reason,
+        ..invoice
+    })
 }
 
-pub async fn get(db: &impl ConnectionTrait, access: &Access, id: i64) -> DomainResult<invoice::Model> {
+pub async fn get(
+    db: &impl ConnectionTrait,
+    access: &Access,
+    id: i64,
+) -> DomainResult<invoice::Model> {
     invoice::Entity::find_by_id(id)
         .one(db)
         .await?
@@ -203,7 +278,12 @@ pub async fn get(db: &impl ConnectionTrait, access: &Access, id: i64) -> DomainR
 
 /// The finance queue: invoices of the companies the caller staffs, plus their own,
 /// newest first.
-pub async fn list(db: &impl ConnectionTrait, access: &Access, filter: &InvoiceFilter, page: Page) -> DomainResult<Paged<invoice::Model>> {
+pub async fn list(
+    db: &impl ConnectionTrait,
+    access: &Access,
+    filter: &InvoiceFilter,
+    page: Page,
+) -> DomainResult<Paged<invoice::Model>> {
     if let Some(company_id) = filter.company_id
         && !access.can_see_company(company_id)
     {
@@ -222,6 +302,10 @@ pub async fn list(db: &impl ConnectionTrait, access: &Access, filter: &InvoiceFi
     if let Some(after) = page.after {
         query = query.filter(invoice::Column::Id.lt(after));
     }
-    let rows = query.order_by_desc(invoice::Column::Id).limit(page.limit()).all(db).await?;
+    let rows = query
+        .order_by_desc(invoice::Column::Id)
+        .limit(page.limit())
+        .all(db)
+        .await?;
     Ok(Paged::from_fetch(rows, page))
 }

@@ -47,7 +47,10 @@ pub async fn write_tx(db: &DatabaseConnection) -> DomainResult<DatabaseTransacti
 pub fn required_text(value: &str, field: &str, max_chars: usize) -> DomainResult<String> {
     let trimmed = value.trim();
     if trimmed.is_empty() {
-        return Err(crate::error::DomainError::bad_input(field, "must not be empty"));
+        return Err(crate::error::DomainError::bad_input(
+            field,
+            "must not be empty",
+        ));
     }
     if trimmed.chars().count() > max_chars {
         return Err(crate::error::DomainError::bad_input(

@@ -63,7 +63,9 @@ impl Currency {
         Self::ALL
             .into_iter()
             .find(|c| c.code() == code)
-            .ok_or_else(|| DomainError::Internal(anyhow::anyhow!("unknown stored currency {code:?}")))
+            .ok_or_else(|| {
+                DomainError::Internal(anyhow::anyhow!("unknown stored currency {code:?}"))
+            })
     }
 }
 
@@ -123,7 +125,10 @@ impl Money {
     }
 
     pub fn from_stored(minor: i64, currency: &str) -> DomainResult<Self> {
-        Ok(Self { minor, currency: Currency::from_code(currency)? })
+        Ok(Self {
+            minor,
+            currency: Currency::from_code(currency)?,
+        })
     }
 
     /// The exact decimal string, with exactly the currency's minor digits.

@@ -3,7 +3,10 @@
 use entity::states::{ContractStatus, InvoiceStatus, PayoutStatus};
 use entity::{contract, invoice, payout};
 use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{ActiveEnum, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect};
+use sea_orm::{
+    ActiveEnum, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    QuerySelect,
+};
 
 use super::invoices::{self, FINANCE};
 use super::{Access, audit, now, required_text, write_tx};
@@ -12,7 +15,12 @@ use crate::error::{DomainError, DomainResult};
 /// PENDING/PROCESSING → PAID with the bank reference; the invoice becomes PAID and the
 /// contract COMPLETED once its whole amount is paid.
 #[tracing::instrument(skip_all, fields(user = access.user_id(), payout_id))]
-pub async fn mark_paid(db: &DatabaseConnection, access: &Access, payout_id: i64, reference: &str) -> DomainResult<payout::Model> {
+pub async fn mark_paid(
+    db: &DatabaseConnection,
+    access: &Access,
+    payout_id: i64,
+    reference: &str,
+) -> DomainResult<payout::Model> {
     let reference = required_text(reference, "input.reference", 200)?;
     let tx = write_tx(db).await?;
     let payout = payout::Entity::find_by_id(payout_id)
@@ -27,18 +35,28 @@ pub async fn mark_paid(db: &DatabaseConnection, access: &Access, payout_id: i64,
         .ok_or(DomainError::NotFound("payout"))?;
     access.require_role(payout.company_id, FINANCE, "recording a payout")?;
     if invoice.submitted_by == access.user_id() {
-        return Err(DomainError::forbidden("nobody records the payment of their own invoice"));
+        return Err(DomainError::forbidden(
+            "nobody records the payment of their own invoice",
+        ));
     }
     if payout.provider != "manual" {
-        return Err(DomainError::conflict("this payout is paid through its provider, not recorded by hand"));
+        return Err(DomainError::conflict(
+            "this payout is paid through its provider, not recorded by hand",
+        ));
     }
     let from = payout.status;
     if !matches!(from, PayoutStatus::Pending | PayoutStatus::Processing) {
-        return Err(DomainError::conflict(format!("the payout is {}; it cannot be paid again", from.to_value())));
+        return Err(DomainError::conflict(format!(
+            "the payout is {}; it cannot be paid again",
+            from.to_value()
+        )));
     }
     let at = now();
     let updated = payout::Entity::update_many()
-        .col_expr(payout::Column::Status, Expr::value(PayoutStatus::Paid.to_value()))
+        .col_expr(
+            payout::Column::Status,
+            Expr::value(PayoutStatus::Paid.to_value()),
+        )
         .col_expr(payout::Column::Reference, Expr::value(reference.clone()))
         .col_expr(payout::Column::PaidAt, Expr::value(at))
         .col_expr(payout::Column::UpdatedAt, Expr::value(at))
@@ -47,13 +65,21 @@ pub async fn mark_paid(db: &DatabaseConnection, access: &Access, payout_id: i64,
         .exec(&tx)
         .await?;
     if updated.rows_affected != 1 {
-        return Err(DomainError::conflict("the payout changed meanwhile; reload it"));
+        return Err(DomainError::conflict(
+            "the payout changed meanwhile; reload it",
+        ));
     }
     let actor = Some(access.user_id());
     audit::record(
         &tx,
         actor,
-        audit::Change { action: "payout.mark_paid", object_type: "Payout", object_id: payout.id, from: Some(from.to_value().as_str()), to: Some("PAID") },
+        audit::Change {
+            action: "payout.mark_paid",
+            object_type: "Payout",
+            object_id: payout.id,
+            from: Some(from.to_value().as_str()),
+            to: Some("PAID"),
+        },
     )
     .await?;
     if invoice.status != InvoiceStatus::Approved {
@@ -68,24 +94,47 @@ pub async fn mark_paid(db: &DatabaseConnection, access: &Access, payout_id: i64,
     audit::record(
         &tx,
         actor,
-        audit::Change { action: "invoice.pay", object_type: "Invoice", object_id: invoice.id, from: Some("APPROVED"), to: Some("PAID") },
+        audit::Change {
+            action: "invoice.pay",
+            object_type: "Invoice",
+            object_id: invoice.id,
+            from: Some("APPROVED"),
+            to: Some("PAID"),
+        },
     )
     .await?;
     complete_contract_if_paid(&tx, actor, invoice.contract_id, payout.amount_minor).await?;
     tx.commit().await?;
-    Ok(payout::Model { status: PayoutStatus::Paid, reference: Some(reference), paid_at: Some(at), updated_at: at, ..payout })
+    Ok(payout::Model {
+        status: PayoutStatus::Paid,
+        reference: Some(reference),
+        paid_at: Some(at),
+        updated_at: at,
+        ..payout
+    })
 }
 
 /// Adds a paid amount to the contract and completes it when the full amount is paid.
-async fn complete_contract_if_paid(tx: &impl ConnectionTrait, actor: Option<i64>, contract_id: i64, paid_minor: i64) -> DomainResult<()> {
+async fn complete_contract_if_paid(
+    tx: &impl ConnectionTrait,
+    actor: Option<i64>,
+    contract_id: i64,
+    paid_minor: i64,
+) -> DomainResult<()> {
     contract::Entity::update_many()
-        .col_expr(contract::Column::PaidMinor, Expr::col(contract::Column::PaidMinor).add(paid_minor))
+        .col_expr(
+            contract::Column::PaidMinor,
+            Expr::col(contract::Column::PaidMinor).add(paid_minor),
+        )
         .col_expr(contract::Column::UpdatedAt, Expr::value(now()))
         .filter(contract::Column::Id.eq(contract_id))
         .exec(tx)
         .await?;
     let completed = contract::Entity::update_many()
-        .col_expr(contract::Column::Status, Expr::value(ContractStatus::Completed.to_value()))
+        .col_expr(
+            contract::Column::Status,
+            Expr::value(ContractStatus::Completed.to_value()),
+        )
         .filter(contract::Column::Id.eq(contract_id))
         .filter(contract::Column::Status.eq(ContractStatus::Active))
         .filter(Expr::col(contract::Column::PaidMinor).eq(Expr::col(contract::Column::AmountMinor)))
@@ -95,15 +144,28 @@ async fn complete_contract_if_paid(tx: &impl ConnectionTrait, actor: Option<i64>
         audit::record(
             tx,
             actor,
-            audit::Change { action: "contract.complete", object_type: "Contract", object_id: contract_id, from: Some("ACTIVE"), to: Some("COMPLETED") },
+            audit::Change {
+                action: "contract.complete",
+                object_type: "Contract",
+                object_id: contract_id,
+                from: Some("ACTIVE"),
+                to: Some("COMPLETED"),
+            },
         )
         .await?;
     }
     Ok(())
 }
 
-pub async fn get(db: &impl ConnectionTrait, access: &Access, id: i64) -> DomainResult<payout::Model> {
-    let payout = payout::Entity::find_by_id(id).one(db).await?.ok_or(DomainError::NotFound("payout"))?;
+pub async fn get(
+    db: &impl ConnectionTrait,
+    access: &Access,
+    id: i64,
+) -> DomainResult<payout::Model> {
+    let payout = payout::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(DomainError::NotFound("payout"))?;
     match invoices::get(db, access, payout.invoice_id).await {
         Ok(_) => Ok(payout),
         Err(DomainError::NotFound(_)) => Err(DomainError::NotFound("payout")),

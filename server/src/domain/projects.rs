@@ -4,8 +4,8 @@ use entity::states::{BidStatus, CompanyRole, ProjectCategory, ProjectStatus, Pro
 use entity::{bid, project, project_skill};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveEnum, ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait,
-    QueryFilter, QueryOrder, QuerySelect, QueryTrait,
+    ActiveEnum, ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait,
+    DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait,
 };
 
 use super::money::Money;
@@ -36,16 +36,27 @@ pub struct ProjectFilter {
 }
 
 #[tracing::instrument(skip_all, fields(user = access.user_id(), company_id = input.company_id))]
-pub async fn publish(db: &DatabaseConnection, access: &Access, input: NewProject<'_>) -> DomainResult<project::Model> {
+pub async fn publish(
+    db: &DatabaseConnection,
+    access: &Access,
+    input: NewProject<'_>,
+) -> DomainResult<project::Model> {
     if !access.can_see_company(input.company_id) {
         return Err(DomainError::NotFound("company"));
     }
-    access.require_role(input.company_id, STAFF_WHO_MANAGE_PROJECTS, "publishing a project")?;
+    access.require_role(
+        input.company_id,
+        STAFF_WHO_MANAGE_PROJECTS,
+        "publishing a project",
+    )?;
     let title = required_text(input.title, "input.title", 200)?;
     let description = required_text(input.description, "input.description", 20_000)?;
     let skills = normalise_skills(input.skills)?;
     if input.deadline.is_some_and(|d| d <= now()) {
-        return Err(DomainError::bad_input("input.deadline", "must be in the future"));
+        return Err(DomainError::bad_input(
+            "input.deadline",
+            "must be in the future",
+        ));
     }
     let tx = write_tx(db).await?;
     let at = now();
@@ -67,10 +78,12 @@ pub async fn publish(db: &DatabaseConnection, access: &Access, input: NewProject
     .insert(&tx)
     .await?;
     if !skills.is_empty() {
-        project_skill::Entity::insert_many(skills.into_iter().map(|skill| project_skill::ActiveModel {
-            project_id: Set(project.id),
-            skill: Set(skill),
-            ..Default::default()
+        project_skill::Entity::insert_many(skills.into_iter().map(|skill| {
+            project_skill::ActiveModel {
+                project_id: Set(project.id),
+                skill: Set(skill),
+                ..Default::default()
+            }
         }))
         .exec(&tx)
         .await?;
@@ -78,7 +91,13 @@ pub async fn publish(db: &DatabaseConnection, access: &Access, input: NewProject
     audit::record(
         &tx,
         Some(access.user_id()),
-        audit::Change { action: "project.publish", object_type: "Project", object_id: project.id, from: None, to: Some("OPEN") },
+        audit::Change {
+            action: "project.publish",
+            object_type: "Project",
+            object_id: project.id,
+            from: None,
+            to: Some("OPEN"),
+        },
     )
     .await?;
     tx.commit().await?;
@@ -87,10 +106,18 @@ pub async fn publish(db: &DatabaseConnection, access: &Access, input: NewProject
 
 /// OPEN → CLOSED; every pending bid is rejected with it.
 #[tracing::instrument(skip_all, fields(user = access.user_id(), project_id))]
-pub async fn close(db: &DatabaseConnection, access: &Access, project_id: i64) -> DomainResult<project::Model> {
+pub async fn close(
+    db: &DatabaseConnection,
+    access: &Access,
+    project_id: i64,
+) -> DomainResult<project::Model> {
     let tx = write_tx(db).await?;
     let project = visible_for_update(&tx, access, project_id).await?;
-    access.require_role(project.company_id, STAFF_WHO_MANAGE_PROJECTS, "closing a project")?;
+    access.require_role(
+        project.company_id,
+        STAFF_WHO_MANAGE_PROJECTS,
+        "closing a project",
+    )?;
     if project.status != ProjectStatus::Open {
         return Err(DomainError::conflict(format!(
             "the project is {}, only an OPEN project can be closed",
@@ -101,7 +128,13 @@ pub async fn close(db: &DatabaseConnection, access: &Access, project_id: i64) ->
     audit::record(
         &tx,
         Some(access.user_id()),
-        audit::Change { action: "project.close", object_type: "Project", object_id: project.id, from: Some("OPEN"), to: Some("CLOSED") },
+        audit::Change {
+            action: "project.close",
+            object_type: "Project",
+            object_id: project.id,
+            from: Some("OPEN"),
+            to: Some("CLOSED"),
+        },
     )
     .await?;
     reject_pending_bids(&tx, access.user_id(), project.id, None).await?;
@@ -111,7 +144,11 @@ pub async fn close(db: &DatabaseConnection, access: &Access, project_id: i64) ->
 
 /// Moves an OPEN project on with a conditional update, so that of two racing
 /// transitions exactly one wins.
-pub(crate) async fn transition(tx: &impl ConnectionTrait, project: project::Model, to: ProjectStatus) -> DomainResult<project::Model> {
+pub(crate) async fn transition(
+    tx: &impl ConnectionTrait,
+    project: project::Model,
+    to: ProjectStatus,
+) -> DomainResult<project::Model> {
     let at = now();
     let updated = project::Entity::update_many()
         .col_expr(project::Column::Status, Expr::value(to.to_value()))
@@ -123,23 +160,40 @@ pub(crate) async fn transition(tx: &impl ConnectionTrait, project: project::Mode
     if updated.rows_affected != 1 {
         return Err(DomainError::conflict("the project is no longer OPEN"));
     }
-    Ok(project::Model { status: to, updated_at: at, ..project })
+    Ok(project::Model {
+        status: to,
+        updated_at: at,
+        ..project
+    })
 }
 
 /// Rejects the project's pending bids (all but `except`), each with its audit event.
-pub(crate) async fn reject_pending_bids(tx: &impl ConnectionTrait, actor_id: i64, project_id: i64, except: Option<i64>) -> DomainResult<()> {
+pub(crate) async fn reject_pending_bids(
+    tx: &impl ConnectionTrait,
+    actor_id: i64,
+    project_id: i64,
+    except: Option<i64>,
+) -> DomainResult<()> {
     let mut pending = bid::Entity::find()
         .filter(bid::Column::ProjectId.eq(project_id))
         .filter(bid::Column::Status.eq(BidStatus::Pending));
     if let Some(except) = except {
         pending = pending.filter(bid::Column::Id.ne(except));
     }
-    let ids: Vec<i64> = pending.select_only().column(bid::Column::Id).into_tuple().all(tx).await?;
+    let ids: Vec<i64> = pending
+        .select_only()
+        .column(bid::Column::Id)
+        .into_tuple()
+        .all(tx)
+        .await?;
     if ids.is_empty() {
         return Ok(());
     }
     bid::Entity::update_many()
-        .col_expr(bid::Column::Status, Expr::value(BidStatus::Rejected.to_value()))
+        .col_expr(
+            bid::Column::Status,
+            Expr::value(BidStatus::Rejected.to_value()),
+        )
         .col_expr(bid::Column::UpdatedAt, Expr::value(now()))
         .filter(bid::Column::Id.is_in(ids.clone()))
         .filter(bid::Column::Status.eq(BidStatus::Pending))
@@ -149,7 +203,13 @@ pub(crate) async fn reject_pending_bids(tx: &impl ConnectionTrait, actor_id: i64
         audit::record(
             tx,
             Some(actor_id),
-            audit::Change { action: "bid.reject", object_type: "Bid", object_id: id, from: Some("PENDING"), to: Some("REJECTED") },
+            audit::Change {
+                action: "bid.reject",
+                object_type: "Bid",
+                object_id: id,
+                from: Some("PENDING"),
+                to: Some("REJECTED"),
+            },
         )
         .await?;
     }
@@ -158,7 +218,11 @@ pub(crate) async fn reject_pending_bids(tx: &impl ConnectionTrait, actor_id: i64
 
 /// Reads the project inside a write transaction, row-locked on PostgreSQL so that
 /// concurrent transitions of one project queue up.
-pub(crate) async fn visible_for_update(tx: &impl ConnectionTrait, access: &Access, project_id: i64) -> DomainResult<project::Model> {
+pub(crate) async fn visible_for_update(
+    tx: &impl ConnectionTrait,
+    access: &Access,
+    project_id: i64,
+) -> DomainResult<project::Model> {
     project::Entity::find_by_id(project_id)
         .lock_exclusive()
         .one(tx)
@@ -167,7 +231,11 @@ pub(crate) async fn visible_for_update(tx: &impl ConnectionTrait, access: &Acces
         .ok_or(DomainError::NotFound("project"))
 }
 
-pub async fn get(db: &impl ConnectionTrait, access: &Access, id: i64) -> DomainResult<project::Model> {
+pub async fn get(
+    db: &impl ConnectionTrait,
+    access: &Access,
+    id: i64,
+) -> DomainResult<project::Model> {
     project::Entity::find_by_id(id)
         .one(db)
         .await?
@@ -176,9 +244,19 @@ pub async fn get(db: &impl ConnectionTrait, access: &Access, id: i64) -> DomainR
 }
 
 /// Projects the caller may see, newest first.
-pub async fn list(db: &impl ConnectionTrait, access: &Access, filter: &ProjectFilter, page: Page) -> DomainResult<Paged<project::Model>> {
+pub async fn list(
+    db: &impl ConnectionTrait,
+    access: &Access,
+    filter: &ProjectFilter,
+    page: Page,
+) -> DomainResult<Paged<project::Model>> {
     let mut visible = Condition::any();
-    let own: Vec<i64> = access.staff.keys().chain(access.alumni_of.iter()).copied().collect();
+    let own: Vec<i64> = access
+        .staff
+        .keys()
+        .chain(access.alumni_of.iter())
+        .copied()
+        .collect();
     if !own.is_empty() {
         visible = visible.add(project::Column::CompanyId.is_in(own));
     }
@@ -186,7 +264,10 @@ pub async fn list(db: &impl ConnectionTrait, access: &Access, filter: &ProjectFi
         visible = visible.add(project::Column::Visibility.eq(ProjectVisibility::AllAlumni));
     }
     if visible.is_empty() {
-        return Ok(Paged { rows: Vec::new(), has_next: false });
+        return Ok(Paged {
+            rows: Vec::new(),
+            has_next: false,
+        });
     }
     let mut query = project::Entity::find().filter(visible);
     if let Some(status) = filter.status {
@@ -209,13 +290,20 @@ pub async fn list(db: &impl ConnectionTrait, access: &Access, filter: &ProjectFi
     if let Some(after) = page.after {
         query = query.filter(project::Column::Id.lt(after));
     }
-    let rows = query.order_by_desc(project::Column::Id).limit(page.limit()).all(db).await?;
+    let rows = query
+        .order_by_desc(project::Column::Id)
+        .limit(page.limit())
+        .all(db)
+        .await?;
     Ok(Paged::from_fetch(rows, page))
 }
 
 fn normalise_skills(skills: &[String]) -> DomainResult<Vec<String>> {
     if skills.len() > MAX_SKILLS {
-        return Err(DomainError::bad_input("input.skills", format!("at most {MAX_SKILLS} skills")));
+        return Err(DomainError::bad_input(
+            "input.skills",
+            format!("at most {MAX_SKILLS} skills"),
+        ));
     }
     let mut out: Vec<String> = Vec::with_capacity(skills.len());
     for (i, skill) in skills.iter().enumerate() {

@@ -19,7 +19,12 @@ pub struct RequestCtx {
 
 impl RequestCtx {
     pub fn new(db: DatabaseConnection, actor: Option<Actor>, token: Option<String>) -> Self {
-        Self { db, actor, token, access: OnceCell::new() }
+        Self {
+            db,
+            actor,
+            token,
+            access: OnceCell::new(),
+        }
     }
 }
 
@@ -38,6 +43,12 @@ pub fn loader<'a>(ctx: &Context<'a>) -> &'a DataLoader<Loaders> {
 /// The caller's access, or `UNAUTHENTICATED`.
 pub async fn access<'a>(ctx: &Context<'a>) -> async_graphql::Result<&'a Access> {
     let req = req(ctx);
-    let actor = req.actor.clone().ok_or_else(|| gql(DomainError::Unauthenticated))?;
-    req.access.get_or_try_init(|| Access::load(&req.db, actor)).await.map_err(gql)
+    let actor = req
+        .actor
+        .clone()
+        .ok_or_else(|| gql(DomainError::Unauthenticated))?;
+    req.access
+        .get_or_try_init(|| Access::load(&req.db, actor))
+        .await
+        .map_err(gql)
 }

@@ -37,7 +37,10 @@ impl<T> OrGql<T> for DomainResult<T> {
 /// domain layer and is treated as internal, its text logged and not returned.
 pub fn normalise_errors(errors: &mut [ServerError]) {
     for error in errors {
-        let has_code = error.extensions.as_ref().is_some_and(|e| e.get("code").is_some());
+        let has_code = error
+            .extensions
+            .as_ref()
+            .is_some_and(|e| e.get("code").is_some());
         if has_code {
             continue;
         }
@@ -51,6 +54,9 @@ pub fn normalise_errors(errors: &mut [ServerError]) {
             error.message = "internal server error".to_string();
             "INTERNAL_SERVER_ERROR"
         };
-        error.extensions.get_or_insert_with(Default::default).set("code", code);
+        error
+            .extensions
+            .get_or_insert_with(Default::default)
+            .set("code", code);
     }
 }

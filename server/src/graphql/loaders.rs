@@ -4,7 +4,10 @@ use std::sync::Arc;
 
 use async_graphql::dataloader::Loader;
 use entity::{audit_event, bid, company, contract, invoice, payout, project, project_skill, user};
-use sea_orm::{ColumnTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, QueryFilter, QueryOrder, Statement, Value};
+use sea_orm::{
+    ColumnTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, QueryFilter, QueryOrder,
+    Statement, Value,
+};
 
 use crate::domain::page::{Page, Paged};
 
@@ -61,7 +64,10 @@ impl Loader<PayoutOfInvoice> for Loaders {
             .filter(payout::Column::InvoiceId.is_in(keys.iter().map(|k| k.0)))
             .all(&self.db)
             .await?;
-        Ok(rows.into_iter().map(|row| (PayoutOfInvoice(row.invoice_id), row)).collect())
+        Ok(rows
+            .into_iter()
+            .map(|row| (PayoutOfInvoice(row.invoice_id), row))
+            .collect())
     }
 }
 
@@ -73,12 +79,18 @@ impl Loader<ContractOfProject> for Loaders {
     type Value = contract::Model;
     type Error = Arc<DbErr>;
 
-    async fn load(&self, keys: &[ContractOfProject]) -> LoadResult<ContractOfProject, contract::Model> {
+    async fn load(
+        &self,
+        keys: &[ContractOfProject],
+    ) -> LoadResult<ContractOfProject, contract::Model> {
         let rows = contract::Entity::find()
             .filter(contract::Column::ProjectId.is_in(keys.iter().map(|k| k.0)))
             .all(&self.db)
             .await?;
-        Ok(rows.into_iter().map(|row| (ContractOfProject(row.project_id), row)).collect())
+        Ok(rows
+            .into_iter()
+            .map(|row| (ContractOfProject(row.project_id), row))
+            .collect())
     }
 }
 
@@ -98,7 +110,9 @@ impl Loader<SkillsOfProject> for Loaders {
             .await?;
         let mut out: HashMap<SkillsOfProject, Vec<String>> = HashMap::new();
         for row in rows {
-            out.entry(SkillsOfProject(row.project_id)).or_default().push(row.skill);
+            out.entry(SkillsOfProject(row.project_id))
+                .or_default()
+                .push(row.skill);
         }
         Ok(out)
     }
@@ -125,7 +139,12 @@ impl Loader<AuditOf> for Loaders {
                 .all(&self.db)
                 .await?;
             for row in rows {
-                out.entry(AuditOf { object_type, object_id: row.object_id }).or_default().push(row);
+                out.entry(AuditOf {
+                    object_type,
+                    object_id: row.object_id,
+                })
+                .or_default()
+                .push(row);
             }
         }
         Ok(out)
@@ -148,9 +167,24 @@ impl Loader<BidsOfProject> for Loaders {
         let mut out = HashMap::new();
         for ((bidder, page), project_ids) in group(keys, |k| ((k.bidder, k.page), k.project_id)) {
             let filter = bidder.map(|b| ("bidder_id", b));
-            let rows: Vec<bid::Model> = paged_children::<bid::Entity>(&self.db, "bids", "project_id", &project_ids, filter, page).await?;
+            let rows: Vec<bid::Model> = paged_children::<bid::Entity>(
+                &self.db,
+                "bids",
+                "project_id",
+                &project_ids,
+                filter,
+                page,
+            )
+            .await?;
             for (project_id, paged) in split_pages(rows, |b| b.project_id, &project_ids, page) {
-                out.insert(BidsOfProject { project_id, bidder, page }, paged);
+                out.insert(
+                    BidsOfProject {
+                        project_id,
+                        bidder,
+                        page,
+                    },
+                    paged,
+                );
             }
         }
         Ok(out)
@@ -168,11 +202,21 @@ impl Loader<InvoicesOfContract> for Loaders {
     type Value = Paged<invoice::Model>;
     type Error = Arc<DbErr>;
 
-    async fn load(&self, keys: &[InvoicesOfContract]) -> LoadResult<InvoicesOfContract, Paged<invoice::Model>> {
+    async fn load(
+        &self,
+        keys: &[InvoicesOfContract],
+    ) -> LoadResult<InvoicesOfContract, Paged<invoice::Model>> {
         let mut out = HashMap::new();
         for (page, contract_ids) in group(keys, |k| (k.page, k.contract_id)) {
-            let rows: Vec<invoice::Model> =
-                paged_children::<invoice::Entity>(&self.db, "invoices", "contract_id", &contract_ids, None, page).await?;
+            let rows: Vec<invoice::Model> = paged_children::<invoice::Entity>(
+                &self.db,
+                "invoices",
+                "contract_id",
+                &contract_ids,
+                None,
+                page,
+            )
+            .await?;
             for (contract_id, paged) in split_pages(rows, |i| i.contract_id, &contract_ids, page) {
                 out.insert(InvoicesOfContract { contract_id, page }, paged);
             }
@@ -182,7 +226,10 @@ impl Loader<InvoicesOfContract> for Loaders {
 }
 
 /// Groups keys that can share one query.
-fn group<K, G: Eq + std::hash::Hash, I>(keys: &[K], split: impl Fn(&K) -> (G, I)) -> HashMap<G, Vec<I>> {
+fn group<K, G: Eq + std::hash::Hash, I>(
+    keys: &[K],
+    split: impl Fn(&K) -> (G, I),
+) -> HashMap<G, Vec<I>> {
     let mut groups: HashMap<G, Vec<I>> = HashMap::new();
     for key in keys {
         let (g, item) = split(key);
@@ -210,7 +257,10 @@ async fn paged_children<E: EntityTrait>(
             _ => "?".to_string(),
         }
     };
-    let parents: Vec<String> = parent_ids.iter().map(|id| placeholder((*id).into())).collect();
+    let parents: Vec<String> = parent_ids
+        .iter()
+        .map(|id| placeholder((*id).into()))
+        .collect();
     let mut conditions = format!("t.{parent_column} IN ({})", parents.join(", "));
     if let Some((column, value)) = equals {
         conditions.push_str(&format!(" AND t.{column} = {}", placeholder(value.into())));
@@ -223,14 +273,26 @@ async fn paged_children<E: EntityTrait>(
         "SELECT * FROM (SELECT t.*, ROW_NUMBER() OVER (PARTITION BY t.{parent_column} ORDER BY t.id DESC) AS page_rank \
          FROM {table} t WHERE {conditions}) ranked WHERE page_rank <= {limit} ORDER BY id DESC"
     );
-    E::find().from_raw_sql(Statement::from_sql_and_values(backend, sql, values)).all(db).await
+    E::find()
+        .from_raw_sql(Statement::from_sql_and_values(backend, sql, values))
+        .all(db)
+        .await
 }
 
 /// Splits rows of many parents into one page per parent (empty pages included).
-fn split_pages<M>(rows: Vec<M>, parent_of: impl Fn(&M) -> i64, parent_ids: &[i64], page: Page) -> Vec<(i64, Paged<M>)> {
-    let mut by_parent: HashMap<i64, Vec<M>> = parent_ids.iter().map(|id| (*id, Vec::new())).collect();
+fn split_pages<M>(
+    rows: Vec<M>,
+    parent_of: impl Fn(&M) -> i64,
+    parent_ids: &[i64],
+    page: Page,
+) -> Vec<(i64, Paged<M>)> {
+    let mut by_parent: HashMap<i64, Vec<M>> =
+        parent_ids.iter().map(|id| (*id, Vec::new())).collect();
     for row in rows {
         by_parent.entry(parent_of(&row)).or_default().push(row);
     }
-    by_parent.into_iter().map(|(id, rows)| (id, Paged::from_fetch(rows, page))).collect()
+    by_parent
+        .into_iter()
+        .map(|(id, rows)| (id, Paged::from_fetch(rows, page)))
+        .collect()
 }

@@ -10,7 +10,7 @@ mod query;
 mod scalars;
 mod types;
 
-use async_graphql::{EmptySubscription, Schema, SDLExportOptions};
+use async_graphql::{EmptySubscription, SDLExportOptions, Schema};
 use sea_orm::DatabaseConnection;
 
 pub use context::RequestCtx;
@@ -27,7 +27,7 @@ pub const MAX_DEPTH: usize = 10;
 pub const MAX_COMPLEXITY: usize = 25_000;
 
 pub fn build_schema(db: DatabaseConnection) -> BoomerangSchema {
-    Schema::build(Query::default(), Mutation::default(), EmptySubscription)
+    Schema::build(Query, Mutation::default(), EmptySubscription)
         .limit_depth(MAX_DEPTH)
         .limit_complexity(MAX_COMPLEXITY)
         .limit_recursive_depth(32)
@@ -38,5 +38,10 @@ pub fn build_schema(db: DatabaseConnection) -> BoomerangSchema {
 
 /// The SDL as committed in `schema.graphql`: sorted, so the file diffs cleanly.
 pub fn sdl(schema: &BoomerangSchema) -> String {
-    schema.sdl_with_options(SDLExportOptions::new().sorted_fields().sorted_arguments().sorted_enum_items())
+    schema.sdl_with_options(
+        SDLExportOptions::new()
+            .sorted_fields()
+            .sorted_arguments()
+            .sorted_enum_items(),
+    )
 }

@@ -7,7 +7,10 @@ use super::context::{access, db, req};
 use super::errors::{OrGql, gql};
 use super::ids;
 use super::scalars::{ContractStatus, InvoiceStatus, ProjectCategory, ProjectStatus};
-use super::types::{AlumniRecord, Bid, Company, CompanyMember, Contract, Invoice, Node, PageArgs, Payout, Project, User, connection};
+use super::types::{
+    AlumniRecord, Bid, Company, CompanyMember, Contract, Invoice, Node, PageArgs, Payout, Project,
+    User, connection,
+};
 use crate::domain::{alumni, bids, companies, contracts, invoices, payouts, projects};
 use crate::error::DomainError;
 
@@ -36,15 +39,22 @@ pub struct InvoiceFilter {
 }
 
 fn company_id(id: Option<&ID>) -> async_graphql::Result<Option<i64>> {
-    id.map(|id| ids::decode(id, "Company", "company")).transpose().gql()
+    id.map(|id| ids::decode(id, "Company", "company"))
+        .transpose()
+        .gql()
 }
 
 #[Object]
 impl Query {
     /// The caller, or null when anonymous.
     async fn viewer(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<User>> {
-        let Some(actor) = &req(ctx).actor else { return Ok(None) };
-        let found = user::Entity::find_by_id(actor.user_id).one(db(ctx)).await.map_err(|e| gql(e.into()))?;
+        let Some(actor) = &req(ctx).actor else {
+            return Ok(None);
+        };
+        let found = user::Entity::find_by_id(actor.user_id)
+            .one(db(ctx))
+            .await
+            .map_err(|e| gql(e.into()))?;
         Ok(found.map(User::caller))
     }
 
@@ -52,32 +62,60 @@ impl Query {
     async fn node(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<Node>> {
         let access = access(ctx).await?;
         let db = db(ctx);
-        let Some((type_name, key)) = ids::decode_any(&id) else { return Ok(None) };
+        let Some((type_name, key)) = ids::decode_any(&id) else {
+            return Ok(None);
+        };
         let found = match type_name.as_str() {
-            "User" if key == access.user_id() => {
-                user::Entity::find_by_id(key).one(db).await.map_err(|e| gql(e.into()))?.map(|u| Node::User(User::new(u)))
-            }
-            "Company" => Some(Node::Company(Company(companies::get(db, access, key).await.gql()?))),
-            "CompanyMember" => Some(Node::CompanyMember(CompanyMember(companies::member(db, access, key).await.gql()?))),
-            "AlumniRecord" => Some(Node::AlumniRecord(AlumniRecord(alumni::record(db, access, key).await.gql()?))),
-            "Project" => Some(Node::Project(Project(projects::get(db, access, key).await.gql()?))),
+            "User" if key == access.user_id() => user::Entity::find_by_id(key)
+                .one(db)
+                .await
+                .map_err(|e| gql(e.into()))?
+                .map(|u| Node::User(User::new(u))),
+            "Company" => Some(Node::Company(Company(
+                companies::get(db, access, key).await.gql()?,
+            ))),
+            "CompanyMember" => Some(Node::CompanyMember(CompanyMember(
+                companies::member(db, access, key).await.gql()?,
+            ))),
+            "AlumniRecord" => Some(Node::AlumniRecord(AlumniRecord(
+                alumni::record(db, access, key).await.gql()?,
+            ))),
+            "Project" => Some(Node::Project(Project(
+                projects::get(db, access, key).await.gql()?,
+            ))),
             "Bid" => Some(Node::Bid(Bid(bids::get(db, access, key).await.gql()?))),
-            "Contract" => Some(Node::Contract(Contract(contracts::get(db, access, key).await.gql()?))),
-            "Invoice" => Some(Node::Invoice(Invoice(invoices::get(db, access, key).await.gql()?))),
-            "Payout" => Some(Node::Payout(Payout(payouts::get(db, access, key).await.gql()?))),
+            "Contract" => Some(Node::Contract(Contract(
+                contracts::get(db, access, key).await.gql()?,
+            ))),
+            "Invoice" => Some(Node::Invoice(Invoice(
+                invoices::get(db, access, key).await.gql()?,
+            ))),
+            "Payout" => Some(Node::Payout(Payout(
+                payouts::get(db, access, key).await.gql()?,
+            ))),
             _ => None,
         };
-        found.map(Some).ok_or_else(|| gql(DomainError::NotFound("node")))
+        found
+            .map(Some)
+            .ok_or_else(|| gql(DomainError::NotFound("node")))
     }
 
     async fn company(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<Company>> {
         let key = ids::decode(&id, "Company", "company").gql()?;
-        Ok(Some(Company(companies::get(db(ctx), access(ctx).await?, key).await.gql()?)))
+        Ok(Some(Company(
+            companies::get(db(ctx), access(ctx).await?, key)
+                .await
+                .gql()?,
+        )))
     }
 
     async fn project(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<Project>> {
         let key = ids::decode(&id, "Project", "project").gql()?;
-        Ok(Some(Project(projects::get(db(ctx), access(ctx).await?, key).await.gql()?)))
+        Ok(Some(Project(
+            projects::get(db(ctx), access(ctx).await?, key)
+                .await
+                .gql()?,
+        )))
     }
 
     /// Projects the caller may see, newest first.
@@ -97,18 +135,26 @@ impl Query {
             company_id: company_id(filter.company_id.as_ref())?,
             skill: filter.skill,
         };
-        let paged = projects::list(db(ctx), access(ctx).await?, &filter, page).await.gql()?;
+        let paged = projects::list(db(ctx), access(ctx).await?, &filter, page)
+            .await
+            .gql()?;
         Ok(connection(paged, page.after, |p| p.id, Project))
     }
 
     async fn bid(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<Bid>> {
         let key = ids::decode(&id, "Bid", "bid").gql()?;
-        Ok(Some(Bid(bids::get(db(ctx), access(ctx).await?, key).await.gql()?)))
+        Ok(Some(Bid(bids::get(db(ctx), access(ctx).await?, key)
+            .await
+            .gql()?)))
     }
 
     async fn contract(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<Contract>> {
         let key = ids::decode(&id, "Contract", "contract").gql()?;
-        Ok(Some(Contract(contracts::get(db(ctx), access(ctx).await?, key).await.gql()?)))
+        Ok(Some(Contract(
+            contracts::get(db(ctx), access(ctx).await?, key)
+                .await
+                .gql()?,
+        )))
     }
 
     /// The caller's contracts as freelancer and those of the companies they staff.
@@ -126,13 +172,19 @@ impl Query {
             company_id: company_id(filter.company_id.as_ref())?,
             status: filter.status.map(Into::into),
         };
-        let paged = contracts::list(db(ctx), access(ctx).await?, &filter, page).await.gql()?;
+        let paged = contracts::list(db(ctx), access(ctx).await?, &filter, page)
+            .await
+            .gql()?;
         Ok(connection(paged, page.after, |c| c.id, Contract))
     }
 
     async fn invoice(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<Invoice>> {
         let key = ids::decode(&id, "Invoice", "invoice").gql()?;
-        Ok(Some(Invoice(invoices::get(db(ctx), access(ctx).await?, key).await.gql()?)))
+        Ok(Some(Invoice(
+            invoices::get(db(ctx), access(ctx).await?, key)
+                .await
+                .gql()?,
+        )))
     }
 
     /// The finance queue: invoices of the companies the caller staffs (and their own), newest first.
@@ -146,13 +198,20 @@ impl Query {
     ) -> async_graphql::Result<Connection<String, Invoice>> {
         let page = PageArgs::page(first, after.as_deref()).gql()?;
         let filter = filter.unwrap_or_default();
-        let filter = invoices::InvoiceFilter { company_id: company_id(filter.company_id.as_ref())?, status: filter.status.map(Into::into) };
-        let paged = invoices::list(db(ctx), access(ctx).await?, &filter, page).await.gql()?;
+        let filter = invoices::InvoiceFilter {
+            company_id: company_id(filter.company_id.as_ref())?,
+            status: filter.status.map(Into::into),
+        };
+        let paged = invoices::list(db(ctx), access(ctx).await?, &filter, page)
+            .await
+            .gql()?;
         Ok(connection(paged, page.after, |i| i.id, Invoice))
     }
 
     async fn payout(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<Payout>> {
         let key = ids::decode(&id, "Payout", "payout").gql()?;
-        Ok(Some(Payout(payouts::get(db(ctx), access(ctx).await?, key).await.gql()?)))
+        Ok(Some(Payout(
+            payouts::get(db(ctx), access(ctx).await?, key).await.gql()?,
+        )))
     }
 }

@@ -1,5 +1,7 @@
 //! Money, `Decimal`, and the GraphQL mirrors of the stored enums.
-use async_graphql::{Enum, InputObject, InputValueError, InputValueResult, Scalar, ScalarType, SimpleObject, Value};
+use async_graphql::{
+    Enum, InputObject, InputValueError, InputValueResult, Scalar, ScalarType, SimpleObject, Value,
+};
 use entity::states;
 
 use crate::domain::money::{Currency, Money as DomainMoney};
@@ -54,7 +56,10 @@ pub struct Money {
 impl Money {
     pub fn from_stored(minor: i64, currency: &str) -> DomainResult<Self> {
         let money = DomainMoney::from_stored(minor, currency)?;
-        Ok(Self { amount: Decimal(money.to_decimal_string()), currency_code: money.currency.into() })
+        Ok(Self {
+            amount: Decimal(money.to_decimal_string()),
+            currency_code: money.currency.into(),
+        })
     }
 }
 
@@ -67,7 +72,11 @@ pub struct MoneyInput {
 impl MoneyInput {
     /// Parses into exact minor units; `field` names the input in errors.
     pub fn parse(&self, field: &str) -> DomainResult<DomainMoney> {
-        DomainMoney::parse(&self.amount.0, self.currency_code.into(), &format!("{field}.amount"))
+        DomainMoney::parse(
+            &self.amount.0,
+            self.currency_code.into(),
+            &format!("{field}.amount"),
+        )
     }
 }
 

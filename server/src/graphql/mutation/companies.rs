@@ -32,23 +32,44 @@ pub struct AddAlumniInput {
 #[Object]
 impl CompanyMutation {
     /// Creates a company; the caller becomes its ADMIN.
-    async fn create_company(&self, ctx: &Context<'_>, input: CreateCompanyInput) -> async_graphql::Result<Company> {
-        Ok(Company(companies::create(db(ctx), access(ctx).await?, &input.name).await.gql()?))
+    async fn create_company(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateCompanyInput,
+    ) -> async_graphql::Result<Company> {
+        Ok(Company(
+            companies::create(db(ctx), access(ctx).await?, &input.name)
+                .await
+                .gql()?,
+        ))
     }
 
     /// Adds a staff member or changes their role. ADMIN only.
-    async fn add_company_member(&self, ctx: &Context<'_>, input: AddCompanyMemberInput) -> async_graphql::Result<CompanyMember> {
+    async fn add_company_member(
+        &self,
+        ctx: &Context<'_>,
+        input: AddCompanyMemberInput,
+    ) -> async_graphql::Result<CompanyMember> {
         let access = access(ctx).await?;
         let company_id = ids::decode(&input.company_id, "Company", "company").gql()?;
-        let member = companies::add_member(db(ctx), access, company_id, &input.email, input.role.into()).await.gql()?;
+        let member =
+            companies::add_member(db(ctx), access, company_id, &input.email, input.role.into())
+                .await
+                .gql()?;
         Ok(CompanyMember(member))
     }
 
     /// Adds emails to the alumni roster (up to 1,000 at a time). ADMIN only.
-    async fn add_alumni(&self, ctx: &Context<'_>, input: AddAlumniInput) -> async_graphql::Result<Vec<AlumniRecord>> {
+    async fn add_alumni(
+        &self,
+        ctx: &Context<'_>,
+        input: AddAlumniInput,
+    ) -> async_graphql::Result<Vec<AlumniRecord>> {
         let access = access(ctx).await?;
         let company_id = ids::decode(&input.company_id, "Company", "company").gql()?;
-        let records = alumni::add(db(ctx), access, company_id, &input.emails).await.gql()?;
+        let records = alumni::add(db(ctx), access, company_id, &input.emails)
+            .await
+            .gql()?;
         Ok(records.into_iter().map(AlumniRecord).collect())
     }
 }

@@ -39,7 +39,11 @@ pub struct PlaceBidInput {
 #[Object]
 impl MarketplaceMutation {
     /// Publishes an OPEN project. ADMIN or MEMBER of the company.
-    async fn publish_project(&self, ctx: &Context<'_>, input: PublishProjectInput) -> async_graphql::Result<Project> {
+    async fn publish_project(
+        &self,
+        ctx: &Context<'_>,
+        input: PublishProjectInput,
+    ) -> async_graphql::Result<Project> {
         let access = access(ctx).await?;
         let company_id = ids::decode(&input.company_id, "Company", "company").gql()?;
         let budget = input.budget.parse("input.budget").gql()?;
@@ -70,14 +74,23 @@ impl MarketplaceMutation {
     }
 
     /// Bids on an OPEN project. Alumni only; never staff of the posting company.
-    async fn place_bid(&self, ctx: &Context<'_>, input: PlaceBidInput) -> async_graphql::Result<Bid> {
+    async fn place_bid(
+        &self,
+        ctx: &Context<'_>,
+        input: PlaceBidInput,
+    ) -> async_graphql::Result<Bid> {
         let access = access(ctx).await?;
         let project_id = ids::decode(&input.project_id, "Project", "project").gql()?;
         let amount = input.amount.parse("input.amount").gql()?;
         let bid = bids::place(
             db(ctx),
             access,
-            bids::NewBid { project_id, amount, delivery_days: input.delivery_days, proposal: &input.proposal },
+            bids::NewBid {
+                project_id,
+                amount,
+                delivery_days: input.delivery_days,
+                proposal: &input.proposal,
+            },
         )
         .await
         .gql()?;

@@ -7,4 +7,9 @@ mod payments;
 use async_graphql::MergedObject;
 
 #[derive(MergedObject, Default)]
-pub struct Mutation(accounts::AccountMutation, companies::CompanyMutation, marketplace::MarketplaceMutation, payments::PaymentMutation);
+pub struct Mutation(
+    accounts::AccountMutation,
+    companies::CompanyMutation,
+    marketplace::MarketplaceMutation,
+    payments::PaymentMutation,
+);

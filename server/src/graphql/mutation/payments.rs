@@ -34,32 +34,58 @@ pub struct MarkPayoutPaidInput {
 impl PaymentMutation {
     /// Invoices an ACTIVE contract; the non-rejected invoices never exceed its amount.
     /// The contract's freelancer only.
-    async fn submit_invoice(&self, ctx: &Context<'_>, input: SubmitInvoiceInput) -> async_graphql::Result<Invoice> {
+    async fn submit_invoice(
+        &self,
+        ctx: &Context<'_>,
+        input: SubmitInvoiceInput,
+    ) -> async_graphql::Result<Invoice> {
         let access = access(ctx).await?;
         let contract_id = ids::decode(&input.contract_id, "Contract", "contract").gql()?;
         let amount = input.amount.parse("input.amount").gql()?;
-        Ok(Invoice(invoices::submit(db(ctx), access, contract_id, amount, &input.description).await.gql()?))
+        Ok(Invoice(
+            invoices::submit(db(ctx), access, contract_id, amount, &input.description)
+                .await
+                .gql()?,
+        ))
     }
 
     /// SUBMITTED → APPROVED, writing exactly one PENDING payout. FINANCE of the company.
     async fn approve_invoice(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Invoice> {
         let access = access(ctx).await?;
         let key = ids::decode(&id, "Invoice", "invoice").gql()?;
-        Ok(Invoice(invoices::approve(db(ctx), access, key).await.gql()?))
+        Ok(Invoice(
+            invoices::approve(db(ctx), access, key).await.gql()?,
+        ))
     }
 
     /// SUBMITTED → REJECTED with a reason; the freelancer may invoice again. FINANCE of the company.
-    async fn reject_invoice(&self, ctx: &Context<'_>, input: RejectInvoiceInput) -> async_graphql::Result<Invoice> {
+    async fn reject_invoice(
+        &self,
+        ctx: &Context<'_>,
+        input: RejectInvoiceInput,
+    ) -> async_graphql::Result<Invoice> {
         let access = access(ctx).await?;
         let key = ids::decode(&input.id, "Invoice", "invoice").gql()?;
-        Ok(Invoice(invoices::reject(db(ctx), access, key, &input.reason).await.gql()?))
+        Ok(Invoice(
+            invoices::reject(db(ctx), access, key, &input.reason)
+                .await
+                .gql()?,
+        ))
     }
 
     /// Records the bank transfer of a payout: it and its invoice become PAID, and the
     /// contract COMPLETED once fully paid. FINANCE of the company.
-    async fn mark_payout_paid(&self, ctx: &Context<'_>, input: MarkPayoutPaidInput) -> async_graphql::Result<Payout> {
+    async fn mark_payout_paid(
+        &self,
+        ctx: &Context<'_>,
+        input: MarkPayoutPaidInput,
+    ) -> async_graphql::Result<Payout> {
         let access = access(ctx).await?;
         let key = ids::decode(&input.payout_id, "Payout", "payout").gql()?;
-        Ok(Payout(payouts::mark_paid(db(ctx), access, key, &input.reference).await.gql()?))
+        Ok(Payout(
+            payouts::mark_paid(db(ctx), access, key, &input.reference)
+                .await
+                .gql()?,
+        ))
     }
 }

@@ -29,18 +29,26 @@ impl Company {
 
     /// The caller's role here, if they are staff.
     async fn viewer_role(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<CompanyRole>> {
-        Ok(access(ctx).await?.staff.get(&self.0.id).map(|r| (*r).into()))
+        Ok(access(ctx)
+            .await?
+            .staff
+            .get(&self.0.id)
+            .map(|r| (*r).into()))
     }
 
     /// The staff; visible to the staff only (empty for others).
     async fn members(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<CompanyMember>> {
-        let rows = companies::members(db(ctx), access(ctx).await?, self.0.id).await.gql()?;
+        let rows = companies::members(db(ctx), access(ctx).await?, self.0.id)
+            .await
+            .gql()?;
         Ok(rows.into_iter().map(CompanyMember).collect())
     }
 
     /// The alumni roster; visible to ADMINs only (empty for others).
     async fn alumni(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<AlumniRecord>> {
-        let rows = alumni::roster(db(ctx), access(ctx).await?, self.0.id).await.gql()?;
+        let rows = alumni::roster(db(ctx), access(ctx).await?, self.0.id)
+            .await
+            .gql()?;
         Ok(rows.into_iter().map(AlumniRecord).collect())
     }
 
@@ -54,8 +62,14 @@ impl Company {
         status: Option<ProjectStatus>,
     ) -> async_graphql::Result<Connection<String, Project>> {
         let page = PageArgs::page(first, after.as_deref()).gql()?;
-        let filter = projects::ProjectFilter { company_id: Some(self.0.id), status: status.map(Into::into), ..Default::default() };
-        let paged = projects::list(db(ctx), access(ctx).await?, &filter, page).await.gql()?;
+        let filter = projects::ProjectFilter {
+            company_id: Some(self.0.id),
+            status: status.map(Into::into),
+            ..Default::default()
+        };
+        let paged = projects::list(db(ctx), access(ctx).await?, &filter, page)
+            .await
+            .gql()?;
         Ok(connection(paged, page.after, |p| p.id, Project))
     }
 }
@@ -73,11 +87,15 @@ impl CompanyMember {
     }
 
     async fn user(&self, ctx: &Context<'_>) -> async_graphql::Result<User> {
-        Ok(User::new(load_one(ctx, UserId(self.0.user_id), "user").await?))
+        Ok(User::new(
+            load_one(ctx, UserId(self.0.user_id), "user").await?,
+        ))
     }
 
     async fn company(&self, ctx: &Context<'_>) -> async_graphql::Result<Company> {
-        Ok(Company(load_one(ctx, CompanyId(self.0.company_id), "company").await?))
+        Ok(Company(
+            load_one(ctx, CompanyId(self.0.company_id), "company").await?,
+        ))
     }
 
     async fn created_at(&self) -> DateTime<Utc> {
@@ -99,7 +117,9 @@ impl AlumniRecord {
     }
 
     async fn company(&self, ctx: &Context<'_>) -> async_graphql::Result<Company> {
-        Ok(Company(load_one(ctx, CompanyId(self.0.company_id), "company").await?))
+        Ok(Company(
+            load_one(ctx, CompanyId(self.0.company_id), "company").await?,
+        ))
     }
 
     async fn created_at(&self) -> DateTime<Utc> {

@@ -20,8 +20,18 @@ impl PageArgs {
 }
 
 /// Wraps a page of rows as a connection whose cursors are the rows' ids.
-pub fn connection<M, T: OutputType>(paged: Paged<M>, after: Option<i64>, id_of: impl Fn(&M) -> i64, wrap: impl Fn(M) -> T) -> Connection<String, T> {
+pub fn connection<M, T: OutputType>(
+    paged: Paged<M>,
+    after: Option<i64>,
+    id_of: impl Fn(&M) -> i64,
+    wrap: impl Fn(M) -> T,
+) -> Connection<String, T> {
     let mut conn = Connection::new(after.is_some(), paged.has_next);
-    conn.edges.extend(paged.rows.into_iter().map(|row| Edge::new(ids::cursor(id_of(&row)), wrap(row))));
+    conn.edges.extend(
+        paged
+            .rows
+            .into_iter()
+            .map(|row| Edge::new(ids::cursor(id_of(&row)), wrap(row))),
+    );
     conn
 }

@@ -7,12 +7,30 @@ use entity::{contract, invoice, payout};
 use super::{AuditEvent, Bid, PageArgs, Project, User, connection, load_one, load_opt};
 use crate::graphql::errors::OrGql;
 use crate::graphql::ids;
-use crate::graphql::loaders::{AuditOf, BidId, ContractId, InvoiceId, InvoicesOfContract, PayoutOfInvoice, ProjectId, UserId};
+use crate::graphql::loaders::{
+    AuditOf, BidId, ContractId, InvoiceId, InvoicesOfContract, PayoutOfInvoice, ProjectId, UserId,
+};
 use crate::graphql::scalars::{ContractStatus, InvoiceStatus, Money, PayoutStatus};
 
-async fn audit_trail(ctx: &Context<'_>, object_type: &'static str, object_id: i64) -> async_graphql::Result<Vec<AuditEvent>> {
-    let events = load_opt(ctx, AuditOf { object_type, object_id }, "audit trail").await?;
-    Ok(events.unwrap_or_default().into_iter().map(AuditEvent).collect())
+async fn audit_trail(
+    ctx: &Context<'_>,
+    object_type: &'static str,
+    object_id: i64,
+) -> async_graphql::Result<Vec<AuditEvent>> {
+    let events = load_opt(
+        ctx,
+        AuditOf {
+            object_type,
+            object_id,
+        },
+        "audit trail",
+    )
+    .await?;
+    Ok(events
+        .unwrap_or_default()
+        .into_iter()
+        .map(AuditEvent)
+        .collect())
 }
 
 pub struct Contract(pub contract::Model);
@@ -46,7 +64,9 @@ impl Contract {
     }
 
     async fn project(&self, ctx: &Context<'_>) -> async_graphql::Result<Project> {
-        Ok(Project(load_one(ctx, ProjectId(self.0.project_id), "project").await?))
+        Ok(Project(
+            load_one(ctx, ProjectId(self.0.project_id), "project").await?,
+        ))
     }
 
     async fn bid(&self, ctx: &Context<'_>) -> async_graphql::Result<Bid> {
@@ -54,14 +74,29 @@ impl Contract {
     }
 
     async fn freelancer(&self, ctx: &Context<'_>) -> async_graphql::Result<User> {
-        Ok(User::new(load_one(ctx, UserId(self.0.freelancer_id), "user").await?))
+        Ok(User::new(
+            load_one(ctx, UserId(self.0.freelancer_id), "user").await?,
+        ))
     }
 
     /// Newest first.
     #[graphql(complexity = "first.unwrap_or(20).clamp(0, 100) as usize * child_complexity + 1")]
-    async fn invoices(&self, ctx: &Context<'_>, first: Option<i32>, after: Option<String>) -> async_graphql::Result<Connection<String, Invoice>> {
+    async fn invoices(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> async_graphql::Result<Connection<String, Invoice>> {
         let page = PageArgs::page(first, after.as_deref()).gql()?;
-        let paged = load_one(ctx, InvoicesOfContract { contract_id: self.0.id, page }, "invoices").await?;
+        let paged = load_one(
+            ctx,
+            InvoicesOfContract {
+                contract_id: self.0.id,
+                page,
+            },
+            "invoices",
+        )
+        .await?;
         Ok(connection(paged, page.after, |i| i.id, Invoice))
     }
 
@@ -101,16 +136,22 @@ impl Invoice {
     }
 
     async fn contract(&self, ctx: &Context<'_>) -> async_graphql::Result<Contract> {
-        Ok(Contract(load_one(ctx, ContractId(self.0.contract_id), "contract").await?))
+        Ok(Contract(
+            load_one(ctx, ContractId(self.0.contract_id), "contract").await?,
+        ))
     }
 
     async fn submitted_by(&self, ctx: &Context<'_>) -> async_graphql::Result<User> {
-        Ok(User::new(load_one(ctx, UserId(self.0.submitted_by), "user").await?))
+        Ok(User::new(
+            load_one(ctx, UserId(self.0.submitted_by), "user").await?,
+        ))
     }
 
     /// Written when the invoice is approved.
     async fn payout(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Payout>> {
-        Ok(load_opt(ctx, PayoutOfInvoice(self.0.id), "payout").await?.map(Payout))
+        Ok(load_opt(ctx, PayoutOfInvoice(self.0.id), "payout")
+            .await?
+            .map(Payout))
     }
 
     /// Every state change of the invoice, oldest first.
@@ -154,6 +195,8 @@ impl Payout {
     }
 
     async fn invoice(&self, ctx: &Context<'_>) -> async_graphql::Result<Invoice> {
-        Ok(Invoice(load_one(ctx, InvoiceId(self.0.invoice_id), "invoice").await?))
+        Ok(Invoice(
+            load_one(ctx, InvoiceId(self.0.invoice_id), "invoice").await?,
+        ))
     }
 }

@@ -28,20 +28,40 @@ use super::loaders::Loaders;
 use crate::error::DomainError;
 
 /// Loads one row through the request's DataLoader; a dangling edge is an internal error.
-pub(crate) async fn load_one<K>(ctx: &Context<'_>, key: K, what: &'static str) -> async_graphql::Result<<Loaders as Loader<K>>::Value>
+pub(crate) async fn load_one<K>(
+    ctx: &Context<'_>,
+    key: K,
+    what: &'static str,
+) -> async_graphql::Result<<Loaders as Loader<K>>::Value>
 where
     K: Send + Sync + Clone + Eq + std::hash::Hash + std::fmt::Debug + 'static,
     Loaders: Loader<K, Error = Arc<DbErr>>,
 {
-    let loaded = loader(ctx).load_one(key.clone()).await.map_err(|e| gql(DomainError::Internal(anyhow::anyhow!("loading {what}: {e}"))))?;
-    loaded.ok_or_else(|| gql(DomainError::Internal(anyhow::anyhow!("{what} {key:?} is missing"))))
+    let loaded = loader(ctx).load_one(key.clone()).await.map_err(|e| {
+        gql(DomainError::Internal(anyhow::anyhow!(
+            "loading {what}: {e}"
+        )))
+    })?;
+    loaded.ok_or_else(|| {
+        gql(DomainError::Internal(anyhow::anyhow!(
+            "{what} {key:?} is missing"
+        )))
+    })
 }
 
 /// Loads an optional row.
-pub(crate) async fn load_opt<K>(ctx: &Context<'_>, key: K, what: &'static str) -> async_graphql::Result<Option<<Loaders as Loader<K>>::Value>>
+pub(crate) async fn load_opt<K>(
+    ctx: &Context<'_>,
+    key: K,
+    what: &'static str,
+) -> async_graphql::Result<Option<<Loaders as Loader<K>>::Value>>
 where
     K: Send + Sync + Clone + Eq + std::hash::Hash + std::fmt::Debug + 'static,
     Loaders: Loader<K, Error = Arc<DbErr>>,
 {
-    loader(ctx).load_one(key).await.map_err(|e| gql(DomainError::Internal(anyhow::anyhow!("loading {what}: {e}"))))
+    loader(ctx).load_one(key).await.map_err(|e| {
+        gql(DomainError::Internal(anyhow::anyhow!(
+            "loading {what}: {e}"
+        )))
+    })
 }

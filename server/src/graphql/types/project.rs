@@ -8,8 +8,12 @@ use crate::domain::bids;
 use crate::graphql::context::access;
 use crate::graphql::errors::OrGql;
 use crate::graphql::ids;
-use crate::graphql::loaders::{BidsOfProject, CompanyId, ContractOfProject, ProjectId, SkillsOfProject, UserId};
-use crate::graphql::scalars::{BidStatus, Money, ProjectCategory, ProjectStatus, ProjectVisibility};
+use crate::graphql::loaders::{
+    BidsOfProject, CompanyId, ContractOfProject, ProjectId, SkillsOfProject, UserId,
+};
+use crate::graphql::scalars::{
+    BidStatus, Money, ProjectCategory, ProjectStatus, ProjectVisibility,
+};
 
 pub struct Project(pub project::Model);
 
@@ -32,7 +36,9 @@ impl Project {
     }
 
     async fn skills(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<String>> {
-        Ok(load_opt(ctx, SkillsOfProject(self.0.id), "skills").await?.unwrap_or_default())
+        Ok(load_opt(ctx, SkillsOfProject(self.0.id), "skills")
+            .await?
+            .unwrap_or_default())
     }
 
     async fn budget(&self) -> async_graphql::Result<Money> {
@@ -56,15 +62,31 @@ impl Project {
     }
 
     async fn company(&self, ctx: &Context<'_>) -> async_graphql::Result<Company> {
-        Ok(Company(load_one(ctx, CompanyId(self.0.company_id), "company").await?))
+        Ok(Company(
+            load_one(ctx, CompanyId(self.0.company_id), "company").await?,
+        ))
     }
 
     /// All bids for the company's staff; a bidder sees only their own. Newest first.
     #[graphql(complexity = "first.unwrap_or(20).clamp(0, 100) as usize * child_complexity + 1")]
-    async fn bids(&self, ctx: &Context<'_>, first: Option<i32>, after: Option<String>) -> async_graphql::Result<Connection<String, Bid>> {
+    async fn bids(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> async_graphql::Result<Connection<String, Bid>> {
         let page = PageArgs::page(first, after.as_deref()).gql()?;
         let bidder = bids::bidder_scope(access(ctx).await?, &self.0);
-        let paged = load_one(ctx, BidsOfProject { project_id: self.0.id, bidder, page }, "bids").await?;
+        let paged = load_one(
+            ctx,
+            BidsOfProject {
+                project_id: self.0.id,
+                bidder,
+                page,
+            },
+            "bids",
+        )
+        .await?;
         Ok(connection(paged, page.after, |b| b.id, Bid))
     }
 
@@ -72,7 +94,9 @@ impl Project {
     async fn contract(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Contract>> {
         let access = access(ctx).await?;
         let contract = load_opt(ctx, ContractOfProject(self.0.id), "contract").await?;
-        Ok(contract.filter(|c| access.can_see_engagement(c.company_id, c.freelancer_id)).map(Contract))
+        Ok(contract
+            .filter(|c| access.can_see_engagement(c.company_id, c.freelancer_id))
+            .map(Contract))
     }
 }
 
@@ -105,10 +129,14 @@ impl Bid {
     }
 
     async fn bidder(&self, ctx: &Context<'_>) -> async_graphql::Result<User> {
-        Ok(User::new(load_one(ctx, UserId(self.0.bidder_id), "user").await?))
+        Ok(User::new(
+            load_one(ctx, UserId(self.0.bidder_id), "user").await?,
+        ))
     }
 
     async fn project(&self, ctx: &Context<'_>) -> async_graphql::Result<Project> {
-        Ok(Project(load_one(ctx, ProjectId(self.0.project_id), "project").await?))
+        Ok(Project(
+            load_one(ctx, ProjectId(self.0.project_id), "project").await?,
+        ))
     }
 }

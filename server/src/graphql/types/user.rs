@@ -4,7 +4,10 @@ use entity::user;
 
 use super::{Company, CompanyMember};
 use crate::domain::companies;
-use crate::graphql::context::{access, db, req};
+use crate::error::DomainError;
+use crate::graphql::context::{access, db, loader, req};
+use crate::graphql::errors::gql;
+use crate::graphql::loaders::CompanyId;
 use crate::graphql::errors::OrGql;
 use crate::graphql::ids;
 
@@ -17,16 +20,26 @@ pub struct User {
 
 impl User {
     pub fn new(row: user::Model) -> Self {
-        Self { row, is_caller: false }
+        Self {
+            row,
+            is_caller: false,
+        }
     }
 
     /// The user who just authenticated in this request.
     pub fn caller(row: user::Model) -> Self {
-        Self { row, is_caller: true }
+        Self {
+            row,
+            is_caller: true,
+        }
     }
 
     fn is_viewer(&self, ctx: &Context<'_>) -> bool {
-        self.is_caller || req(ctx).actor.as_ref().is_some_and(|a| a.user_id == self.row.id)
+        self.is_caller
+            || req(ctx)
+                .actor
+                .as_ref()
+                .is_some_and(|a| a.user_id == self.row.id)
     }
 }
 
@@ -54,7 +67,12 @@ impl User {
         if !self.is_viewer(ctx) {
             return Ok(Vec::new());
         }
-        Ok(companies::memberships_of(db(ctx), self.row.id).await.gql()?.into_iter().map(CompanyMember).collect())
+        Ok(companies::memberships_of(db(ctx), self.row.id)
+            .await
+            .gql()?
+            .into_iter()
+            .map(CompanyMember)
+            .collect())
     }
 
     /// The companies whose alumni roster lists the user; empty for anyone but the user themself.
@@ -63,10 +81,11 @@ impl User {
             return Ok(Vec::new());
         }
         let access = access(ctx).await?;
-        let mut out = Vec::new();
-        for company_id in &access.alumni_of {
-            out.push(Company(companies::get(db(ctx), access, *company_id).await.gql()?));
-        }
+        let companies = loader(ctx)
+            .load_many(access.alumni_of.iter().map(|id| CompanyId(*id)))
+            .await
+            .map_err(|e| gql(DomainError::Internal(anyhow::anyhow!("loading companies: {e}"))))?;
+        let mut out: Vec<Company> = companies.into_values().map(Company).collect();
         out.sort_by_key(|c| c.0.id);
         Ok(out)
     }

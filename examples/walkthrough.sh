@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# The README's walk-through as one script: from an empty database to a PAID invoice.
+# Start the server first (`cargo run --release`), then: bash examples/walkthrough.sh
+# Needs curl and jq. BOOMERANG_URL defaults to http://127.0.0.1:8080.
+set -euo pipefail
+URL="${BOOMERANG_URL:-http://127.0.0.1:8080}/graphql"
+RUN="$RANDOM$RANDOM" # unique emails, so the script can run again on the same database
+
+# gql TOKEN QUERY [VARIABLES] — prints `data`, or the errors and fails.
+gql() {
+  local auth=() body
+  [ -n "$1" ] && auth=(-H "Authorization: Bearer $1")
+  body=$(curl -sS "$URL" -H 'Content-Type: application/json' "${auth[@]}" \
+    -d "$(jq -n --arg q "$2" --argjson v "${3:-{\}}" '{query: $q, variables: $v}')")
+  if [ "$(jq 'has("errors")' <<<"$body")" = true ]; then echo "$body" >&2; return 1; fi
+  jq -c .data <<<"$body"
+}
+signup() { # email name -> token
+  gql "" 'mutation($i: SignUpInput!) { signUp(input: $i) { token } }' \
+    "{\"i\": {\"email\": \"$1\", \"password\": \"correct horse battery staple\", \"displayName\": \"$2\"}}" | jq -r .signUp.token
+}
+
+# 1. Staff of a bank sign up; the admin creates the company and adds a finance colleague.
+ADMIN=$(signup "admin-$RUN@bank.example" "Aiko (admin)")
+FINANCE=$(signup "finance-$RUN@bank.example" "Fumio (finance)")
+COMPANY=$(gql "$ADMIN" 'mutation { createCompany(input: {name: "Sakura Bank"}) { id } }' | jq -r .createCompany.id)
+gql "$ADMIN" 'mutation($c: ID!, $e: String!) { addCompanyMember(input: {companyId: $c, email: $e, role: FINANCE}) { role } }' \
+  "{\"c\": \"$COMPANY\", \"e\": \"finance-$RUN@bank.example\"}"
+
+# 2. The admin uploads the alumni roster; a former employee signs up and is recognised.
+gql "$ADMIN" 'mutation($c: ID!, $e: [String!]!) { addAlumni(input: {companyId: $c, emails: $e}) { email } }' \
+  "{\"c\": \"$COMPANY\", \"e\": [\"hanako-$RUN@alumni.example\"]}"
+ALUMNA=$(signup "hanako-$RUN@alumni.example" "Hanako")
+gql "$ALUMNA" '{ viewer { displayName alumniOf { name } } }'
+
+# 3. The admin publishes a project for the bank's alumni.
+PROJECT=$(gql "$ADMIN" 'mutation($c: ID!) { publishProject(input: {companyId: $c, title: "Churn analysis",
+    description: "Model churn drivers from two years of account data.", category: DATA_ANALYSIS,
+    skills: ["SQL", "Python"], budget: {amount: "300000", currencyCode: JPY}, visibility: COMPANY_ALUMNI}) { id } }' \
+  "{\"c\": \"$COMPANY\"}" | jq -r .publishProject.id)
+
+# 4. The alumna bids; the admin accepts the bid into a contract.
+BID=$(gql "$ALUMNA" 'mutation($p: ID!) { placeBid(input: {projectId: $p, amount: {amount: "280000", currencyCode: JPY},
+    deliveryDays: 21, proposal: "I built the first churn model here in 2019."}) { id status } }' \
+  "{\"p\": \"$PROJECT\"}" | jq -r .placeBid.id)
+CONTRACT=$(gql "$ADMIN" 'mutation($b: ID!) { acceptBid(id: $b) { id status amount { amount currencyCode } } }' \
+  "{\"b\": \"$BID\"}" | jq -r .acceptBid.id)
+
+# 5. The alumna invoices the full amount; finance finds it in the queue and approves it.
+INVOICE=$(gql "$ALUMNA" 'mutation($c: ID!) { submitInvoice(input: {contractId: $c, amount: {amount: "280000", currencyCode: JPY},
+    description: "Churn model and report"}) { id status } }' "{\"c\": \"$CONTRACT\"}" | jq -r .submitInvoice.id)
+gql "$FINANCE" 'query($c: ID!) { invoices(filter: {companyId: $c, status: SUBMITTED}) { edges { node { id amount { amount } } } } }' \
+  "{\"c\": \"$COMPANY\"}"
+PAYOUT=$(gql "$FINANCE" 'mutation($i: ID!) { approveInvoice(id: $i) { status payout { id status } } }' \
+  "{\"i\": \"$INVOICE\"}" | jq -r .approveInvoice.payout.id)
+
+# 6. Finance pays by bank transfer and records it: the invoice is PAID, the contract COMPLETED.
+gql "$FINANCE" 'mutation($p: ID!) { markPayoutPaid(input: {payoutId: $p, reference: "SAKURA-TRF-0001"}) { status reference } }' \
+  "{\"p\": \"$PAYOUT\"}"
+RESULT=$(gql "$ALUMNA" 'query($c: ID!) { contract(id: $c) { status paidAmount { amount }
+    invoices { edges { node { status payout { status reference } } } } auditTrail { action } } }' "{\"c\": \"$CONTRACT\"}")
+echo "$RESULT"
+[ "$(jq -r '.contract.invoices.edges[0].node.status' <<<"$RESULT")" = PAID ]
+[ "$(jq -r '.contract.status' <<<"$RESULT")" = COMPLETED ]
+echo "walk-through complete: invoice PAID, contract COMPLETED"
