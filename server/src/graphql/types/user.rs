@@ -6,10 +6,10 @@ use super::{Company, CompanyMember};
 use crate::domain::companies;
 use crate::error::DomainError;
 use crate::graphql::context::{access, db, loader, req};
-use crate::graphql::errors::gql;
-use crate::graphql::loaders::CompanyId;
 use crate::graphql::errors::OrGql;
+use crate::graphql::errors::gql;
 use crate::graphql::ids;
+use crate::graphql::loaders::CompanyId;
 
 /// A person with an account. Their email and memberships are shown only to themselves.
 pub struct User {
@@ -84,7 +84,11 @@ impl User {
         let companies = loader(ctx)
             .load_many(access.alumni_of.iter().map(|id| CompanyId(*id)))
             .await
-            .map_err(|e| gql(DomainError::Internal(anyhow::anyhow!("loading companies: {e}"))))?;
+            .map_err(|e| {
+                gql(DomainError::Internal(anyhow::anyhow!(
+                    "loading companies: {e}"
+                )))
+            })?;
         let mut out: Vec<Company> = companies.into_values().map(Company).collect();
         out.sort_by_key(|c| c.0.id);
         Ok(out)
