@@ -1,11 +1,15 @@
 use sea_orm::entity::prelude::*;
 
+use crate::states::PaymentProvider;
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "companies")]
 pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
     pub name: String,
+    /// How the company pays its alumni: `manual` bank transfers or `stripe` Connect.
+    pub payment_provider: PaymentProvider,
     pub created_at: DateTimeUtc,
 }
 

@@ -1,4 +1,4 @@
-use crate::states::ContractStatus;
+use crate::states::{ContractStatus, FundingStatus};
 use sea_orm::entity::prelude::*;
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "contracts")]
@@ -18,6 +18,11 @@ pub struct Model {
     /// Sum of the paid payouts.
     pub paid_minor: i64,
     pub status: ContractStatus,
+    /// Stripe companies fund a contract up front; null for manual payment.
+    pub funding_status: Option<FundingStatus>,
+    pub payment_intent_id: Option<String>,
+    /// Why the last funding attempt failed, as Stripe reported it.
+    pub funding_failure: Option<String>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -1,4 +1,4 @@
-use crate::states::PayoutStatus;
+use crate::states::{PaymentProvider, PayoutStatus};
 use sea_orm::entity::prelude::*;
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "payouts")]
@@ -12,12 +12,17 @@ pub struct Model {
     pub currency: String,
     pub status: PayoutStatus,
     /// `manual` (bank transfer recorded by finance) or `stripe`.
-    pub provider: String,
+    pub provider: PaymentProvider,
     /// The bank or provider reference, once paid.
     pub reference: Option<String>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     pub paid_at: Option<DateTimeUtc>,
+    pub stripe_transfer_id: Option<String>,
+    /// Why the payout failed or is waiting, for finance to read.
+    pub failure_reason: Option<String>,
+    /// How much of the transfer Stripe reports as reversed.
+    pub reversed_minor: i64,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -100,3 +100,34 @@ pub enum PayoutStatus {
     #[sea_orm(string_value = "FAILED")]
     Failed,
 }
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+pub enum PaymentProvider {
+    #[sea_orm(string_value = "manual")]
+    Manual,
+    #[sea_orm(string_value = "stripe")]
+    Stripe,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+pub enum FundingStatus {
+    #[sea_orm(string_value = "UNFUNDED")]
+    Unfunded,
+    #[sea_orm(string_value = "FUNDED")]
+    Funded,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+pub enum JobStatus {
+    #[sea_orm(string_value = "PENDING")]
+    Pending,
+    #[sea_orm(string_value = "RUNNING")]
+    Running,
+    #[sea_orm(string_value = "DONE")]
+    Done,
+    #[sea_orm(string_value = "FAILED")]
+    Failed,
+}

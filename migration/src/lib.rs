@@ -2,12 +2,16 @@
 pub use sea_orm_migration::prelude::*;
 
 mod m20261125_000001_marketplace_core;
+mod m20261125_000002_stripe_payments;
 
 pub struct Migrator;
 
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261125_000001_marketplace_core::Migration)]
+        vec![
+            Box::new(m20261125_000001_marketplace_core::Migration),
+            Box::new(m20261125_000002_stripe_payments::Migration),
+        ]
     }
 }

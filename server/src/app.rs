@@ -2,19 +2,26 @@
 //! the real thing on port 0 this way.
 use std::future::Future;
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::sync::atomic::Ordering;
+use std::time::Duration;
 
 use anyhow::Context;
 use sea_orm::DatabaseConnection;
 use tokio::net::TcpListener;
+use tokio::sync::watch;
 
 use crate::config::Config;
 use crate::http::{AppState, Metrics, router};
+use crate::payments::flows::Stripe;
+use crate::payments::{StripeGateway, worker};
 use crate::{db, graphql};
 
 pub struct App {
     listener: TcpListener,
     state: AppState,
+    stripe: Option<Arc<Stripe>>,
+    worker: Option<Duration>,
 }
 
 impl App {
@@ -29,14 +36,28 @@ impl App {
         let listener = TcpListener::bind(config.listen)
             .await
             .with_context(|| format!("binding {}", config.listen))?;
-        let schema = graphql::build_schema(db.clone());
+        let stripe = match &config.stripe_secret_key {
+            Some(key) => Some(Arc::new(Stripe {
+                gateway: StripeGateway::new(key.expose(), config.stripe_api_base.as_deref())?,
+                public_url: config.public_url.clone(),
+            })),
+            None => None,
+        };
+        let schema = graphql::build_schema(db.clone(), stripe.clone());
+        let state = AppState {
+            schema,
+            db,
+            metrics,
+            stripe_webhook_secret: config.stripe_webhook_secret.clone(),
+        };
+        let worker = config
+            .worker
+            .then(|| Duration::from_millis(config.worker_interval_ms));
         Ok(Self {
             listener,
-            state: AppState {
-                schema,
-                db,
-                metrics,
-            },
+            state,
+            stripe,
+            worker,
         })
     }
 
@@ -50,16 +71,38 @@ impl App {
         &self.state.db
     }
 
-    /// Serves until `shutdown` resolves; requests in flight finish, then the pool closes.
+    /// The Stripe provider, when `STRIPE_SECRET_KEY` is set.
+    pub fn stripe(&self) -> Option<Arc<Stripe>> {
+        self.stripe.clone()
+    }
+
+    /// Serves until `shutdown` resolves; requests in flight and the payout worker's current
+    /// job finish, then the pool closes.
     pub async fn run_until(
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
         let db = self.state.db.clone();
-        axum::serve(self.listener, router(self.state))
+        let (stop_worker, stopped) = watch::channel(false);
+        let worker = match (&self.stripe, self.worker) {
+            (Some(stripe), Some(idle)) => {
+                let stripe = stripe.clone();
+                let db = db.clone();
+                Some(tokio::spawn(async move {
+                    worker::run(db, &stripe.gateway, idle, stopped).await
+                }))
+            }
+            _ => None,
+        };
+        let served = axum::serve(self.listener, router(self.state))
             .with_graceful_shutdown(shutdown)
             .await
-            .context("serving HTTP")?;
+            .context("serving HTTP");
+        stop_worker.send(true).ok();
+        if let Some(worker) = worker {
+            worker.await.context("the payout worker panicked")?;
+        }
+        served?;
         db.close().await.context("closing the database pool")?;
         Ok(())
     }

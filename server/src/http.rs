@@ -18,8 +18,10 @@ use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetReques
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
+use crate::config::Secret;
 use crate::domain::accounts;
 use crate::graphql::{BoomerangSchema, Loaders, RequestCtx, normalise_errors};
+use crate::payments::webhook;
 
 /// Requests larger than this are refused with 413 before they are read.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
@@ -31,6 +33,7 @@ pub struct AppState {
     pub schema: BoomerangSchema,
     pub db: DatabaseConnection,
     pub metrics: Metrics,
+    pub stripe_webhook_secret: Option<Secret>,
 }
 
 /// Process counters, served at `/metrics` in the Prometheus text format.
@@ -61,6 +64,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics))
+        .route("/webhooks/stripe", axum::routing::post(webhook::receive))
         .layer(layers)
         .with_state(state)
 }

@@ -9,6 +9,7 @@ pub mod domain;
 pub mod error;
 pub mod graphql;
 pub mod http;
+pub mod payments;
 
 pub use app::App;
 pub use config::Config;

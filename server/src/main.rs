@@ -28,9 +28,21 @@ async fn main() -> anyhow::Result<()> {
             tracing::info!("migrations are up to date");
             Ok(())
         }
+        Command::CheckLedger => {
+            let conn = db::connect(&cli.config.database_url, 1).await?;
+            let problems = boomerang::domain::ledger::check(&conn).await?;
+            if problems.is_empty() {
+                println!("ledger OK");
+                return Ok(());
+            }
+            for problem in &problems {
+                println!("{problem}");
+            }
+            anyhow::bail!("{} ledger invariant(s) broken", problems.len())
+        }
         Command::Schema => {
             // The schema needs no live database; an unconnected handle is enough to build it.
-            let schema = graphql::build_schema(sea_orm::DatabaseConnection::default());
+            let schema = graphql::build_schema(sea_orm::DatabaseConnection::default(), None);
             print!("{}", graphql::sdl(&schema));
             Ok(())
         }

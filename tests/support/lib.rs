@@ -136,9 +136,15 @@ impl TestServer {
         self.db.take().expect("database")
     }
 
-    /// Stops the server and drops its database.
+    /// Checks the ledger invariants (as `boomerang check-ledger` does), stops the server and
+    /// drops its database. Every test ends here, so every test leaves sound books.
     pub async fn finish(self) {
-        self.stop().await.drop_database().await;
+        let db = self.stop().await;
+        let conn = Database::connect(&db.url).await.expect("connecting to check the ledger");
+        let problems = boomerang::domain::ledger::check(&conn).await.expect("checking the ledger");
+        conn.close().await.ok();
+        assert!(problems.is_empty(), "the ledger check failed: {problems:#?}");
+        db.drop_database().await;
     }
 
     pub fn http(&self) -> &reqwest::Client {

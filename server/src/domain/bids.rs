@@ -1,7 +1,7 @@
 //! Bids: placed by alumni on open projects, withdrawn by their bidder, and accepted by the
 //! company into a contract — atomically, once per project.
-use entity::states::{BidStatus, ContractStatus, ProjectStatus};
-use entity::{bid, contract, project};
+use entity::states::{BidStatus, ContractStatus, FundingStatus, PaymentProvider, ProjectStatus};
+use entity::{bid, company, contract, project};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveEnum, ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait,
@@ -180,6 +180,10 @@ pub async fn accept(
     )
     .await?;
     projects::reject_pending_bids(&tx, access.user_id(), project.id, Some(bid.id)).await?;
+    let company = company::Entity::find_by_id(project.company_id)
+        .one(&tx)
+        .await?
+        .ok_or(DomainError::NotFound("company"))?;
     let at = now();
     let contract = contract::ActiveModel {
         project_id: Set(project.id),
@@ -191,6 +195,10 @@ pub async fn accept(
         invoiced_minor: Set(0),
         paid_minor: Set(0),
         status: Set(ContractStatus::Active),
+        funding_status: Set((company.payment_provider == PaymentProvider::Stripe)
+            .then_some(FundingStatus::Unfunded)),
+        payment_intent_id: Set(None),
+        funding_failure: Set(None),
         created_at: Set(at),
         updated_at: Set(at),
         ..Default::default()

@@ -1,5 +1,5 @@
 //! Companies and their staff (ADMIN, MEMBER, FINANCE).
-use entity::states::CompanyRole;
+use entity::states::{CompanyRole, PaymentProvider};
 use entity::{company, company_member, user};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
@@ -21,6 +21,7 @@ pub async fn create(
     let tx = write_tx(db).await?;
     let company = company::ActiveModel {
         name: Set(name),
+        payment_provider: Set(PaymentProvider::Manual),
         created_at: Set(now()),
         ..Default::default()
     }

@@ -1,7 +1,9 @@
 //! Invoices: submitted by the contract's freelancer, reviewed by the company's FINANCE staff.
 //! `contracts.invoiced_minor` carries the sum of non-rejected invoices; a conditional update
 //! and a CHECK constraint keep it within the contract amount under any race.
-use entity::states::{CompanyRole, ContractStatus, InvoiceStatus, PayoutStatus};
+use entity::states::{
+    CompanyRole, ContractStatus, FundingStatus, InvoiceStatus, PaymentProvider, PayoutStatus,
+};
 use entity::{contract, invoice, payout};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
@@ -11,7 +13,7 @@ use sea_orm::{
 
 use super::money::Money;
 use super::page::{Page, Paged};
-use super::{Access, audit, contracts, now, required_text, write_tx};
+use super::{Access, audit, contracts, jobs, now, required_text, write_tx};
 use crate::error::{DomainError, DomainResult};
 
 pub const FINANCE: &[CompanyRole] = &[CompanyRole::Finance];
@@ -117,6 +119,21 @@ pub async fn approve(
 ) -> DomainResult<invoice::Model> {
     let tx = write_tx(db).await?;
     let invoice = review(&tx, access, invoice_id, "approving an invoice").await?;
+    let contract = contract::Entity::find_by_id(invoice.contract_id)
+        .one(&tx)
+        .await?
+        .ok_or_else(|| {
+            DomainError::Internal(anyhow::anyhow!("invoice {} has no contract", invoice.id))
+        })?;
+    let provider = match contract.funding_status {
+        None => PaymentProvider::Manual,
+        Some(FundingStatus::Funded) => PaymentProvider::Stripe,
+        Some(FundingStatus::Unfunded) => {
+            return Err(DomainError::conflict(
+                "the contract is not funded yet; fund it through Stripe before approving invoices",
+            ));
+        }
+    };
     let invoice = transition(&tx, invoice, InvoiceStatus::Approved, None).await?;
     audit::record(
         &tx,
@@ -137,11 +154,14 @@ pub async fn approve(
         amount_minor: Set(invoice.amount_minor),
         currency: Set(invoice.currency.clone()),
         status: Set(PayoutStatus::Pending),
-        provider: Set("manual".to_string()),
+        provider: Set(provider),
         reference: Set(None),
         created_at: Set(at),
         updated_at: Set(at),
         paid_at: Set(None),
+        stripe_transfer_id: Set(None),
+        failure_reason: Set(None),
+        reversed_minor: Set(0),
         ..Default::default()
     }
     .insert(&tx)
@@ -158,6 +178,9 @@ pub async fn approve(
         },
     )
     .await?;
+    if provider == PaymentProvider::Stripe {
+        jobs::enqueue(&tx, jobs::PAYOUT_TRANSFER, payout.id).await?;
+    }
     tx.commit().await?;
     Ok(invoice)
 }

@@ -11,6 +11,8 @@ pub mod companies;
 pub mod contracts;
 pub mod email;
 pub mod invoices;
+pub mod jobs;
+pub mod ledger;
 pub mod money;
 pub mod page;
 pub mod payouts;

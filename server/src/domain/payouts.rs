@@ -1,6 +1,7 @@
 //! Payouts: one per approved invoice. With the `manual` provider finance pays by bank
-//! transfer and records it here with the bank reference.
-use entity::states::{ContractStatus, InvoiceStatus, PayoutStatus};
+//! transfer and records it here with the bank reference; with `stripe` the payout worker
+//! transfers to the alumnus' connected account (`crate::payments`). Both end in `settle`.
+use entity::states::{ContractStatus, InvoiceStatus, PaymentProvider, PayoutStatus};
 use entity::{contract, invoice, payout};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
@@ -9,11 +10,10 @@ use sea_orm::{
 };
 
 use super::invoices::{self, FINANCE};
-use super::{Access, audit, now, required_text, write_tx};
+use super::{Access, audit, ledger, now, required_text, write_tx};
 use crate::error::{DomainError, DomainResult};
 
-/// PENDING/PROCESSING → PAID with the bank reference; the invoice becomes PAID and the
-/// contract COMPLETED once its whole amount is paid.
+/// PENDING/PROCESSING → PAID with the bank reference.
 #[tracing::instrument(skip_all, fields(user = access.user_id(), payout_id))]
 pub async fn mark_paid(
     db: &DatabaseConnection,
@@ -23,27 +23,72 @@ pub async fn mark_paid(
 ) -> DomainResult<payout::Model> {
     let reference = required_text(reference, "input.reference", 200)?;
     let tx = write_tx(db).await?;
+    let (payout, invoice) = for_finance(&tx, access, payout_id, "recording a payout").await?;
+    if payout.provider != PaymentProvider::Manual {
+        return Err(DomainError::conflict(
+            "this payout is paid through Stripe, not recorded by hand",
+        ));
+    }
+    let ledger_postings = vec![
+        (
+            format!("company:{}:bank", payout.company_id),
+            -payout.amount_minor,
+        ),
+        (
+            format!("freelancer:{}:paid", invoice.submitted_by),
+            payout.amount_minor,
+        ),
+    ];
+    let group = format!("manual:{}", payout.id);
+    let paid = settle(
+        &tx,
+        Some(access.user_id()),
+        payout,
+        invoice,
+        &reference,
+        (&group, &ledger_postings),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(paid)
+}
+
+/// Loads a payout for a FINANCE action, locked on PostgreSQL, with its invoice.
+pub(crate) async fn for_finance(
+    tx: &impl ConnectionTrait,
+    access: &Access,
+    payout_id: i64,
+    action: &str,
+) -> DomainResult<(payout::Model, invoice::Model)> {
     let payout = payout::Entity::find_by_id(payout_id)
         .lock_exclusive()
-        .one(&tx)
+        .one(tx)
         .await?
         .ok_or(DomainError::NotFound("payout"))?;
     let invoice = invoice::Entity::find_by_id(payout.invoice_id)
-        .one(&tx)
+        .one(tx)
         .await?
         .filter(|i| access.can_see_engagement(i.company_id, i.submitted_by))
         .ok_or(DomainError::NotFound("payout"))?;
-    access.require_role(payout.company_id, FINANCE, "recording a payout")?;
+    access.require_role(payout.company_id, FINANCE, action)?;
     if invoice.submitted_by == access.user_id() {
         return Err(DomainError::forbidden(
-            "nobody records the payment of their own invoice",
+            "nobody handles the payment of their own invoice",
         ));
     }
-    if payout.provider != "manual" {
-        return Err(DomainError::conflict(
-            "this payout is paid through its provider, not recorded by hand",
-        ));
-    }
+    Ok((payout, invoice))
+}
+
+/// The payout is paid: it becomes PAID with `reference`, the invoice PAID, the ledger group
+/// is written, and the contract COMPLETED once its whole amount is paid.
+pub(crate) async fn settle(
+    tx: &impl ConnectionTrait,
+    actor: Option<i64>,
+    payout: payout::Model,
+    invoice: invoice::Model,
+    reference: &str,
+    (group, postings): (&str, &[(String, i64)]),
+) -> DomainResult<payout::Model> {
     let from = payout.status;
     if !matches!(from, PayoutStatus::Pending | PayoutStatus::Processing) {
         return Err(DomainError::conflict(format!(
@@ -57,24 +102,30 @@ pub async fn mark_paid(
             payout::Column::Status,
             Expr::value(PayoutStatus::Paid.to_value()),
         )
-        .col_expr(payout::Column::Reference, Expr::value(reference.clone()))
+        .col_expr(
+            payout::Column::Reference,
+            Expr::value(reference.to_string()),
+        )
+        .col_expr(
+            payout::Column::FailureReason,
+            Expr::value(Option::<String>::None),
+        )
         .col_expr(payout::Column::PaidAt, Expr::value(at))
         .col_expr(payout::Column::UpdatedAt, Expr::value(at))
         .filter(payout::Column::Id.eq(payout.id))
         .filter(payout::Column::Status.eq(from))
-        .exec(&tx)
+        .exec(tx)
         .await?;
     if updated.rows_affected != 1 {
         return Err(DomainError::conflict(
             "the payout changed meanwhile; reload it",
         ));
     }
-    let actor = Some(access.user_id());
     audit::record(
-        &tx,
+        tx,
         actor,
         audit::Change {
-            action: "payout.mark_paid",
+            action: "payout.pay",
             object_type: "Payout",
             object_id: payout.id,
             from: Some(from.to_value().as_str()),
@@ -90,9 +141,9 @@ pub async fn mark_paid(
             invoice.status.to_value()
         )));
     }
-    let invoice = invoices::transition(&tx, invoice, InvoiceStatus::Paid, None).await?;
+    let invoice = invoices::transition(tx, invoice, InvoiceStatus::Paid, None).await?;
     audit::record(
-        &tx,
+        tx,
         actor,
         audit::Change {
             action: "invoice.pay",
@@ -103,11 +154,12 @@ pub async fn mark_paid(
         },
     )
     .await?;
-    complete_contract_if_paid(&tx, actor, invoice.contract_id, payout.amount_minor).await?;
-    tx.commit().await?;
+    ledger::post(tx, group, &payout.currency, postings).await?;
+    complete_contract_if_paid(tx, actor, invoice.contract_id, payout.amount_minor).await?;
     Ok(payout::Model {
         status: PayoutStatus::Paid,
-        reference: Some(reference),
+        reference: Some(reference.to_string()),
+        failure_reason: None,
         paid_at: Some(at),
         updated_at: at,
         ..payout

@@ -11,7 +11,14 @@ mod scalars;
 mod types;
 
 use async_graphql::{EmptySubscription, SDLExportOptions, Schema};
+use std::sync::Arc;
+
 use sea_orm::DatabaseConnection;
+
+use crate::payments::flows::Stripe;
+
+/// The Stripe provider, if configured, as schema data.
+pub struct StripeConfig(pub Option<Arc<Stripe>>);
 
 pub use context::RequestCtx;
 pub use errors::normalise_errors;
@@ -26,13 +33,14 @@ pub const MAX_DEPTH: usize = 10;
 /// Total cost accepted; list fields cost `first` × their selection.
 pub const MAX_COMPLEXITY: usize = 25_000;
 
-pub fn build_schema(db: DatabaseConnection) -> BoomerangSchema {
+pub fn build_schema(db: DatabaseConnection, stripe: Option<Arc<Stripe>>) -> BoomerangSchema {
     Schema::build(Query, Mutation::default(), EmptySubscription)
         .limit_depth(MAX_DEPTH)
         .limit_complexity(MAX_COMPLEXITY)
         .limit_recursive_depth(32)
         .limit_directives(20)
         .data(db)
+        .data(StripeConfig(stripe))
         .finish()
 }
 

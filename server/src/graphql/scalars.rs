@@ -151,3 +151,19 @@ pub enum PayoutStatus {
     Paid,
     Failed,
 }
+
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "states::PaymentProvider")]
+pub enum PaymentProvider {
+    /// Finance pays by bank transfer and records it with `markPayoutPaid`.
+    Manual,
+    /// Contracts are funded up front and paid by Stripe Connect transfers.
+    Stripe,
+}
+
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "states::FundingStatus")]
+pub enum FundingStatus {
+    Unfunded,
+    Funded,
+}

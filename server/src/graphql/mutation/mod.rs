@@ -3,6 +3,7 @@ mod accounts;
 mod companies;
 mod marketplace;
 mod payments;
+mod stripe;
 
 use async_graphql::MergedObject;
 
@@ -12,4 +13,5 @@ pub struct Mutation(
     companies::CompanyMutation,
     marketplace::MarketplaceMutation,
     payments::PaymentMutation,
+    stripe::StripeMutation,
 );

@@ -9,7 +9,7 @@ use crate::graphql::context::{access, db};
 use crate::graphql::errors::OrGql;
 use crate::graphql::ids;
 use crate::graphql::loaders::{CompanyId, UserId};
-use crate::graphql::scalars::{CompanyRole, ProjectStatus};
+use crate::graphql::scalars::{CompanyRole, PaymentProvider, ProjectStatus};
 
 pub struct Company(pub company::Model);
 
@@ -25,6 +25,11 @@ impl Company {
 
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
+    }
+
+    /// How the company pays its alumni.
+    async fn payment_provider(&self) -> PaymentProvider {
+        self.0.payment_provider.into()
     }
 
     /// The caller's role here, if they are staff.

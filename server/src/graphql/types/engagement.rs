@@ -10,7 +10,9 @@ use crate::graphql::ids;
 use crate::graphql::loaders::{
     AuditOf, BidId, ContractId, InvoiceId, InvoicesOfContract, PayoutOfInvoice, ProjectId, UserId,
 };
-use crate::graphql::scalars::{ContractStatus, InvoiceStatus, Money, PayoutStatus};
+use crate::graphql::scalars::{
+    ContractStatus, FundingStatus, InvoiceStatus, Money, PaymentProvider, PayoutStatus,
+};
 
 async fn audit_trail(
     ctx: &Context<'_>,
@@ -57,6 +59,16 @@ impl Contract {
 
     async fn status(&self) -> ContractStatus {
         self.0.status.into()
+    }
+
+    /// For contracts paid through Stripe: whether the money is on the platform yet.
+    async fn funding_status(&self) -> Option<FundingStatus> {
+        self.0.funding_status.map(Into::into)
+    }
+
+    /// Why the last funding attempt failed, while the contract is unfunded.
+    async fn funding_failure(&self) -> Option<&str> {
+        self.0.funding_failure.as_deref()
     }
 
     async fn created_at(&self) -> DateTime<Utc> {
@@ -177,13 +189,23 @@ impl Payout {
     }
 
     /// `manual` (bank transfer recorded by finance).
-    async fn provider(&self) -> &str {
-        &self.0.provider
+    async fn provider(&self) -> PaymentProvider {
+        self.0.provider.into()
     }
 
     /// The bank or provider reference, once paid.
     async fn reference(&self) -> Option<&str> {
         self.0.reference.as_deref()
+    }
+
+    /// Why the payout failed, or why it is waiting (e.g. for the freelancer's Stripe onboarding).
+    async fn failure_reason(&self) -> Option<&str> {
+        self.0.failure_reason.as_deref()
+    }
+
+    /// How much of a Stripe transfer has been reversed.
+    async fn reversed_amount(&self) -> async_graphql::Result<Money> {
+        Money::from_stored(self.0.reversed_minor, &self.0.currency).gql()
     }
 
     async fn paid_at(&self) -> Option<DateTime<Utc>> {

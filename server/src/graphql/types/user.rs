@@ -1,6 +1,8 @@
 use async_graphql::{Context, ID, Object};
 use chrono::{DateTime, Utc};
-use entity::user;
+use entity::{payout_account, user};
+
+use crate::payments::flows;
 
 use super::{Company, CompanyMember};
 use crate::domain::companies;
@@ -92,5 +94,38 @@ impl User {
         let mut out: Vec<Company> = companies.into_values().map(Company).collect();
         out.sort_by_key(|c| c.0.id);
         Ok(out)
+    }
+
+    /// The user's Stripe payout account; null for anyone but the user themself.
+    async fn payout_account(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<PayoutAccount>> {
+        if !self.is_viewer(ctx) {
+            return Ok(None);
+        }
+        Ok(flows::payout_account(db(ctx), self.row.id)
+            .await
+            .gql()?
+            .map(PayoutAccount))
+    }
+}
+
+/// An alumnus' Stripe Express account, which receives their payouts.
+pub struct PayoutAccount(pub payout_account::Model);
+
+#[Object]
+impl PayoutAccount {
+    async fn stripe_account_id(&self) -> &str {
+        &self.0.stripe_account_id
+    }
+
+    /// Whether Stripe lets the account receive payouts yet; payouts wait until it does.
+    async fn payouts_enabled(&self) -> bool {
+        self.0.payouts_enabled
+    }
+
+    async fn details_submitted(&self) -> bool {
+        self.0.details_submitted
     }
 }
