@@ -38,7 +38,11 @@ impl App {
             .with_context(|| format!("binding {}", config.listen))?;
         let stripe = match &config.stripe_secret_key {
             Some(key) => Some(Arc::new(Stripe {
-                gateway: StripeGateway::new(key.expose(), config.stripe_api_base.as_deref())?,
+                gateway: StripeGateway::new(
+                    key.expose(),
+                    config.stripe_api_base.as_deref(),
+                    Duration::from_millis(config.stripe_timeout_ms),
+                )?,
                 public_url: config.public_url.clone(),
             })),
             None => None,

@@ -53,6 +53,9 @@ pub struct Config {
     /// Where the Stripe client sends requests (a test server, say); Stripe's own by default.
     #[arg(long, env = "STRIPE_API_BASE")]
     pub stripe_api_base: Option<String>,
+    /// Per-attempt timeout of Stripe API calls, in milliseconds.
+    #[arg(long, env = "STRIPE_TIMEOUT_MS", default_value_t = 20_000)]
+    pub stripe_timeout_ms: u64,
     /// The server's public address, for the links Stripe sends users back to.
     #[arg(
         long,
@@ -106,6 +109,7 @@ impl Config {
             stripe_secret_key: None,
             stripe_webhook_secret: None,
             stripe_api_base: None,
+            stripe_timeout_ms: 20_000,
             public_url: "http://127.0.0.1:8080".to_string(),
             worker: true,
             worker_interval_ms: 1000,

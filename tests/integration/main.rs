@@ -11,3 +11,4 @@ mod payments;
 mod persistence;
 mod races;
 mod schema;
+mod stripe;

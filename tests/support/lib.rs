@@ -4,11 +4,16 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 pub mod flow;
+pub mod stripe_mock;
 
 use std::time::Duration;
 
 use boomerang::{App, Config};
-use sea_orm::{ConnectionTrait, Database};
+use std::sync::Arc;
+
+use boomerang::payments::flows::Stripe;
+use boomerang::payments::worker::{self, CrashPoint};
+use sea_orm::{ConnectionTrait, Database, DatabaseConnection, Statement};
 use serde_json::{Value, json};
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
@@ -91,6 +96,9 @@ impl TestDb {
 pub struct TestServer {
     pub base: String,
     pub db: Option<TestDb>,
+    /// The server's own connection pool, for looking behind the API.
+    pub conn: DatabaseConnection,
+    pub stripe: Option<Arc<Stripe>>,
     http: reqwest::Client,
     shutdown: Option<oneshot::Sender<()>>,
     handle: Option<JoinHandle<anyhow::Result<()>>>,
@@ -102,9 +110,15 @@ impl TestServer {
     }
 
     pub async fn start_with(db: TestDb) -> Self {
-        let app = App::build(&Config::for_database(db.url.clone()))
-            .await
-            .expect("building the app");
+        Self::start_configured(db, |_| {}).await
+    }
+
+    pub async fn start_configured(db: TestDb, configure: impl FnOnce(&mut Config)) -> Self {
+        let mut config = Config::for_database(db.url.clone());
+        configure(&mut config);
+        let app = App::build(&config).await.expect("building the app");
+        let conn = app.db().clone();
+        let stripe = app.stripe();
         let addr = app.local_addr().expect("bound address");
         let (tx, rx) = oneshot::channel::<()>();
         let handle = tokio::spawn(app.run_until(async {
@@ -113,6 +127,8 @@ impl TestServer {
         Self {
             base: format!("http://{addr}"),
             db: Some(db),
+            conn,
+            stripe,
             http: reqwest::Client::builder()
                 .timeout(Duration::from_secs(60))
                 .build()
@@ -140,10 +156,17 @@ impl TestServer {
     /// drops its database. Every test ends here, so every test leaves sound books.
     pub async fn finish(self) {
         let db = self.stop().await;
-        let conn = Database::connect(&db.url).await.expect("connecting to check the ledger");
-        let problems = boomerang::domain::ledger::check(&conn).await.expect("checking the ledger");
+        let conn = Database::connect(&db.url)
+            .await
+            .expect("connecting to check the ledger");
+        let problems = boomerang::domain::ledger::check(&conn)
+            .await
+            .expect("checking the ledger");
         conn.close().await.ok();
-        assert!(problems.is_empty(), "the ledger check failed: {problems:#?}");
+        assert!(
+            problems.is_empty(),
+            "the ledger check failed: {problems:#?}"
+        );
         db.drop_database().await;
     }
 
@@ -176,6 +199,62 @@ impl TestServer {
     pub async fn err(&self, token: Option<&str>, query: &str, variables: Value) -> String {
         let body = self.gql(token, query, variables).await;
         error_code(&body).unwrap_or_else(|| panic!("expected an error, got {body:#}"))
+    }
+
+    /// Runs one due payout job, as the server's worker would.
+    pub async fn run_worker_once(&self, crash: CrashPoint) -> Result<bool, String> {
+        let stripe = self.stripe.as_ref().expect("Stripe is configured");
+        worker::run_once(&self.conn, &stripe.gateway, crash)
+            .await
+            .map_err(|e| e.to_string())
+    }
+
+    /// Runs due payout jobs until none is left.
+    pub async fn drain_worker(&self) {
+        while self
+            .run_worker_once(CrashPoint::Never)
+            .await
+            .expect("worker step")
+        {}
+    }
+
+    /// Executes SQL on the test database, behind the API's back.
+    pub async fn sql(&self, sql: &str) {
+        self.conn
+            .execute_unprepared(sql)
+            .await
+            .expect("executing test SQL");
+    }
+
+    /// Reads one integer with SQL.
+    pub async fn sql_i64(&self, sql: &str) -> i64 {
+        let row = self
+            .conn
+            .query_one_raw(Statement::from_string(
+                self.conn.get_database_backend(),
+                sql,
+            ))
+            .await
+            .unwrap()
+            .unwrap();
+        row.try_get_by_index::<i64>(0).unwrap()
+    }
+
+    /// Posts a webhook body with its `Stripe-Signature` header and returns the status.
+    pub async fn webhook(&self, body: &str, signature: Option<&str>) -> u16 {
+        let mut request = self
+            .http
+            .post(format!("{}/webhooks/stripe", self.base))
+            .body(body.to_string());
+        if let Some(signature) = signature {
+            request = request.header("stripe-signature", signature);
+        }
+        request
+            .send()
+            .await
+            .expect("posting a webhook")
+            .status()
+            .as_u16()
     }
 
     /// The server's SQL statement counter, from `/metrics`.

@@ -90,8 +90,12 @@ fn currency(code: &str) -> stripe_types::Currency {
 
 impl StripeGateway {
     /// `api_base` points the client elsewhere (a test server); it must end with `/`.
-    pub fn new(secret_key: &str, api_base: Option<&str>) -> anyhow::Result<Self> {
-        let mut builder = ClientBuilder::new(secret_key).timeout(Duration::from_secs(20));
+    pub fn new(
+        secret_key: &str,
+        api_base: Option<&str>,
+        timeout: Duration,
+    ) -> anyhow::Result<Self> {
+        let mut builder = ClientBuilder::new(secret_key).timeout(timeout);
         if let Some(base) = api_base {
             let base = if base.ends_with('/') {
                 base.to_string()
