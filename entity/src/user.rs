@@ -10,6 +10,8 @@ pub struct Model {
     pub email: String,
     pub display_name: String,
     pub password_hash: String,
+    /// Set once the user proved they own the email.
+    pub email_verified_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
 }
 

@@ -3,6 +3,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261125_000001_marketplace_core;
 mod m20261125_000002_stripe_payments;
+mod m20261125_000003_security;
 
 pub struct Migrator;
 
@@ -12,6 +13,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261125_000001_marketplace_core::Migration),
             Box::new(m20261125_000002_stripe_payments::Migration),
+            Box::new(m20261125_000003_security::Migration),
         ]
     }
 }

@@ -11,10 +11,14 @@ use sea_orm::DatabaseConnection;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
-use crate::config::Config;
+use crate::config::{Config, Mode};
+use crate::domain::email_ownership::Links;
+use crate::graphql::ApiConfig;
 use crate::http::{AppState, Metrics, router};
+use crate::mail::Mailer;
 use crate::payments::flows::Stripe;
 use crate::payments::{StripeGateway, worker};
+use crate::ratelimit::RateLimiter;
 use crate::{db, graphql};
 
 pub struct App {
@@ -26,6 +30,7 @@ pub struct App {
 
 impl App {
     pub async fn build(config: &Config) -> anyhow::Result<Self> {
+        config.validate()?;
         let mut db = db::connect(&config.database_url, config.db_pool).await?;
         db::migrate(&db).await?;
         let metrics = Metrics::default();
@@ -47,12 +52,24 @@ impl App {
             })),
             None => None,
         };
-        let schema = graphql::build_schema(db.clone(), stripe.clone());
+        let api = ApiConfig {
+            stripe: stripe.clone(),
+            mailer: Mailer::from_config(config.smtp_url.as_ref(), &config.mail_from)?,
+            links: Links {
+                public_url: config.public_url.clone(),
+            },
+            require_verified_email: config.require_email_verification(),
+            production: config.mode == Mode::Production,
+            rate_limiter: RateLimiter::default(),
+        };
+        let schema = graphql::build_schema(db.clone(), api);
         let state = AppState {
             schema,
             db,
             metrics,
             stripe_webhook_secret: config.stripe_webhook_secret.clone(),
+            production: config.mode == Mode::Production,
+            request_timeout: Duration::from_millis(config.request_timeout_ms),
         };
         let worker = config
             .worker
@@ -98,10 +115,13 @@ impl App {
             }
             _ => None,
         };
-        let served = axum::serve(self.listener, router(self.state))
-            .with_graceful_shutdown(shutdown)
-            .await
-            .context("serving HTTP");
+        let served = axum::serve(
+            self.listener,
+            router(self.state).into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown)
+        .await
+        .context("serving HTTP");
         stop_worker.send(true).ok();
         if let Some(worker) = worker {
             worker.await.context("the payout worker panicked")?;

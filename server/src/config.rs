@@ -28,8 +28,34 @@ pub enum Command {
     CheckLedger,
 }
 
+/// `production` turns on email verification, turns off introspection, the query page and field
+/// suggestions, and refuses to start without its secrets. `development` keeps the conveniences.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Mode {
+    Development,
+    Production,
+}
+
 #[derive(Debug, Clone, Args)]
 pub struct Config {
+    #[arg(long = "env", env = "BOOMERANG_ENV", value_enum, default_value_t = Mode::Development)]
+    pub mode: Mode,
+    /// Overrides the mode's choice of whether alumni must verify their email.
+    #[arg(long, env = "BOOMERANG_REQUIRE_EMAIL_VERIFICATION", action = clap::ArgAction::Set)]
+    pub require_email_verification: Option<bool>,
+    /// SMTP server for outgoing mail, e.g. `smtps://user:password@mail.example.com`; without it
+    /// mail is logged (recipient and subject only) and kept in the outbox table.
+    #[arg(long, env = "BOOMERANG_SMTP_URL", hide_env_values = true)]
+    pub smtp_url: Option<Secret>,
+    #[arg(
+        long,
+        env = "BOOMERANG_MAIL_FROM",
+        default_value = "Boomerang <no-reply@boomerang.invalid>"
+    )]
+    pub mail_from: String,
+    /// A GraphQL request still running after this is answered with a TIMEOUT error.
+    #[arg(long, env = "BOOMERANG_REQUEST_TIMEOUT_MS", default_value_t = 10_000)]
+    pub request_timeout_ms: u64,
     /// Database URL: `sqlite://path?mode=rwc` or `postgres://user@host/db`.
     #[arg(
         long,
@@ -103,6 +129,11 @@ impl Config {
     /// A configuration for tests and tools: the given database, a free local port.
     pub fn for_database(database_url: impl Into<String>) -> Self {
         Self {
+            mode: Mode::Development,
+            require_email_verification: None,
+            smtp_url: None,
+            mail_from: "Boomerang <no-reply@boomerang.invalid>".to_string(),
+            request_timeout_ms: 10_000,
             database_url: database_url.into(),
             listen: SocketAddr::from(([127, 0, 0, 1], 0)),
             db_pool: 10,
@@ -113,6 +144,35 @@ impl Config {
             public_url: "http://127.0.0.1:8080".to_string(),
             worker: true,
             worker_interval_ms: 1000,
+        }
+    }
+
+    pub fn require_email_verification(&self) -> bool {
+        self.require_email_verification
+            .unwrap_or(self.mode == Mode::Production)
+    }
+
+    /// Refuses a production configuration that lacks what production needs.
+    pub fn validate(&self) -> anyhow::Result<()> {
+        if self.mode != Mode::Production {
+            return Ok(());
+        }
+        let mut missing = Vec::new();
+        if self.smtp_url.is_none() {
+            missing.push("BOOMERANG_SMTP_URL (verification and reset mail must really be sent)");
+        }
+        if !self.public_url.starts_with("https://") {
+            missing
+                .push("BOOMERANG_PUBLIC_URL with an https:// address (links in mail point there)");
+        }
+        if self.stripe_secret_key.is_some() && self.stripe_webhook_secret.is_none() {
+            missing
+                .push("STRIPE_WEBHOOK_SECRET (Stripe is enabled, and its events must be verified)");
+        }
+        if missing.is_empty() {
+            Ok(())
+        } else {
+            anyhow::bail!("BOOMERANG_ENV=production needs: {}", missing.join("; "))
         }
     }
 }

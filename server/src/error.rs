@@ -16,6 +16,8 @@ pub enum DomainError {
     BadInput { field: String, message: String },
     #[error("{0}")]
     Conflict(String),
+    #[error("too many attempts; try again in {retry_after_secs} s")]
+    RateLimited { retry_after_secs: u64 },
     #[error("internal error: {0}")]
     Internal(#[from] anyhow::Error),
 }
@@ -46,6 +48,7 @@ impl DomainError {
             Self::NotFound(_) => "NOT_FOUND",
             Self::BadInput { .. } => "BAD_USER_INPUT",
             Self::Conflict(_) => "CONFLICT",
+            Self::RateLimited { .. } => "RATE_LIMITED",
             Self::Internal(_) => "INTERNAL_SERVER_ERROR",
         }
     }

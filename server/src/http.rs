@@ -1,13 +1,15 @@
 //! The axum router: `/graphql` (POST queries, GET an offline query page), `/healthz`,
 //! `/readyz`; request ids, one log line per request, and a body limit.
+use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use async_graphql::dataloader::DataLoader;
-use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
+use async_graphql::{BatchRequest, BatchResponse, ServerError};
+use async_graphql_axum::{GraphQLBatchRequest, GraphQLResponse};
 use axum::Router;
-use axum::extract::State;
+use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, HeaderName, Request, StatusCode, header};
 use axum::response::{Html, IntoResponse};
 use axum::routing::get;
@@ -34,6 +36,9 @@ pub struct AppState {
     pub db: DatabaseConnection,
     pub metrics: Metrics,
     pub stripe_webhook_secret: Option<Secret>,
+    /// Production serves no query page.
+    pub production: bool,
+    pub request_timeout: Duration,
 }
 
 /// Process counters, served at `/metrics` in the Prometheus text format.
@@ -59,8 +64,13 @@ pub fn router(state: AppState) -> Router {
         .layer(PropagateRequestIdLayer::new(request_id))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, REQUEST_TIMEOUT));
+    let graphql_route = if state.production {
+        axum::routing::post(graphql)
+    } else {
+        get(explorer).post(graphql)
+    };
     Router::new()
-        .route("/graphql", get(explorer).post(graphql))
+        .route("/graphql", graphql_route)
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics))
@@ -69,10 +79,14 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
+/// Requests in one batch (a JSON array of operations); more are refused.
+pub const MAX_BATCH: usize = 10;
+
 async fn graphql(
     State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
-    request: GraphQLRequest,
+    request: GraphQLBatchRequest,
 ) -> axum::response::Response {
     state
         .metrics
@@ -90,16 +104,77 @@ async fn graphql(
         },
         None => None,
     };
-    let request = request
-        .into_inner()
-        .data(RequestCtx::new(state.db.clone(), actor, token))
-        .data(DataLoader::new(
-            Loaders::new(state.db.clone()),
-            tokio::spawn,
-        ));
-    let mut response = state.schema.execute(request).await;
-    normalise_errors(&mut response.errors);
+    let prepare = |request: async_graphql::Request| {
+        request
+            .data(RequestCtx::new(
+                state.db.clone(),
+                actor.clone(),
+                token.clone(),
+                Some(peer.ip()),
+            ))
+            .data(DataLoader::new(
+                Loaders::new(state.db.clone()),
+                tokio::spawn,
+            ))
+    };
+    let execution = async {
+        match request.into_inner() {
+            BatchRequest::Single(request) => {
+                BatchResponse::Single(state.schema.execute(prepare(request)).await)
+            }
+            BatchRequest::Batch(requests) if requests.len() > MAX_BATCH => {
+                BatchResponse::Single(refusal(
+                    format!(
+                        "a batch may hold at most {MAX_BATCH} operations, got {}",
+                        requests.len()
+                    ),
+                    "BAD_USER_INPUT",
+                ))
+            }
+            BatchRequest::Batch(requests) => {
+                let responses = futures::future::join_all(
+                    requests
+                        .into_iter()
+                        .map(|r| state.schema.execute(prepare(r))),
+                )
+                .await;
+                BatchResponse::Batch(responses)
+            }
+        }
+    };
+    let mut response = match tokio::time::timeout(state.request_timeout, execution).await {
+        Ok(response) => response,
+        Err(_) => {
+            tracing::warn!(
+                timeout_ms = state.request_timeout.as_millis() as u64,
+                "request timed out"
+            );
+            BatchResponse::Single(refusal(
+                format!(
+                    "the request took longer than {} ms and was stopped",
+                    state.request_timeout.as_millis()
+                ),
+                "TIMEOUT",
+            ))
+        }
+    };
+    match &mut response {
+        BatchResponse::Single(one) => normalise_errors(&mut one.errors),
+        BatchResponse::Batch(many) => many
+            .iter_mut()
+            .for_each(|one| normalise_errors(&mut one.errors)),
+    }
     GraphQLResponse::from(response).into_response()
+}
+
+/// A response that carries one error with `code`.
+fn refusal(message: String, code: &'static str) -> async_graphql::Response {
+    let mut error = ServerError::new(message, None);
+    error
+        .extensions
+        .get_or_insert_with(Default::default)
+        .set("code", code);
+    async_graphql::Response::from_errors(vec![error])
 }
 
 fn bearer_token(headers: &HeaderMap) -> Option<String> {

@@ -9,7 +9,9 @@ pub mod domain;
 pub mod error;
 pub mod graphql;
 pub mod http;
+pub mod mail;
 pub mod payments;
+pub mod ratelimit;
 
 pub use app::App;
 pub use config::Config;

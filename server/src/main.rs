@@ -42,7 +42,10 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Schema => {
             // The schema needs no live database; an unconnected handle is enough to build it.
-            let schema = graphql::build_schema(sea_orm::DatabaseConnection::default(), None);
+            let schema = graphql::build_schema(
+                sea_orm::DatabaseConnection::default(),
+                graphql::ApiConfig::default(),
+            );
             print!("{}", graphql::sdl(&schema));
             Ok(())
         }

@@ -6,7 +6,7 @@ fn schema_graphql_matches_the_code() {
     let committed = std::fs::read_to_string(path).expect("reading schema.graphql");
     let generated = boomerang::graphql::sdl(&boomerang::graphql::build_schema(
         DatabaseConnection::default(),
-        None,
+        boomerang::graphql::ApiConfig::default(),
     ));
     assert!(
         committed == generated,
@@ -18,7 +18,7 @@ fn schema_graphql_matches_the_code() {
 fn the_public_contract_names_are_in_the_schema() {
     let sdl = boomerang::graphql::sdl(&boomerang::graphql::build_schema(
         DatabaseConnection::default(),
-        None,
+        boomerang::graphql::ApiConfig::default(),
     ));
     for name in [
         "signUp(input: SignUpInput!): AuthPayload!",

@@ -903,10 +903,18 @@ async fn the_servers_own_worker_pays_approved_invoices() {
     })
     .await;
     let c = funded_contract(&s, "40000").await;
-    let payout = approve(&s, &c.a.finance, &invoice(&s, &c.freelancer, &c.contract_id, "40000", "JPY").await).await;
+    let payout = approve(
+        &s,
+        &c.a.finance,
+        &invoice(&s, &c.freelancer, &c.contract_id, "40000", "JPY").await,
+    )
+    .await;
     let mut status = Value::Null;
     for _ in 0..250 {
-        status = s.ok(c.a.finance.token(), PAYOUT, json!({ "id": payout })).await["payout"]["status"].clone();
+        status = s
+            .ok(c.a.finance.token(), PAYOUT, json!({ "id": payout }))
+            .await["payout"]["status"]
+            .clone();
         if status == "PAID" {
             break;
         }

@@ -20,7 +20,12 @@ pub struct Access {
 }
 
 impl Access {
-    pub async fn load(db: &impl ConnectionTrait, actor: Actor) -> DomainResult<Self> {
+    /// With `require_verified_email`, a roster match counts only once the email is verified.
+    pub async fn load(
+        db: &impl ConnectionTrait,
+        actor: Actor,
+        require_verified_email: bool,
+    ) -> DomainResult<Self> {
         let staff = company_member::Entity::find()
             .filter(company_member::Column::UserId.eq(actor.user_id))
             .all(db)
@@ -28,13 +33,17 @@ impl Access {
             .into_iter()
             .map(|m| (m.company_id, m.role))
             .collect();
-        let alumni_of = alumni_record::Entity::find()
-            .filter(alumni_record::Column::Email.eq(actor.email.as_str()))
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|r| r.company_id)
-            .collect();
+        let alumni_of = if require_verified_email && !actor.email_verified {
+            HashSet::new()
+        } else {
+            alumni_record::Entity::find()
+                .filter(alumni_record::Column::Email.eq(actor.email.as_str()))
+                .all(db)
+                .await?
+                .into_iter()
+                .map(|r| r.company_id)
+                .collect()
+        };
         Ok(Self {
             actor,
             staff,

@@ -7,7 +7,7 @@ use argon2::password_hash::{
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::Duration;
-use entity::{session, user};
+use entity::{outbox_email, session, user};
 use rand::RngCore;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter,
@@ -15,6 +15,7 @@ use sea_orm::{
 use sha2::{Digest, Sha256};
 
 use super::email::Email;
+use super::email_ownership::{self, Links};
 use super::{Actor, audit, now, required_text, write_tx};
 use crate::error::{DomainError, DomainResult};
 
@@ -32,25 +33,19 @@ pub struct SignUp<'a> {
 pub struct Session {
     pub token: String,
     pub user: user::Model,
+    /// Mail queued by the change (the verification mail at sign-up), to deliver after commit.
+    pub mail: Vec<outbox_email::Model>,
 }
 
 #[tracing::instrument(skip_all)]
-pub async fn sign_up(db: &DatabaseConnection, input: SignUp<'_>) -> DomainResult<Session> {
+pub async fn sign_up(
+    db: &DatabaseConnection,
+    links: &Links,
+    input: SignUp<'_>,
+) -> DomainResult<Session> {
     let email = Email::parse(input.email, "input.email")?;
     let display_name = required_text(input.display_name, "input.displayName", 100)?;
-    let chars = input.password.chars().count();
-    if chars < MIN_PASSWORD_CHARS {
-        return Err(DomainError::bad_input(
-            "input.password",
-            format!("must be at least {MIN_PASSWORD_CHARS} characters"),
-        ));
-    }
-    if chars > MAX_PASSWORD_CHARS {
-        return Err(DomainError::bad_input(
-            "input.password",
-            format!("must be at most {MAX_PASSWORD_CHARS} characters"),
-        ));
-    }
+    check_password(input.password, "input.password")?;
     let password_hash = hash_password(input.password.to_string()).await?;
 
     let tx = write_tx(db).await?;
@@ -68,6 +63,7 @@ pub async fn sign_up(db: &DatabaseConnection, input: SignUp<'_>) -> DomainResult
         email: Set(email.into_string()),
         display_name: Set(display_name),
         password_hash: Set(password_hash),
+        email_verified_at: Set(None),
         created_at: Set(now()),
         ..Default::default()
     };
@@ -84,9 +80,27 @@ pub async fn sign_up(db: &DatabaseConnection, input: SignUp<'_>) -> DomainResult
         },
     )
     .await?;
+    let mail = vec![email_ownership::queue_verification(&tx, links, &user).await?];
     let token = open_session(&tx, user.id).await?;
     tx.commit().await?;
-    Ok(Session { token, user })
+    Ok(Session { token, user, mail })
+}
+
+pub(crate) fn check_password(password: &str, field: &str) -> DomainResult<()> {
+    let chars = password.chars().count();
+    if chars < MIN_PASSWORD_CHARS {
+        return Err(DomainError::bad_input(
+            field,
+            format!("must be at least {MIN_PASSWORD_CHARS} characters"),
+        ));
+    }
+    if chars > MAX_PASSWORD_CHARS {
+        return Err(DomainError::bad_input(
+            field,
+            format!("must be at most {MAX_PASSWORD_CHARS} characters"),
+        ));
+    }
+    Ok(())
 }
 
 /// A wrong password and an unknown email give the same error, after the same work.
@@ -111,7 +125,11 @@ pub async fn log_in(db: &DatabaseConnection, email: &str, password: &str) -> Dom
     let tx = write_tx(db).await?;
     let token = open_session(&tx, user.id).await?;
     tx.commit().await?;
-    Ok(Session { token, user })
+    Ok(Session {
+        token,
+        user,
+        mail: Vec::new(),
+    })
 }
 
 /// Ends the session of this token. Returns whether one was open.
@@ -136,18 +154,38 @@ pub async fn authenticate(db: &DatabaseConnection, token: &str) -> DomainResult<
     let user = user::Entity::find_by_id(session.user_id).one(db).await?;
     Ok(user.map(|u| Actor {
         user_id: u.id,
+        email_verified: u.email_verified_at.is_some(),
         email: u.email,
     }))
 }
 
-async fn open_session(tx: &impl sea_orm::ConnectionTrait, user_id: i64) -> DomainResult<String> {
+/// Ends every session of the user ("log out everywhere"). Returns how many ended.
+pub async fn log_out_everywhere(
+    db: &impl sea_orm::ConnectionTrait,
+    user_id: i64,
+) -> DomainResult<u64> {
+    let deleted = session::Entity::delete_many()
+        .filter(session::Column::UserId.eq(user_id))
+        .exec(db)
+        .await?;
+    Ok(deleted.rows_affected)
+}
+
+/// A fresh random token (256 bits, URL-safe) and the hash under which it is stored.
+pub(crate) fn new_token() -> (String, String) {
     let mut bytes = [0_u8; 32];
     rand::rng().fill_bytes(&mut bytes);
     let token = URL_SAFE_NO_PAD.encode(bytes);
+    let hash = token_hash(&token);
+    (token, hash)
+}
+
+async fn open_session(tx: &impl sea_orm::ConnectionTrait, user_id: i64) -> DomainResult<String> {
+    let (token, hash) = new_token();
     let created_at = now();
     session::Entity::insert(session::ActiveModel {
         user_id: Set(user_id),
-        token_hash: Set(token_hash(&token)),
+        token_hash: Set(hash),
         created_at: Set(created_at),
         expires_at: Set(created_at + Duration::days(SESSION_DAYS)),
         ..Default::default()
@@ -157,13 +195,13 @@ async fn open_session(tx: &impl sea_orm::ConnectionTrait, user_id: i64) -> Domai
     Ok(token)
 }
 
-fn token_hash(token: &str) -> String {
+pub(crate) fn token_hash(token: &str) -> String {
     let digest = Sha256::digest(token.as_bytes());
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Argon2 is deliberately slow; it runs off the async workers.
-async fn hash_password(password: String) -> DomainResult<String> {
+pub(crate) async fn hash_password(password: String) -> DomainResult<String> {
     tokio::task::spawn_blocking(move || {
         let salt = SaltString::generate(&mut OsRng);
         Argon2::default()

@@ -10,6 +10,7 @@ pub mod bids;
 pub mod companies;
 pub mod contracts;
 pub mod email;
+pub mod email_ownership;
 pub mod invoices;
 pub mod jobs;
 pub mod ledger;
@@ -32,6 +33,7 @@ pub use access::Access;
 pub struct Actor {
     pub user_id: i64,
     pub email: String,
+    pub email_verified: bool,
 }
 
 /// Starts a transaction that writes. On SQLite it takes the write lock up front

@@ -1,28 +1,41 @@
 //! Per-request state: the caller, their access (loaded once, on first use) and the loaders.
+
+use std::net::IpAddr;
+
 use async_graphql::Context;
 use async_graphql::dataloader::DataLoader;
 use sea_orm::DatabaseConnection;
 use tokio::sync::OnceCell;
 
+use super::ApiConfig;
 use super::errors::gql;
 use super::loaders::Loaders;
 use crate::domain::{Access, Actor};
 use crate::error::DomainError;
+use crate::ratelimit::Rule;
 
 pub struct RequestCtx {
     pub db: DatabaseConnection,
     pub actor: Option<Actor>,
     /// The bearer token as sent, so `logOut` can end exactly this session.
     pub token: Option<String>,
+    /// The peer address, for per-IP rate limits.
+    pub client_ip: Option<IpAddr>,
     access: OnceCell<Access>,
 }
 
 impl RequestCtx {
-    pub fn new(db: DatabaseConnection, actor: Option<Actor>, token: Option<String>) -> Self {
+    pub fn new(
+        db: DatabaseConnection,
+        actor: Option<Actor>,
+        token: Option<String>,
+        client_ip: Option<IpAddr>,
+    ) -> Self {
         Self {
             db,
             actor,
             token,
+            client_ip,
             access: OnceCell::new(),
         }
     }
@@ -40,6 +53,10 @@ pub fn loader<'a>(ctx: &Context<'a>) -> &'a DataLoader<Loaders> {
     ctx.data_unchecked::<DataLoader<Loaders>>()
 }
 
+pub fn api<'a>(ctx: &Context<'a>) -> &'a ApiConfig {
+    ctx.data_unchecked::<ApiConfig>()
+}
+
 /// The caller's access, or `UNAUTHENTICATED`.
 pub async fn access<'a>(ctx: &Context<'a>) -> async_graphql::Result<&'a Access> {
     let req = req(ctx);
@@ -48,7 +65,31 @@ pub async fn access<'a>(ctx: &Context<'a>) -> async_graphql::Result<&'a Access> 
         .clone()
         .ok_or_else(|| gql(DomainError::Unauthenticated))?;
     req.access
-        .get_or_try_init(|| Access::load(&req.db, actor))
+        .get_or_try_init(|| Access::load(&req.db, actor, api(ctx).require_verified_email))
         .await
         .map_err(gql)
+}
+
+/// Counts a hit against the caller's IP (when known) and, if given, an account key.
+pub fn rate_limit(
+    ctx: &Context<'_>,
+    action: &str,
+    per_ip: Rule,
+    per_account: Option<(&str, Rule)>,
+) -> async_graphql::Result<()> {
+    let limiter = &api(ctx).rate_limiter;
+    if let Some(ip) = req(ctx).client_ip {
+        limiter
+            .hit(&format!("{action}:ip:{ip}"), per_ip)
+            .map_err(gql)?;
+    }
+    if let Some((account, rule)) = per_account {
+        limiter
+            .hit(
+                &format!("{action}:account:{}", account.trim().to_lowercase()),
+                rule,
+            )
+            .map_err(gql)?;
+    }
+    Ok(())
 }

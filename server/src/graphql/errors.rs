@@ -16,8 +16,12 @@ pub fn gql(err: DomainError) -> async_graphql::Error {
     };
     async_graphql::Error::new(message).extend_with(|_, ext| {
         ext.set("code", code);
-        if let DomainError::BadInput { field, .. } = &err {
-            ext.set("field", field.as_str());
+        match &err {
+            DomainError::BadInput { field, .. } => ext.set("field", field.as_str()),
+            DomainError::RateLimited { retry_after_secs } => {
+                ext.set("retryAfter", *retry_after_secs)
+            }
+            _ => {}
         }
     })
 }

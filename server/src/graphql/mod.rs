@@ -4,6 +4,7 @@
 mod context;
 mod errors;
 mod ids;
+mod limits;
 mod loaders;
 mod mutation;
 mod query;
@@ -15,13 +16,14 @@ use std::sync::Arc;
 
 use sea_orm::DatabaseConnection;
 
+use crate::domain::email_ownership::Links;
+use crate::mail::Mailer;
 use crate::payments::flows::Stripe;
-
-/// The Stripe provider, if configured, as schema data.
-pub struct StripeConfig(pub Option<Arc<Stripe>>);
+use crate::ratelimit::RateLimiter;
 
 pub use context::RequestCtx;
 pub use errors::normalise_errors;
+pub use limits::{MAX_ALIASES, MAX_OPERATIONS};
 pub use loaders::Loaders;
 pub use mutation::Mutation;
 pub use query::Query;
@@ -32,16 +34,49 @@ pub type BoomerangSchema = Schema<Query, Mutation, EmptySubscription>;
 pub const MAX_DEPTH: usize = 10;
 /// Total cost accepted; list fields cost `first` × their selection.
 pub const MAX_COMPLEXITY: usize = 25_000;
+/// Directives per field.
+pub const MAX_DIRECTIVES: usize = 20;
 
-pub fn build_schema(db: DatabaseConnection, stripe: Option<Arc<Stripe>>) -> BoomerangSchema {
-    Schema::build(Query, Mutation::default(), EmptySubscription)
+/// What resolvers need beyond the database: the Stripe provider, mail, and the mode's rules.
+pub struct ApiConfig {
+    pub stripe: Option<Arc<Stripe>>,
+    pub mailer: Mailer,
+    pub links: Links,
+    pub require_verified_email: bool,
+    /// Production hides the schema: no introspection, no field suggestions.
+    pub production: bool,
+    pub rate_limiter: RateLimiter,
+}
+
+impl Default for ApiConfig {
+    fn default() -> Self {
+        Self {
+            stripe: None,
+            mailer: Mailer::Log,
+            links: Links {
+                public_url: "http://127.0.0.1:8080".to_string(),
+            },
+            require_verified_email: false,
+            production: false,
+            rate_limiter: RateLimiter::default(),
+        }
+    }
+}
+
+pub fn build_schema(db: DatabaseConnection, api: ApiConfig) -> BoomerangSchema {
+    let production = api.production;
+    let mut builder = Schema::build(Query, Mutation::default(), EmptySubscription)
         .limit_depth(MAX_DEPTH)
         .limit_complexity(MAX_COMPLEXITY)
         .limit_recursive_depth(32)
-        .limit_directives(20)
+        .limit_directives(MAX_DIRECTIVES)
+        .extension(limits::DocumentLimits)
         .data(db)
-        .data(StripeConfig(stripe))
-        .finish()
+        .data(api);
+    if production {
+        builder = builder.disable_introspection().disable_suggestions();
+    }
+    builder.finish()
 }
 
 /// The SDL as committed in `schema.graphql`: sorted, so the file diffs cleanly.

@@ -2,8 +2,7 @@ use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 
 use crate::error::DomainError;
-use crate::graphql::StripeConfig;
-use crate::graphql::context::{access, db};
+use crate::graphql::context::{access, api, db};
 use crate::graphql::errors::{OrGql, gql};
 use crate::graphql::ids;
 use crate::graphql::scalars::PaymentProvider;
@@ -36,14 +35,11 @@ pub struct ContractFunding {
 }
 
 fn stripe<'a>(ctx: &Context<'a>) -> async_graphql::Result<&'a Stripe> {
-    ctx.data_unchecked::<StripeConfig>()
-        .0
-        .as_deref()
-        .ok_or_else(|| {
-            gql(DomainError::conflict(
-                "Stripe is not configured on this server",
-            ))
-        })
+    api(ctx).stripe.as_deref().ok_or_else(|| {
+        gql(DomainError::conflict(
+            "Stripe is not configured on this server",
+        ))
+    })
 }
 
 #[Object]
@@ -72,7 +68,7 @@ impl StripeMutation {
     ) -> async_graphql::Result<Company> {
         let access = access(ctx).await?;
         let company_id = ids::decode(&input.company_id, "Company", "company").gql()?;
-        let enabled = ctx.data_unchecked::<StripeConfig>().0.is_some();
+        let enabled = api(ctx).stripe.is_some();
         Ok(Company(
             flows::set_provider(db(ctx), access, enabled, company_id, input.provider.into())
                 .await

@@ -60,6 +60,12 @@ impl User {
         self.is_viewer(ctx).then_some(self.row.email.as_str())
     }
 
+    /// Whether the user proved they own their email; null for anyone but the user themself.
+    async fn email_verified(&self, ctx: &Context<'_>) -> Option<bool> {
+        self.is_viewer(ctx)
+            .then_some(self.row.email_verified_at.is_some())
+    }
+
     async fn created_at(&self) -> DateTime<Utc> {
         self.row.created_at
     }
