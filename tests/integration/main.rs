@@ -11,4 +11,5 @@ mod payments;
 mod persistence;
 mod races;
 mod schema;
+mod security;
 mod stripe;

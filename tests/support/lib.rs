@@ -114,6 +114,7 @@ impl TestServer {
     }
 
     pub async fn start_configured(db: TestDb, configure: impl FnOnce(&mut Config)) -> Self {
+        capture_logs();
         let mut config = Config::for_database(db.url.clone());
         configure(&mut config);
         let app = App::build(&config).await.expect("building the app");
@@ -280,4 +281,64 @@ pub fn error_code(body: &Value) -> Option<String> {
     body["errors"][0]["extensions"]["code"]
         .as_str()
         .map(str::to_string)
+}
+
+static LOGS: std::sync::Mutex<Vec<u8>> = std::sync::Mutex::new(Vec::new());
+
+struct LogSink;
+
+impl std::io::Write for LogSink {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        LOGS.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Sends every server log line of the test binary into a buffer, so tests can read what
+/// the server would have written (at debug level for Boomerang and its HTTP layer).
+fn capture_logs() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let filter = tracing_subscriber::EnvFilter::new(
+            "info,boomerang=debug,tower_http=debug,async_graphql=debug",
+        );
+        let subscriber = tracing_subscriber::fmt()
+            .with_env_filter(filter)
+            .with_ansi(false)
+            .with_writer(|| LogSink)
+            .finish();
+        tracing::subscriber::set_global_default(subscriber).ok();
+    });
+}
+
+/// Everything logged so far by every server in this test binary.
+pub fn captured_logs() -> String {
+    String::from_utf8_lossy(&LOGS.lock().unwrap()).into_owned()
+}
+
+/// The newest mail queued for `recipient`, read from the outbox table.
+pub async fn latest_mail(s: &TestServer, recipient: &str) -> String {
+    let sql = format!(
+        "SELECT body FROM outbox_emails WHERE recipient = '{recipient}' ORDER BY id DESC LIMIT 1"
+    );
+    let row = s
+        .conn
+        .query_one_raw(Statement::from_string(s.conn.get_database_backend(), sql))
+        .await
+        .unwrap()
+        .expect("a mail");
+    row.try_get_by_index::<String>(0).unwrap()
+}
+
+/// The single-use code in a mail body.
+pub fn code_in(mail: &str) -> String {
+    mail.split("mutation: ")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .expect("a code in the mail")
+        .to_string()
 }
