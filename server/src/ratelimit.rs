@@ -24,7 +24,7 @@ pub const LOG_IN_PER_ACCOUNT: Rule = Rule {
     window: Duration::from_secs(15 * 60),
 };
 pub const SIGN_UP_PER_IP: Rule = Rule {
-    max: 20,
+    max: 30,
     window: Duration::from_secs(60 * 60),
 };
 pub const RESET_PER_IP: Rule = Rule {

@@ -1,0 +1,570 @@
+//! The authorization matrix: every query, mutation and tenant-data edge × every actor, run
+//! against the real server. A new operation or edge without a row fails
+//! `every_operation_and_tenant_edge_has_a_row`.
+//!
+//! Outcomes: `O` answered with data · `E` answered, but empty or null · `A` allowed past
+//! authorization (data, or a state/input error such as CONFLICT) · `N` NOT_FOUND ·
+//! `F` FORBIDDEN · `U` UNAUTHENTICATED.
+use std::collections::{BTreeSet, HashMap};
+
+use boomerang::config::Secret;
+use boomerang_tests::flow::*;
+use boomerang_tests::stripe_mock::StripeMock;
+use boomerang_tests::{TestDb, TestServer, error_code};
+use serde_json::{Value, json};
+
+/// Column order of every row's outcome string.
+const ACTORS: [&str; 10] = [
+    "anon", "outsider", "alumA", "alumB", "bidder", "memberA", "adminA", "financeA", "adminB",
+    "financeB",
+];
+
+struct Row {
+    /// `Query.x`, `Mutation.x` or `Type.field`.
+    name: &'static str,
+    query: &'static str,
+    /// Where the answer's data is checked for `O` and `E`.
+    path: &'static str,
+    /// One letter per actor, in `ACTORS` order.
+    expect: &'static str,
+}
+
+const fn row(
+    name: &'static str,
+    query: &'static str,
+    path: &'static str,
+    expect: &'static str,
+) -> Row {
+    Row {
+        name,
+        query,
+        path,
+        expect,
+    }
+}
+
+/// Read-only rows first, then the mutations, the session-ending ones last.
+const ROWS: &[Row] = &[
+    row("Query.viewer", "{ viewer { id } }", "/viewer", "EOOOOOOOOO"),
+    row(
+        "User.email",
+        "{ viewer { email } }",
+        "/viewer/email",
+        "EOOOOOOOOO",
+    ),
+    row(
+        "User.emailVerified",
+        "{ viewer { emailVerified } }",
+        "/viewer/emailVerified",
+        "EOOOOOOOOO",
+    ),
+    row(
+        "User.memberships",
+        "{ viewer { memberships { id } } }",
+        "/viewer/memberships",
+        "EEEEEOOOOO",
+    ),
+    row(
+        "User.alumniOf",
+        "{ viewer { alumniOf { id } } }",
+        "/viewer/alumniOf",
+        "EEOOOEEEEE",
+    ),
+    row(
+        "User.payoutAccount",
+        "{ viewer { payoutAccount { stripeAccountId } } }",
+        "/viewer/payoutAccount",
+        "EEEEEEEEEE",
+    ),
+    row(
+        "Query.node",
+        "query($company: ID!) { node(id: $company) { id } }",
+        "/node",
+        "UNONOOOONN",
+    ),
+    row(
+        "Query.company",
+        "query($company: ID!) { company(id: $company) { name } }",
+        "/company",
+        "UNONOOOONN",
+    ),
+    row(
+        "Company.members",
+        "query($company: ID!) { company(id: $company) { members { id } } }",
+        "/company/members",
+        "UNENEOOONN",
+    ),
+    row(
+        "CompanyMember.user",
+        "query($company: ID!) { company(id: $company) { members { user { id } } } }",
+        "/company/members",
+        "UNENEOOONN",
+    ),
+    row(
+        "Company.alumni",
+        "query($company: ID!) { company(id: $company) { alumni { id } } }",
+        "/company/alumni",
+        "UNENEEOENN",
+    ),
+    row(
+        "Company.projects",
+        "query($company: ID!) { company(id: $company) { projects { edges { node { id } } } } }",
+        "/company/projects",
+        "UNONOOOONN",
+    ),
+    row(
+        "Query.project",
+        "query($project: ID!) { project(id: $project) { title } }",
+        "/project",
+        "UNONOOOONN",
+    ),
+    row(
+        "Project.bids",
+        "query($project: ID!) { project(id: $project) { bids { edges { node { id } } } } }",
+        "/project/bids",
+        "UNENOOOONN",
+    ),
+    row(
+        "Project.contract",
+        "query($project: ID!) { project(id: $project) { contract { id } } }",
+        "/project/contract",
+        "UNENOOOONN",
+    ),
+    row(
+        "Query.projects",
+        "{ projects { edges { node { id } } } }",
+        "/projects",
+        "UEOEOOOOEE",
+    ),
+    row(
+        "Query.bid",
+        "query($bid: ID!) { bid(id: $bid) { id } }",
+        "/bid",
+        "UNNNOOOONN",
+    ),
+    row(
+        "Bid.bidder",
+        "query($bid: ID!) { bid(id: $bid) { bidder { email } } }",
+        "/bid/bidder/email",
+        "UNNNOEEENN",
+    ),
+    row(
+        "Query.contract",
+        "query($contract: ID!) { contract(id: $contract) { id } }",
+        "/contract",
+        "UNNNOOOONN",
+    ),
+    row(
+        "Contract.invoices",
+        "query($contract: ID!) { contract(id: $contract) { invoices { edges { node { id } } } } }",
+        "/contract/invoices",
+        "UNNNOOOONN",
+    ),
+    row(
+        "Contract.auditTrail",
+        "query($contract: ID!) { contract(id: $contract) { auditTrail { action } } }",
+        "/contract/auditTrail",
+        "UNNNOOOONN",
+    ),
+    row(
+        "Query.contracts",
+        "{ contracts { edges { node { id } } } }",
+        "/contracts",
+        "UEEEOOOOEE",
+    ),
+    row(
+        "Query.invoice",
+        "query($invoice: ID!) { invoice(id: $invoice) { id } }",
+        "/invoice",
+        "UNNNOOOONN",
+    ),
+    row(
+        "Invoice.payout",
+        "query($invoice: ID!) { invoice(id: $invoice) { payout { id } } }",
+        "/invoice/payout",
+        "UNNNOOOONN",
+    ),
+    row(
+        "Invoice.auditTrail",
+        "query($invoice: ID!) { invoice(id: $invoice) { auditTrail { action } } }",
+        "/invoice/auditTrail",
+        "UNNNOOOONN",
+    ),
+    row(
+        "Query.invoices",
+        "{ invoices { edges { node { id } } } }",
+        "/invoices",
+        "UEEEOOOOEE",
+    ),
+    row(
+        "Query.payout",
+        "query($payout: ID!) { payout(id: $payout) { id } }",
+        "/payout",
+        "UNNNOOOONN",
+    ),
+    row(
+        "Query.node (payout)",
+        "query($payout: ID!) { node(id: $payout) { id } }",
+        "/node",
+        "UNNNOOOONN",
+    ),
+    row(
+        "Mutation.signUp",
+        "mutation($email: String!) { signUp(input: { email: $email, password: \"matrix password 123\", displayName: \"M\" }) { token } }",
+        "/signUp",
+        "OOOOOOOOOO",
+    ),
+    row(
+        "Mutation.logIn",
+        "mutation($email: String!) { logIn(input: { email: $email, password: \"matrix password 123\" }) { token } }",
+        "/logIn",
+        "OOOOOOOOOO",
+    ),
+    row(
+        "Mutation.verifyEmail",
+        "mutation { verifyEmail(token: \"not-a-code\") { id } }",
+        "/verifyEmail",
+        "AAAAAAAAAA",
+    ),
+    row(
+        "Mutation.requestEmailVerification",
+        "mutation { requestEmailVerification }",
+        "/requestEmailVerification",
+        "UAAAAAAAAA",
+    ),
+    row(
+        "Mutation.requestPasswordReset",
+        "mutation($email: String!) { requestPasswordReset(email: $email) }",
+        "/requestPasswordReset",
+        "OOOOOOOOOO",
+    ),
+    row(
+        "Mutation.resetPassword",
+        "mutation { resetPassword(input: { token: \"not-a-code\", newPassword: \"matrix password 456\" }) }",
+        "/resetPassword",
+        "AAAAAAAAAA",
+    ),
+    row(
+        "Mutation.createCompany",
+        "mutation { createCompany(input: { name: \"Side venture\" }) { id } }",
+        "/createCompany",
+        "UOOOOOOOOO",
+    ),
+    row(
+        "Mutation.addCompanyMember",
+        "mutation($company: ID!, $spareEmail: String!) { addCompanyMember(input: { companyId: $company, email: $spareEmail, role: MEMBER }) { id } }",
+        "/addCompanyMember",
+        "UNFNFFOFNN",
+    ),
+    row(
+        "Mutation.addAlumni",
+        "mutation($company: ID!) { addAlumni(input: { companyId: $company, emails: [\"later@alumni.example\"] }) { id } }",
+        "/addAlumni",
+        "UNFNFFOFNN",
+    ),
+    row(
+        "Mutation.publishProject",
+        "mutation($company: ID!) { publishProject(input: { companyId: $company, title: \"T\", description: \"D\", budget: { amount: \"1000\", currencyCode: JPY } }) { id } }",
+        "/publishProject",
+        "UNFNFOOFNN",
+    ),
+    row(
+        "Mutation.placeBid",
+        "mutation($open: ID!) { placeBid(input: { projectId: $open, amount: { amount: \"900\", currencyCode: JPY }, deliveryDays: 3, proposal: \"P\" }) { id } }",
+        "/placeBid",
+        "UNANAFFFNN",
+    ),
+    row(
+        "Mutation.withdrawBid",
+        "mutation($pending: ID!) { withdrawBid(id: $pending) { id } }",
+        "/withdrawBid",
+        "UNNNAFFFNN",
+    ),
+    row(
+        "Mutation.acceptBid",
+        "mutation($acceptable: ID!) { acceptBid(id: $acceptable) { id } }",
+        "/acceptBid",
+        "UNNNFAAFNN",
+    ),
+    row(
+        "Mutation.closeProject",
+        "mutation($closable: ID!) { closeProject(id: $closable) { id } }",
+        "/closeProject",
+        "UNFNFAAFNN",
+    ),
+    row(
+        "Mutation.submitInvoice",
+        "mutation($contract: ID!) { submitInvoice(input: { contractId: $contract, amount: { amount: \"1\", currencyCode: JPY }, description: \"D\" }) { id } }",
+        "/submitInvoice",
+        "UNNNAFFFNN",
+    ),
+    row(
+        "Mutation.approveInvoice",
+        "mutation($submitted: ID!) { approveInvoice(id: $submitted) { id } }",
+        "/approveInvoice",
+        "UNNNFFFANN",
+    ),
+    row(
+        "Mutation.rejectInvoice",
+        "mutation($rejectable: ID!) { rejectInvoice(input: { id: $rejectable, reason: \"No\" }) { id } }",
+        "/rejectInvoice",
+        "UNNNFFFANN",
+    ),
+    row(
+        "Mutation.markPayoutPaid",
+        "mutation($payout: ID!) { markPayoutPaid(input: { payoutId: $payout, reference: \"R\" }) { id } }",
+        "/markPayoutPaid",
+        "UNNNFFFANN",
+    ),
+    row(
+        "Mutation.retryPayout",
+        "mutation($payout: ID!) { retryPayout(id: $payout) { id } }",
+        "/retryPayout",
+        "UNNNFFFANN",
+    ),
+    row(
+        "Mutation.fundContract",
+        "mutation($contract: ID!) { fundContract(contractId: $contract) { paymentIntentId } }",
+        "/fundContract",
+        "UNNNFFAANN",
+    ),
+    row(
+        "Mutation.createPayoutOnboardingLink",
+        "mutation { createPayoutOnboardingLink { url } }",
+        "/createPayoutOnboardingLink",
+        "UFOOOFFFFF",
+    ),
+    row(
+        "Mutation.setCompanyPaymentProvider",
+        "mutation($company: ID!) { setCompanyPaymentProvider(input: { companyId: $company, provider: STRIPE }) { id } }",
+        "/setCompanyPaymentProvider",
+        "UNFNFFOFNN",
+    ),
+    row(
+        "Mutation.logOut",
+        "mutation { logOut }",
+        "/logOut",
+        "UOOOOOOOOO",
+    ),
+    row(
+        "Mutation.logOutEverywhere",
+        "mutation { logOutEverywhere }",
+        "/logOutEverywhere",
+        "UOOOOOOOOO",
+    ),
+];
+
+/// Companies A and B; A has an awarded project whose contract has an approved invoice with a
+/// pending payout, plus open projects, pending bids and submitted invoices for the mutations.
+type World = (
+    HashMap<&'static str, Option<String>>,
+    HashMap<&'static str, String>,
+    HashMap<String, Value>,
+);
+
+async fn world(s: &TestServer) -> World {
+    let a = company(s, "acme").await;
+    let b = company(s, "bank").await;
+    let outsider = sign_up(s, "outsider@example.jp").await;
+    let alum_a = alumnus(s, &a, "alum-a@alumni.example").await;
+    let alum_b = alumnus(s, &b, "alum-b@alumni.example").await;
+    let bidder = alumnus(s, &a, "bidder@alumni.example").await;
+    sign_up(s, "spare@example.jp").await;
+
+    let project = publish(s, &a.member, &a.id, "100000", "JPY", "COMPANY_ALUMNI").await;
+    let accepted = bid(s, &bidder, &project, "100000", "JPY").await;
+    let contract = accept(s, &a.member, &accepted).await;
+    let approved = invoice(s, &bidder, &contract, "40000", "JPY").await;
+    let payout = approve(s, &a.finance, &approved).await;
+    let submitted = invoice(s, &bidder, &contract, "10000", "JPY").await;
+    let rejectable = invoice(s, &bidder, &contract, "10000", "JPY").await;
+    let open = publish(s, &a.member, &a.id, "5000", "JPY", "COMPANY_ALUMNI").await;
+    let pending = bid(s, &bidder, &open, "4000", "JPY").await;
+    let acceptable_project = publish(s, &a.member, &a.id, "5000", "JPY", "COMPANY_ALUMNI").await;
+    let acceptable = bid(s, &bidder, &acceptable_project, "4000", "JPY").await;
+    let closable = publish(s, &a.member, &a.id, "5000", "JPY", "COMPANY_ALUMNI").await;
+
+    let emails = HashMap::from([
+        ("outsider", outsider.email.clone()),
+        ("alumA", alum_a.email.clone()),
+        ("alumB", alum_b.email.clone()),
+        ("bidder", bidder.email.clone()),
+        ("memberA", a.member.email.clone()),
+        ("adminA", a.admin.email.clone()),
+        ("financeA", a.finance.email.clone()),
+        ("adminB", b.admin.email.clone()),
+        ("financeB", b.finance.email.clone()),
+    ]);
+    let tokens = HashMap::from([
+        ("anon", None),
+        ("outsider", Some(outsider.token.clone())),
+        ("alumA", Some(alum_a.token)),
+        ("alumB", Some(alum_b.token)),
+        ("bidder", Some(bidder.token)),
+        ("memberA", Some(a.member.token)),
+        ("adminA", Some(a.admin.token)),
+        ("financeA", Some(a.finance.token)),
+        ("adminB", Some(b.admin.token)),
+        ("financeB", Some(b.finance.token)),
+    ]);
+    let ids = [
+        ("company", a.id),
+        ("project", project),
+        ("bid", accepted),
+        ("contract", contract),
+        ("invoice", approved),
+        ("payout", payout),
+        ("submitted", submitted),
+        ("rejectable", rejectable),
+        ("open", open),
+        ("pending", pending),
+        ("acceptable", acceptable),
+        ("closable", closable),
+        ("spareEmail", "spare@example.jp".to_string()),
+    ];
+    (
+        tokens,
+        emails,
+        ids.into_iter()
+            .map(|(k, v)| (k.to_string(), json!(v)))
+            .collect(),
+    )
+}
+
+fn outcome(body: &Value, path: &str) -> char {
+    match error_code(body).as_deref() {
+        Some("UNAUTHENTICATED") => return 'U',
+        Some("FORBIDDEN") => return 'F',
+        Some("NOT_FOUND") => return 'N',
+        Some("CONFLICT" | "BAD_USER_INPUT") => return 'A',
+        Some(other) => panic!("unexpected error {other}: {body}"),
+        None => {}
+    }
+    let value = body["data"].pointer(path).cloned().unwrap_or(Value::Null);
+    let empty = match &value {
+        Value::Null => true,
+        Value::Array(items) => items.is_empty(),
+        Value::Object(map) => map
+            .get("edges")
+            .and_then(Value::as_array)
+            .is_some_and(Vec::is_empty),
+        _ => false,
+    };
+    if empty { 'E' } else { 'O' }
+}
+
+/// `A` accepts a success too: a state error merely means the state moved on.
+fn matches(expected: char, actual: char) -> bool {
+    expected == actual || (expected == 'A' && actual == 'O')
+}
+
+#[tokio::test]
+async fn every_actor_gets_exactly_what_the_matrix_allows() {
+    let mock = StripeMock::start().await;
+    let base = mock.base.clone();
+    let s = TestServer::start_configured(TestDb::new().await, |c| {
+        c.stripe_secret_key = Some(Secret::new("sk_test_matrix"));
+        c.stripe_api_base = Some(base);
+        c.worker = false;
+    })
+    .await;
+    let (tokens, emails, ids) = world(&s).await;
+    let mut failures = Vec::new();
+    for row in ROWS {
+        assert_eq!(row.expect.len(), ACTORS.len(), "{}", row.name);
+        for (actor, expected) in ACTORS.iter().zip(row.expect.chars()) {
+            let mut variables = serde_json::Map::new();
+            for (name, value) in &ids {
+                if row.query.contains(&format!("${name}")) {
+                    variables.insert(name.clone(), value.clone());
+                }
+            }
+            if row.query.contains("$email") {
+                variables.insert(
+                    "email".into(),
+                    json!(format!("matrix-{actor}@example.jp").to_lowercase()),
+                );
+            }
+            // Rows that end sessions run on a fresh one, so later rows keep theirs.
+            let fresh = match emails.get(actor) {
+                Some(email) if row.name.starts_with("Mutation.logOut") => {
+                    let session = s
+                        .ok(None, "mutation($e: String!, $p: String!) { logIn(input: { email: $e, password: $p }) { token } }", json!({ "e": email, "p": PASSWORD }))
+                        .await;
+                    session["logIn"]["token"].as_str().map(str::to_string)
+                }
+                _ => None,
+            };
+            let token = fresh.as_deref().or(tokens[actor].as_deref());
+            let body = s.gql(token, row.query, Value::Object(variables)).await;
+            let actual = outcome(&body, row.path);
+            if !matches(expected, actual) {
+                failures.push(format!(
+                    "{} as {actor}: expected {expected}, got {actual}: {body}",
+                    row.name
+                ));
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} cells differ:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+    s.finish().await;
+}
+
+/// Object types that hold tenant data, whose list and connection edges need rows.
+const TENANT_TYPES: [&str; 8] = [
+    "User",
+    "Company",
+    "CompanyMember",
+    "Project",
+    "Bid",
+    "Contract",
+    "Invoice",
+    "Payout",
+];
+
+#[tokio::test]
+async fn every_operation_and_tenant_edge_has_a_row() {
+    let s = TestServer::start().await;
+    let schema = s
+        .ok(None, "{ __schema { types { name kind fields { name type { kind name ofType { kind name ofType { kind name ofType { kind name } } } } } } } }", json!({}))
+        .await;
+    let covered: BTreeSet<&str> = ROWS
+        .iter()
+        .map(|r| r.name.split(' ').next().unwrap_or(r.name))
+        .collect();
+    let mut missing = Vec::new();
+    for ty in schema["__schema"]["types"].as_array().unwrap() {
+        let type_name = ty["name"].as_str().unwrap();
+        let Some(fields) = ty["fields"].as_array() else {
+            continue;
+        };
+        for field in fields {
+            let name = format!("{type_name}.{}", field["name"].as_str().unwrap());
+            let needs_row = match type_name {
+                "Query" | "Mutation" => true,
+                t if TENANT_TYPES.contains(&t) => {
+                    // A list, a connection, or a field that only its owner may read.
+                    let text = field["type"].to_string();
+                    (text.contains("\"LIST\"") && text.contains("\"OBJECT\""))
+                        || text.contains("Connection")
+                        || ["User.email", "User.payoutAccount", "User.emailVerified"]
+                            .contains(&name.as_str())
+                }
+                _ => false,
+            };
+            if needs_row && !covered.contains(name.as_str()) {
+                missing.push(name);
+            }
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "add authorization-matrix rows for: {missing:?}"
+    );
+    s.finish().await;
+}
