@@ -5,8 +5,10 @@
 mod accounts;
 mod authorization;
 mod companies;
+mod fuzz;
 mod limits;
 mod marketplace;
+mod model;
 mod money;
 mod payments;
 mod persistence;
