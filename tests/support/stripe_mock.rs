@@ -1,5 +1,5 @@
 //! A Stripe-compatible test server: answers the endpoints Boomerang calls with Stripe's own
-//! example objects (from `shared/stripe-fixtures.json`), records every request with its
+//! example objects (from `tests/fixtures/stripe-fixtures.json`, a copy of `shared/`), records every request with its
 //! `Idempotency-Key`, replays the stored answer for a repeated key as Stripe does, and can be
 //! told to fail the next call to an endpoint.
 use std::collections::{HashMap, VecDeque};
@@ -56,7 +56,7 @@ pub fn fixtures() -> Value {
         env!("CARGO_MANIFEST_DIR"),
         "/../../shared/stripe-fixtures.json"
     );
-    let text = std::fs::read_to_string(path).expect("reading shared/stripe-fixtures.json");
+    let text = std::fs::read_to_string(path).expect("reading tests/fixtures/stripe-fixtures.json");
     serde_json::from_str(&text).expect("parsing the Stripe fixtures")
 }
 
