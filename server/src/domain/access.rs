@@ -3,9 +3,9 @@
 //! reported as not found, so ids cannot be probed.
 use std::collections::{HashMap, HashSet};
 
+use entity::project;
 use entity::states::{CompanyRole, ProjectVisibility};
-use entity::{alumni_record, company_member, project};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use sea_orm::{ActiveEnum, ConnectionTrait, DbBackend, Statement};
 
 use super::Actor;
 use crate::error::{DomainError, DomainResult};
@@ -26,24 +26,44 @@ impl Access {
         actor: Actor,
         require_verified_email: bool,
     ) -> DomainResult<Self> {
-        let staff = company_member::Entity::find()
-            .filter(company_member::Column::UserId.eq(actor.user_id))
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|m| (m.company_id, m.role))
-            .collect();
-        let alumni_of = if require_verified_email && !actor.email_verified {
-            HashSet::new()
+        // Roles and roster entries in one statement; a roster row has no role.
+        let roster_email = if require_verified_email && !actor.email_verified {
+            ""
         } else {
-            alumni_record::Entity::find()
-                .filter(alumni_record::Column::Email.eq(actor.email.as_str()))
-                .all(db)
-                .await?
-                .into_iter()
-                .map(|r| r.company_id)
-                .collect()
+            actor.email.as_str()
         };
+        let backend = db.get_database_backend();
+        let sql = match backend {
+            DbBackend::Postgres => {
+                "SELECT company_id, role FROM company_members WHERE user_id = $1 \
+                 UNION ALL SELECT company_id, NULL FROM alumni_records WHERE email = $2"
+            }
+            _ => {
+                "SELECT company_id, role FROM company_members WHERE user_id = ? \
+                 UNION ALL SELECT company_id, NULL FROM alumni_records WHERE email = ?"
+            }
+        };
+        let rows = db
+            .query_all_raw(Statement::from_sql_and_values(
+                backend,
+                sql,
+                [actor.user_id.into(), roster_email.into()],
+            ))
+            .await?;
+        let mut staff = HashMap::new();
+        let mut alumni_of = HashSet::new();
+        for row in rows {
+            let company_id: i64 = row.try_get_by_index(0)?;
+            match row.try_get_by_index::<Option<String>>(1)? {
+                Some(role) => {
+                    let role = CompanyRole::try_from_value(&role)?;
+                    staff.insert(company_id, role);
+                }
+                None => {
+                    alumni_of.insert(company_id);
+                }
+            }
+        }
         Ok(Self {
             actor,
             staff,

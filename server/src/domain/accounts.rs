@@ -11,6 +11,7 @@ use entity::{outbox_email, session, user};
 use rand::RngCore;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    QuerySelect, QueryTrait,
 };
 use sha2::{Digest, Sha256};
 
@@ -143,15 +144,17 @@ pub async fn log_out(db: &DatabaseConnection, token: &str) -> DomainResult<bool>
 
 /// The caller behind a bearer token, if the session exists and has not expired.
 pub async fn authenticate(db: &DatabaseConnection, token: &str) -> DomainResult<Option<Actor>> {
-    let Some(session) = session::Entity::find()
+    // One statement per request: the user whose unexpired session has this token's hash.
+    let live_session = session::Entity::find()
+        .select_only()
+        .column(session::Column::UserId)
         .filter(session::Column::TokenHash.eq(token_hash(token)))
         .filter(session::Column::ExpiresAt.gt(now()))
+        .into_query();
+    let user = user::Entity::find()
+        .filter(user::Column::Id.in_subquery(live_session))
         .one(db)
-        .await?
-    else {
-        return Ok(None);
-    };
-    let user = user::Entity::find_by_id(session.user_id).one(db).await?;
+        .await?;
     Ok(user.map(|u| Actor {
         user_id: u.id,
         email_verified: u.email_verified_at.is_some(),
