@@ -52,10 +52,7 @@ pub struct StripeMock {
 }
 
 pub fn fixtures() -> Value {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../shared/stripe-fixtures.json"
-    );
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/stripe-fixtures.json");
     let text = std::fs::read_to_string(path).expect("reading tests/fixtures/stripe-fixtures.json");
     serde_json::from_str(&text).expect("parsing the Stripe fixtures")
 }
