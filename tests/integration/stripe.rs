@@ -15,7 +15,14 @@ const FUND: &str = "mutation($c: ID!) { fundContract(contractId: $c) { paymentIn
 const PAYOUT: &str = "query($id: ID!) { payout(id: $id) { status provider reference failureReason reversedAmount { amount } invoice { status contract { status } } } }";
 const RETRY: &str = "mutation($id: ID!) { retryPayout(id: $id) { status } }";
 
+/// A server on the Stripe test server; the tests drive the payout worker themselves.
 async fn stripe_server() -> (TestServer, StripeMock) {
+    stripe_server_with(|c| c.worker = false).await
+}
+
+async fn stripe_server_with(
+    configure: impl FnOnce(&mut boomerang::Config),
+) -> (TestServer, StripeMock) {
     let mock = StripeMock::start().await;
     let base = mock.base.clone();
     let s = TestServer::start_configured(TestDb::new().await, |c| {
@@ -23,10 +30,16 @@ async fn stripe_server() -> (TestServer, StripeMock) {
         c.stripe_webhook_secret = Some(Secret::new(WEBHOOK_SECRET));
         c.stripe_api_base = Some(base);
         c.stripe_timeout_ms = 1_000;
-        c.worker = false;
+        configure(c);
     })
     .await;
     (s, mock)
+}
+
+/// Invoices the whole contract and approves it; returns the payout id.
+async fn approved_payout(s: &TestServer, c: &Contracted, amount: &str) -> String {
+    let inv = invoice(s, &c.freelancer, &c.contract_id, amount, "JPY").await;
+    approve(s, &c.a.finance, &inv).await
 }
 
 fn key(id: &str) -> i64 {
@@ -406,12 +419,7 @@ async fn twenty_concurrent_approvals_and_a_worker_crash_still_make_one_transfer(
 async fn a_declined_transfer_is_failed_visibly_and_succeeds_on_retry() {
     let (s, mock) = stripe_server().await;
     let c = funded_contract(&s, "90000").await;
-    let payout = approve(
-        &s,
-        &c.a.finance,
-        &invoice(&s, &c.freelancer, &c.contract_id, "90000", "JPY").await,
-    )
-    .await;
+    let payout = approved_payout(&s, &c, "90000").await;
     mock.fail_next(
         "/v1/transfers",
         Failure::Status {
@@ -465,12 +473,7 @@ async fn a_declined_transfer_is_failed_visibly_and_succeeds_on_retry() {
 async fn server_errors_rate_limits_and_lost_answers_are_retried_with_the_same_key() {
     let (s, mock) = stripe_server().await;
     let c = funded_contract(&s, "50000").await;
-    let payout = approve(
-        &s,
-        &c.a.finance,
-        &invoice(&s, &c.freelancer, &c.contract_id, "50000", "JPY").await,
-    )
-    .await;
+    let payout = approved_payout(&s, &c, "50000").await;
     mock.fail_next(
         "/v1/transfers",
         Failure::Status {
@@ -669,12 +672,7 @@ async fn without_stripe_keys_the_stripe_features_say_so() {
 async fn the_ledger_check_finds_a_broken_ledger() {
     let (s, _mock) = stripe_server().await;
     let c = funded_contract(&s, "80000").await;
-    let payout = approve(
-        &s,
-        &c.a.finance,
-        &invoice(&s, &c.freelancer, &c.contract_id, "80000", "JPY").await,
-    )
-    .await;
+    let payout = approved_payout(&s, &c, "80000").await;
     s.drain_worker().await;
     assert_eq!(
         s.ok(c.a.finance.token(), PAYOUT, json!({ "id": payout }))
@@ -893,22 +891,9 @@ async fn fifty_events_delivered_three_times_in_any_order_reach_the_state_of_one_
 
 #[tokio::test]
 async fn the_servers_own_worker_pays_approved_invoices() {
-    let mock = StripeMock::start().await;
-    let base = mock.base.clone();
-    let s = TestServer::start_configured(TestDb::new().await, |c| {
-        c.stripe_secret_key = Some(Secret::new("sk_test_boomerang"));
-        c.stripe_webhook_secret = Some(Secret::new(WEBHOOK_SECRET));
-        c.stripe_api_base = Some(base);
-        c.worker_interval_ms = 20;
-    })
-    .await;
+    let (s, mock) = stripe_server_with(|c| c.worker_interval_ms = 20).await;
     let c = funded_contract(&s, "40000").await;
-    let payout = approve(
-        &s,
-        &c.a.finance,
-        &invoice(&s, &c.freelancer, &c.contract_id, "40000", "JPY").await,
-    )
-    .await;
+    let payout = approved_payout(&s, &c, "40000").await;
     let mut status = Value::Null;
     for _ in 0..250 {
         status = s
