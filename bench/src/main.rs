@@ -138,7 +138,13 @@ fn main() -> anyhow::Result<()> {
             if smoke {
                 println!("{text}");
             } else {
-                std::fs::write(&out, &text).with_context(|| format!("writing {out}"))?;
+                // Keep the hand-written analysis below the marker across runs.
+                let analysis = std::fs::read_to_string(&out)
+                    .ok()
+                    .and_then(|old| old.find(report::ANALYSIS).map(|at| old[at..].to_string()))
+                    .unwrap_or_else(|| format!("{}\n", report::ANALYSIS));
+                std::fs::write(&out, format!("# Benchmarks\n\n{text}\n{analysis}"))
+                    .with_context(|| format!("writing {out}"))?;
                 println!("{text}\nwritten to {out}");
             }
             Ok(())

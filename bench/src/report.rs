@@ -3,6 +3,9 @@ use std::fmt::Write as _;
 
 use crate::load::Row;
 
+/// Everything after this line in BENCHMARKS.md is written by hand and kept by new runs.
+pub const ANALYSIS: &str = "<!-- analysis: kept across runs -->";
+
 pub struct Section {
     pub backend: String,
     pub scale: i64,

@@ -97,7 +97,7 @@ impl State {
         let s = &self.seeded;
         let (tok, query, variables) = match scenario {
             Scenario::ProjectPage => {
-                let project = 1 + self.pick(s.projects);
+                let project = s.first_project + self.pick(s.projects);
                 let company = 1 + (project - 1) % s.companies;
                 let alumnus = (company - 1) + self.pick(s.alumni / s.companies) * s.companies;
                 (

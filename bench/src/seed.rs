@@ -14,6 +14,8 @@ pub struct Seeded {
     pub companies: i64,
     pub alumni: i64,
     pub projects: i64,
+    /// Regular projects have ids `first_project..first_project + projects`.
+    pub first_project: i64,
     pub bids: i64,
     pub contracts: i64,
     pub invoices: i64,
@@ -111,8 +113,8 @@ pub async fn seed(db: &DatabaseConnection, scale: i64, pool: i64) -> anyhow::Res
     )
     .await?;
 
-    // Projects: the first `contracts` are awarded, the rest open; then the accept pool.
-    let accept_first = projects + 1;
+    // Projects: the accept pool first (old ids, so newest-first pages show the regular ones),
+    // then the regular projects, of which the first `contracts` are awarded.
     let all_projects = projects + pool;
     insert(
         db,
@@ -120,7 +122,7 @@ pub async fn seed(db: &DatabaseConnection, scale: i64, pool: i64) -> anyhow::Res
         "id, company_id, created_by, title, description, category, budget_minor, currency, visibility, status, created_at, updated_at",
         (1..=all_projects).map(|p| {
             let c = 1 + (p - 1) % companies;
-            let status = if p <= contracts { "AWARDED" } else { "OPEN" };
+            let status = if p > pool && p - pool <= contracts { "AWARDED" } else { "OPEN" };
             format!("({p}, {c}, {c}, 'Project {p}', 'Work for company {c}', 'DATA_ANALYSIS', 100000, 'JPY', 'COMPANY_ALUMNI', '{status}', {CREATED}, {CREATED})")
         }),
     )
@@ -129,13 +131,14 @@ pub async fn seed(db: &DatabaseConnection, scale: i64, pool: i64) -> anyhow::Res
     let alumni_per_company = alumni / companies;
     let mut bid_rows = Vec::new();
     let mut bid_id = 0;
-    for p in 1..=projects {
+    for r in 1..=projects {
+        let p = pool + r;
         let c = 1 + (p - 1) % companies;
         for k in 0..bids_per_project {
             bid_id += 1;
-            let alumnus_index = (k + p) % alumni_per_company;
+            let alumnus_index = (k + r) % alumni_per_company;
             let u = first_alumnus + (c - 1) + alumnus_index * companies;
-            let status = match (p <= contracts, k) {
+            let status = match (r <= contracts, k) {
                 (true, 0) => "ACCEPTED",
                 (true, _) => "REJECTED",
                 _ => "PENDING",
@@ -148,7 +151,7 @@ pub async fn seed(db: &DatabaseConnection, scale: i64, pool: i64) -> anyhow::Res
     }
     let bids = bid_id;
     let mut accept_pool = Vec::new();
-    for p in accept_first..=all_projects {
+    for p in 1..=pool {
         let c = 1 + (p - 1) % companies;
         bid_id += 1;
         let u = first_alumnus + (c - 1);
@@ -159,28 +162,29 @@ pub async fn seed(db: &DatabaseConnection, scale: i64, pool: i64) -> anyhow::Res
     }
     insert(db, "bids", "id, project_id, bidder_id, amount_minor, currency, delivery_days, proposal, status, created_at, updated_at", bid_rows.into_iter()).await?;
     // Contracts on the awarded projects, for the first bid's alumnus.
-    let contract_rows = (1..=contracts).map(|p| {
+    let contract_rows = (1..=contracts).map(|r| {
+        let p = pool + r;
         let c = 1 + (p - 1) % companies;
-        let b = (p - 1) * bids_per_project + 1;
-        let u = first_alumnus + (c - 1) + (p % alumni_per_company) * companies;
-        (p, c, b, u)
+        let b = (r - 1) * bids_per_project + 1;
+        let u = first_alumnus + (c - 1) + (r % alumni_per_company) * companies;
+        (r, p, c, b, u)
     });
     let contract_list: Vec<_> = contract_rows.collect();
     insert(
         db,
         "contracts",
         "id, project_id, bid_id, company_id, freelancer_id, amount_minor, currency, invoiced_minor, paid_minor, status, created_at, updated_at",
-        contract_list.iter().map(|(p, c, b, u)| format!("({p}, {p}, {b}, {c}, {u}, 90000, 'JPY', 40000, 0, 'ACTIVE', {CREATED}, {CREATED})")),
+        contract_list.iter().map(|(id, p, c, b, u)| format!("({id}, {p}, {b}, {c}, {u}, 90000, 'JPY', 40000, 0, 'ACTIVE', {CREATED}, {CREATED})")),
     )
     .await?;
     // Invoices: four per contract, half of them waiting in the finance queue.
     let mut invoice_id = 0;
     let mut invoice_rows = Vec::new();
-    for (p, c, _, u) in &contract_list {
+    for (contract, _, c, _, u) in &contract_list {
         for k in 0..invoices_per_contract {
             invoice_id += 1;
             let status = if k % 2 == 0 { "SUBMITTED" } else { "REJECTED" };
-            invoice_rows.push(format!("({invoice_id}, {p}, {c}, {u}, 10000, 'JPY', 'Milestone {k}', '{status}', {CREATED}, {CREATED})"));
+            invoice_rows.push(format!("({invoice_id}, {contract}, {c}, {u}, 10000, 'JPY', 'Milestone {k}', '{status}', {CREATED}, {CREATED})"));
         }
     }
     insert(db, "invoices", "id, contract_id, company_id, submitted_by, amount_minor, currency, description, status, created_at, updated_at", invoice_rows.into_iter()).await?;
@@ -200,13 +204,14 @@ pub async fn seed(db: &DatabaseConnection, scale: i64, pool: i64) -> anyhow::Res
     } else {
         db.execute_unprepared("ANALYZE").await?;
     }
-    let bid_targets = ((contracts + 1)..=projects)
+    let bid_targets = ((pool + contracts + 1)..=all_projects)
         .map(|p| (p, 1 + (p - 1) % companies))
         .collect();
     Ok(Seeded {
         companies,
         alumni,
         projects,
+        first_project: pool + 1,
         bids,
         contracts,
         invoices: invoice_id,

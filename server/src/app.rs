@@ -35,8 +35,10 @@ impl App {
         db::migrate(&db).await?;
         let metrics = Metrics::default();
         let statements = metrics.sql_statements.clone();
-        db.set_metric_callback(move |_| {
+        db.set_metric_callback(move |info| {
             statements.fetch_add(1, Ordering::Relaxed);
+            // The SQL text only: bound values (which may be secrets' hashes) are not logged.
+            tracing::trace!(target: "boomerang::sql", elapsed_us = info.elapsed.as_micros() as u64, "{}", info.statement.sql);
         });
         let listener = TcpListener::bind(config.listen)
             .await

@@ -159,11 +159,17 @@ pub struct BidsOfProject {
     pub page: Page,
 }
 
+/// Each bid comes with its bidder: resolving hundreds of `bidder` edges outlasts a loader's
+/// batching window (async-graphql polls at most 32 list items at a time), so a page loads its
+/// bidders itself — one more statement per page, however many bids.
 impl Loader<BidsOfProject> for Loaders {
-    type Value = Paged<bid::Model>;
+    type Value = Paged<(bid::Model, user::Model)>;
     type Error = Arc<DbErr>;
 
-    async fn load(&self, keys: &[BidsOfProject]) -> LoadResult<BidsOfProject, Paged<bid::Model>> {
+    async fn load(
+        &self,
+        keys: &[BidsOfProject],
+    ) -> LoadResult<BidsOfProject, Paged<(bid::Model, user::Model)>> {
         let mut out = HashMap::new();
         for ((bidder, page), project_ids) in group(keys, |k| ((k.bidder, k.page), k.project_id)) {
             let filter = bidder.map(|b| ("bidder_id", b));
@@ -176,7 +182,24 @@ impl Loader<BidsOfProject> for Loaders {
                 page,
             )
             .await?;
-            for (project_id, paged) in split_pages(rows, |b| b.project_id, &project_ids, page) {
+            let bidder_ids: Vec<i64> = rows.iter().map(|b| b.bidder_id).collect();
+            let bidders: HashMap<i64, user::Model> = if bidder_ids.is_empty() {
+                HashMap::new()
+            } else {
+                user::Entity::find()
+                    .filter(user::Column::Id.is_in(bidder_ids))
+                    .all(&self.db)
+                    .await?
+                    .into_iter()
+                    .map(|u| (u.id, u))
+                    .collect()
+            };
+            let rows: Vec<(bid::Model, user::Model)> = rows
+                .into_iter()
+                .filter_map(|b| bidders.get(&b.bidder_id).cloned().map(|u| (b, u)))
+                .collect();
+            for (project_id, paged) in split_pages(rows, |(b, _)| b.project_id, &project_ids, page)
+            {
                 out.insert(
                     BidsOfProject {
                         project_id,

@@ -83,7 +83,7 @@ impl Query {
             "Project" => Some(Node::Project(Project(
                 projects::get(db, access, key).await.gql()?,
             ))),
-            "Bid" => Some(Node::Bid(Bid(bids::get(db, access, key).await.gql()?))),
+            "Bid" => Some(Node::Bid(Bid::new(bids::get(db, access, key).await.gql()?))),
             "Contract" => Some(Node::Contract(Contract(
                 contracts::get(db, access, key).await.gql()?,
             ))),
@@ -143,9 +143,9 @@ impl Query {
 
     async fn bid(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<Bid>> {
         let key = ids::decode(&id, "Bid", "bid").gql()?;
-        Ok(Some(Bid(bids::get(db(ctx), access(ctx).await?, key)
-            .await
-            .gql()?)))
+        Ok(Some(Bid::new(
+            bids::get(db(ctx), access(ctx).await?, key).await.gql()?,
+        )))
     }
 
     async fn contract(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<Contract>> {

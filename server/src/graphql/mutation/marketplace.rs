@@ -94,14 +94,14 @@ impl MarketplaceMutation {
         )
         .await
         .gql()?;
-        Ok(Bid(bid))
+        Ok(Bid::new(bid))
     }
 
     /// PENDING → WITHDRAWN. The bidder only.
     async fn withdraw_bid(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Bid> {
         let access = access(ctx).await?;
         let key = ids::decode(&id, "Bid", "bid").gql()?;
-        Ok(Bid(bids::withdraw(db(ctx), access, key).await.gql()?))
+        Ok(Bid::new(bids::withdraw(db(ctx), access, key).await.gql()?))
     }
 
     /// Accepts a bid into an ACTIVE contract; the other pending bids are rejected and the

@@ -82,7 +82,7 @@ impl Contract {
     }
 
     async fn bid(&self, ctx: &Context<'_>) -> async_graphql::Result<Bid> {
-        Ok(Bid(load_one(ctx, BidId(self.0.bid_id), "bid").await?))
+        Ok(Bid::new(load_one(ctx, BidId(self.0.bid_id), "bid").await?))
     }
 
     async fn freelancer(&self, ctx: &Context<'_>) -> async_graphql::Result<User> {

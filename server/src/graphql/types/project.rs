@@ -1,7 +1,7 @@
 use async_graphql::connection::Connection;
 use async_graphql::{Context, ID, Object};
 use chrono::{DateTime, Utc};
-use entity::{bid, project};
+use entity::{bid, project, user};
 
 use super::{Company, Contract, PageArgs, User, connection, load_one, load_opt};
 use crate::domain::bids;
@@ -87,7 +87,12 @@ impl Project {
             "bids",
         )
         .await?;
-        Ok(connection(paged, page.after, |b| b.id, Bid))
+        Ok(connection(
+            paged,
+            page.after,
+            |(b, _)| b.id,
+            |(b, u)| Bid(b, Some(u)),
+        ))
     }
 
     /// The contract, once a bid is accepted; visible to the company's staff and the freelancer.
@@ -100,7 +105,14 @@ impl Project {
     }
 }
 
-pub struct Bid(pub bid::Model);
+/// A bid, with its bidder when the page that listed it loaded them together.
+pub struct Bid(pub bid::Model, pub Option<user::Model>);
+
+impl Bid {
+    pub fn new(row: bid::Model) -> Self {
+        Self(row, None)
+    }
+}
 
 #[Object]
 impl Bid {
@@ -129,6 +141,9 @@ impl Bid {
     }
 
     async fn bidder(&self, ctx: &Context<'_>) -> async_graphql::Result<User> {
+        if let Some(bidder) = &self.1 {
+            return Ok(User::new(bidder.clone()));
+        }
         Ok(User::new(
             load_one(ctx, UserId(self.0.bidder_id), "user").await?,
         ))
