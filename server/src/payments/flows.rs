@@ -10,7 +10,6 @@ use sea_orm::{
 };
 
 use super::gateway::{AccountLink, GatewayError, PaymentIntent, StripeGateway, transfer_group};
-use crate::domain::invoices::FINANCE;
 use crate::domain::{Access, audit, companies, contracts, jobs, now, payouts, write_tx};
 use crate::error::{DomainError, DomainResult};
 
@@ -220,7 +219,6 @@ pub async fn retry_payout(
 ) -> DomainResult<payout::Model> {
     let tx = write_tx(db).await?;
     let (payout, _) = payouts::for_finance(&tx, access, payout_id, "retrying a payout").await?;
-    access.require_role(payout.company_id, FINANCE, "retrying a payout")?;
     if payout.provider != PaymentProvider::Stripe || payout.status != PayoutStatus::Failed {
         return Err(DomainError::conflict(
             "only a FAILED Stripe payout can be retried",
