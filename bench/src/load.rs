@@ -1,6 +1,7 @@
 //! Drives a scenario with a fixed number of concurrent clients for a fixed time, against the
 //! server and the baseline in turn (A/B/A/B), validating every answer.
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
@@ -98,17 +99,27 @@ async fn run(
     let metrics = format!("http://{addr}/metrics");
     let sql_before = statements(&client, metrics.clone()).await;
     let cpu_before = procfs::cpu_micros(pid);
+    // A mutation run gets an equal share of the pool, so a fast side cannot use up the other
+    // side's rows; a run that reaches its share stops early and its rate covers the time it ran.
+    let share = state
+        .pool(scenario)
+        .map(|pool| pool / (2 * plan.rounds as u64).max(1));
+    let sent_so_far = Arc::new(AtomicU64::new(0));
     let deadline = Instant::now() + plan.duration;
     let started = Instant::now();
     let workers = (0..plan.clients).map(|_| {
         let client = client.clone();
         let url = url.clone();
         let state = state.clone();
+        let sent_so_far = sent_so_far.clone();
         tokio::spawn(async move {
             let mut latencies = Vec::new();
             while Instant::now() < deadline {
-                let Some((token, body)) = state.request(scenario) else {
+                if share.is_some_and(|share| sent_so_far.fetch_add(1, Ordering::Relaxed) >= share) {
                     break;
+                }
+                let Some((token, body)) = state.request(scenario) else {
+                    anyhow::bail!("the {} pool ran out; raise --pool", scenario.name());
                 };
                 let sent = Instant::now();
                 send(&client, &url, scenario, &token, &body).await?;

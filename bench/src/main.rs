@@ -47,8 +47,8 @@ enum Cmd {
         /// Server/baseline pairs per scenario; the report takes the median.
         #[arg(long, default_value_t = 3)]
         rounds: usize,
-        /// Fresh projects and bidders for the mutation scenarios.
-        #[arg(long, default_value_t = 20_000)]
+        /// Fresh projects and bidders for the mutation scenarios; each run gets an equal share.
+        #[arg(long, default_value_t = 50_000)]
         pool: i64,
         /// A few seconds in all, to show the benchmark still works (CI runs this).
         #[arg(long)]

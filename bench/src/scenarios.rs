@@ -92,6 +92,15 @@ impl State {
         (i.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 16) as i64 % n.max(1)
     }
 
+    /// How many requests a mutation scenario can make in all (each uses up a fresh row).
+    pub fn pool(&self, scenario: Scenario) -> Option<u64> {
+        match scenario {
+            Scenario::PlaceBid => Some(self.seeded.bidder_pool as u64),
+            Scenario::AcceptBid => Some(self.seeded.accept_pool.len() as u64),
+            _ => None,
+        }
+    }
+
     /// The next request: bearer token and JSON body; `None` once a mutation pool is used up.
     pub fn request(&self, scenario: Scenario) -> Option<(String, Value)> {
         let s = &self.seeded;

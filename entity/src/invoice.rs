@@ -19,6 +19,19 @@ pub struct Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::contract::Entity",
+        from = "Column::ContractId",
+        to = "super::contract::Column::Id"
+    )]
+    Contract,
+}
+
+impl Related<super::contract::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Contract.def()
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}

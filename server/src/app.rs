@@ -72,6 +72,7 @@ impl App {
             stripe_webhook_secret: config.stripe_webhook_secret.clone(),
             production: config.mode == Mode::Production,
             request_timeout: Duration::from_millis(config.request_timeout_ms),
+            require_verified_email: config.require_email_verification(),
         };
         let worker = config
             .worker

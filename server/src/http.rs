@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-use async_graphql::dataloader::DataLoader;
+use async_graphql::dataloader::HashMapCache;
 use async_graphql::{BatchRequest, BatchResponse, ServerError};
 use async_graphql_axum::{GraphQLBatchRequest, GraphQLResponse};
 use axum::Router;
@@ -22,7 +22,7 @@ use tracing::Level;
 
 use crate::config::Secret;
 use crate::domain::accounts;
-use crate::graphql::{BoomerangSchema, Loaders, RequestCtx, normalise_errors};
+use crate::graphql::{BoomerangSchema, Loaders, RequestCtx, RequestLoader, normalise_errors};
 use crate::payments::webhook;
 
 /// Requests larger than this are refused with 413 before they are read.
@@ -39,6 +39,8 @@ pub struct AppState {
     /// Production serves no query page.
     pub production: bool,
     pub request_timeout: Duration,
+    /// A roster match counts only once the caller's email is verified.
+    pub require_verified_email: bool,
 }
 
 /// Process counters, served at `/metrics` in the Prometheus text format.
@@ -99,27 +101,34 @@ async fn graphql(
         .graphql_requests
         .fetch_add(1, Ordering::Relaxed);
     let token = bearer_token(&headers);
-    let actor = match &token {
-        Some(token) => match accounts::authenticate(&state.db, token).await {
-            Ok(actor) => actor,
-            Err(err) => {
-                tracing::error!(error = %err, "authenticating a request");
-                return (StatusCode::INTERNAL_SERVER_ERROR, "internal server error")
-                    .into_response();
+    let access = match &token {
+        Some(token) => {
+            match accounts::authenticate(&state.db, token, state.require_verified_email).await {
+                Ok(access) => access,
+                Err(err) => {
+                    tracing::error!(error = %err, "authenticating a request");
+                    return (StatusCode::INTERNAL_SERVER_ERROR, "internal server error")
+                        .into_response();
+                }
             }
-        },
+        }
         None => None,
     };
     let prepare = |request: async_graphql::Request| {
         request
             .data(RequestCtx::new(
                 state.db.clone(),
-                actor.clone(),
+                access.clone(),
                 token.clone(),
                 Some(peer.ip()),
             ))
             .data(
-                DataLoader::new(Loaders::new(state.db.clone()), tokio::spawn).delay(LOADER_WINDOW),
+                RequestLoader::with_cache(
+                    Loaders::new(state.db.clone()),
+                    tokio::spawn,
+                    HashMapCache::default(),
+                )
+                .delay(LOADER_WINDOW),
             )
     };
     let execution = async {

@@ -7,6 +7,7 @@ mod authorization;
 mod companies;
 mod fuzz;
 mod limits;
+mod loading;
 mod marketplace;
 mod model;
 mod money;

@@ -3,6 +3,7 @@
 //! reported as not found, so ids cannot be probed.
 use std::collections::{HashMap, HashSet};
 
+use chrono::{DateTime, Utc};
 use entity::project;
 use entity::states::{CompanyRole, ProjectVisibility};
 use sea_orm::{ActiveEnum, ConnectionTrait, DbBackend, Statement};
@@ -20,41 +21,58 @@ pub struct Access {
 }
 
 impl Access {
-    /// With `require_verified_email`, a roster match counts only once the email is verified.
-    pub async fn load(
+    /// The caller behind a session token, with their roles and roster entries, in one
+    /// statement (every authenticated request needs all three). `None` when the token matches no
+    /// unexpired session. With `require_verified_email`, a roster match counts only once the
+    /// email is verified.
+    pub async fn for_token(
         db: &impl ConnectionTrait,
-        actor: Actor,
+        token_hash: &str,
         require_verified_email: bool,
-    ) -> DomainResult<Self> {
-        // Roles and roster entries in one statement; a roster row has no role.
-        let roster_email = if require_verified_email && !actor.email_verified {
-            ""
-        } else {
-            actor.email.as_str()
-        };
+    ) -> DomainResult<Option<Self>> {
         let backend = db.get_database_backend();
-        let sql = match backend {
-            DbBackend::Postgres => {
-                "SELECT company_id, role FROM company_members WHERE user_id = $1 \
-                 UNION ALL SELECT company_id, NULL FROM alumni_records WHERE email = $2"
-            }
-            _ => {
-                "SELECT company_id, role FROM company_members WHERE user_id = ? \
-                 UNION ALL SELECT company_id, NULL FROM alumni_records WHERE email = ?"
-            }
+        let [hash, at, unverified_ok] = match backend {
+            DbBackend::Postgres => ["$1", "$2", "$3"],
+            _ => ["?", "?", "?"],
         };
+        // A member row per role, at least one row for a user with none (LEFT JOIN), then a
+        // row per roster entry; a roster row has no role.
+        let sql = format!(
+            "WITH me AS (SELECT u.id, u.email, u.email_verified_at FROM users u WHERE u.id IN \
+             (SELECT s.user_id FROM sessions s WHERE s.token_hash = {hash} AND s.expires_at > {at})) \
+             SELECT me.id, me.email, me.email_verified_at, m.company_id, m.role \
+             FROM me LEFT JOIN company_members m ON m.user_id = me.id \
+             UNION ALL SELECT me.id, me.email, me.email_verified_at, a.company_id, NULL \
+             FROM me JOIN alumni_records a ON a.email = me.email \
+             AND (me.email_verified_at IS NOT NULL OR {unverified_ok})"
+        );
         let rows = db
             .query_all_raw(Statement::from_sql_and_values(
                 backend,
                 sql,
-                [actor.user_id.into(), roster_email.into()],
+                [
+                    token_hash.into(),
+                    super::now().into(),
+                    (!require_verified_email).into(),
+                ],
             ))
             .await?;
+        let Some(first) = rows.first() else {
+            return Ok(None);
+        };
+        let verified_at: Option<DateTime<Utc>> = first.try_get_by_index(2)?;
+        let actor = Actor {
+            user_id: first.try_get_by_index(0)?,
+            email: first.try_get_by_index(1)?,
+            email_verified: verified_at.is_some(),
+        };
         let mut staff = HashMap::new();
         let mut alumni_of = HashSet::new();
         for row in rows {
-            let company_id: i64 = row.try_get_by_index(0)?;
-            match row.try_get_by_index::<Option<String>>(1)? {
+            let Some(company_id) = row.try_get_by_index::<Option<i64>>(3)? else {
+                continue;
+            };
+            match row.try_get_by_index::<Option<String>>(4)? {
                 Some(role) => {
                     let role = CompanyRole::try_from_value(&role)?;
                     staff.insert(company_id, role);
@@ -64,11 +82,11 @@ impl Access {
                 }
             }
         }
-        Ok(Self {
+        Ok(Some(Self {
             actor,
             staff,
             alumni_of,
-        })
+        }))
     }
 
     pub fn user_id(&self) -> i64 {

@@ -11,13 +11,12 @@ use entity::{outbox_email, session, user};
 use rand::RngCore;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QuerySelect, QueryTrait,
 };
 use sha2::{Digest, Sha256};
 
 use super::email::Email;
 use super::email_ownership::{self, Links};
-use super::{Actor, audit, now, required_text, write_tx};
+use super::{Access, audit, now, required_text, write_tx};
 use crate::error::{DomainError, DomainResult};
 
 pub const MIN_PASSWORD_CHARS: usize = 12;
@@ -142,24 +141,14 @@ pub async fn log_out(db: &DatabaseConnection, token: &str) -> DomainResult<bool>
     Ok(deleted.rows_affected > 0)
 }
 
-/// The caller behind a bearer token, if the session exists and has not expired.
-pub async fn authenticate(db: &DatabaseConnection, token: &str) -> DomainResult<Option<Actor>> {
-    // One statement per request: the user whose unexpired session has this token's hash.
-    let live_session = session::Entity::find()
-        .select_only()
-        .column(session::Column::UserId)
-        .filter(session::Column::TokenHash.eq(token_hash(token)))
-        .filter(session::Column::ExpiresAt.gt(now()))
-        .into_query();
-    let user = user::Entity::find()
-        .filter(user::Column::Id.in_subquery(live_session))
-        .one(db)
-        .await?;
-    Ok(user.map(|u| Actor {
-        user_id: u.id,
-        email_verified: u.email_verified_at.is_some(),
-        email: u.email,
-    }))
+/// The caller behind a bearer token, with their access, if the session exists and has not
+/// expired.
+pub async fn authenticate(
+    db: &DatabaseConnection,
+    token: &str,
+    require_verified_email: bool,
+) -> DomainResult<Option<Access>> {
+    Access::for_token(db, &token_hash(token), require_verified_email).await
 }
 
 /// Ends every session of the user ("log out everywhere"). Returns how many ended.

@@ -8,7 +8,7 @@ use entity::{contract, invoice, payout};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveEnum, ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait,
-    DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Select,
 };
 
 use super::money::Money;
@@ -307,6 +307,37 @@ pub async fn list(
     filter: &InvoiceFilter,
     page: Page,
 ) -> DomainResult<Paged<invoice::Model>> {
+    let rows = visible(access, filter, page)?.all(db).await?;
+    Ok(Paged::from_fetch(rows, page))
+}
+
+/// `list`, each invoice with its contract, in one statement.
+pub async fn list_with_contracts(
+    db: &impl ConnectionTrait,
+    access: &Access,
+    filter: &InvoiceFilter,
+    page: Page,
+) -> DomainResult<Paged<(invoice::Model, contract::Model)>> {
+    let rows = visible(access, filter, page)?
+        .find_also_related(contract::Entity)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|(invoice, contract)| {
+            contract.map(|c| (invoice, c)).ok_or_else(|| {
+                DomainError::Internal(anyhow::anyhow!("an invoice's contract is missing"))
+            })
+        })
+        .collect::<DomainResult<Vec<_>>>()?;
+    Ok(Paged::from_fetch(rows, page))
+}
+
+/// The page of invoices the caller may see under `filter`, newest first.
+fn visible(
+    access: &Access,
+    filter: &InvoiceFilter,
+    page: Page,
+) -> DomainResult<Select<invoice::Entity>> {
     if let Some(company_id) = filter.company_id
         && !access.can_see_company(company_id)
     {
@@ -325,10 +356,5 @@ pub async fn list(
     if let Some(after) = page.after {
         query = query.filter(invoice::Column::Id.lt(after));
     }
-    let rows = query
-        .order_by_desc(invoice::Column::Id)
-        .limit(page.limit())
-        .all(db)
-        .await?;
-    Ok(Paged::from_fetch(rows, page))
+    Ok(query.order_by_desc(invoice::Column::Id).limit(page.limit()))
 }

@@ -1,7 +1,7 @@
 //! Projects: published by a company's ADMIN/MEMBER, seen by its alumni (or all alumni),
 //! closed or awarded once.
 use entity::states::{BidStatus, CompanyRole, ProjectCategory, ProjectStatus, ProjectVisibility};
-use entity::{bid, project, project_skill};
+use entity::{bid, company, project, project_skill};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveEnum, ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait,
@@ -241,6 +241,24 @@ pub async fn get(
         .await?
         .filter(|p| access.can_see_project(p))
         .ok_or(DomainError::NotFound("project"))
+}
+
+/// A project with its company, in one statement.
+pub async fn get_with_company(
+    db: &impl ConnectionTrait,
+    access: &Access,
+    id: i64,
+) -> DomainResult<(project::Model, company::Model)> {
+    match project::Entity::find_by_id(id)
+        .find_also_related(company::Entity)
+        .one(db)
+        .await?
+    {
+        Some((project, Some(company))) if access.can_see_project(&project) => {
+            Ok((project, company))
+        }
+        _ => Err(DomainError::NotFound("project")),
+    }
 }
 
 /// Projects the caller may see, newest first.

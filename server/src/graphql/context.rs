@@ -1,43 +1,44 @@
-//! Per-request state: the caller, their access (loaded once, on first use) and the loaders.
+//! Per-request state: the caller, their access (loaded with the session) and the loaders.
 
 use std::net::IpAddr;
 
 use async_graphql::Context;
-use async_graphql::dataloader::DataLoader;
 use sea_orm::DatabaseConnection;
-use tokio::sync::OnceCell;
 
 use super::ApiConfig;
 use super::errors::gql;
-use super::loaders::Loaders;
+use super::loaders::RequestLoader;
 use crate::domain::{Access, Actor};
 use crate::error::DomainError;
 use crate::ratelimit::Rule;
 
 pub struct RequestCtx {
     pub db: DatabaseConnection,
-    pub actor: Option<Actor>,
+    /// The caller and what they may see, loaded with the session; `None` when anonymous.
+    access: Option<Access>,
     /// The bearer token as sent, so `logOut` can end exactly this session.
     pub token: Option<String>,
     /// The peer address, for per-IP rate limits.
     pub client_ip: Option<IpAddr>,
-    access: OnceCell<Access>,
 }
 
 impl RequestCtx {
     pub fn new(
         db: DatabaseConnection,
-        actor: Option<Actor>,
+        access: Option<Access>,
         token: Option<String>,
         client_ip: Option<IpAddr>,
     ) -> Self {
         Self {
             db,
-            actor,
+            access,
             token,
             client_ip,
-            access: OnceCell::new(),
         }
+    }
+
+    pub fn actor(&self) -> Option<&Actor> {
+        self.access.as_ref().map(|a| &a.actor)
     }
 }
 
@@ -49,8 +50,8 @@ pub fn db<'a>(ctx: &Context<'a>) -> &'a DatabaseConnection {
     &req(ctx).db
 }
 
-pub fn loader<'a>(ctx: &Context<'a>) -> &'a DataLoader<Loaders> {
-    ctx.data_unchecked::<DataLoader<Loaders>>()
+pub fn loader<'a>(ctx: &Context<'a>) -> &'a RequestLoader {
+    ctx.data_unchecked::<RequestLoader>()
 }
 
 pub fn api<'a>(ctx: &Context<'a>) -> &'a ApiConfig {
@@ -59,15 +60,10 @@ pub fn api<'a>(ctx: &Context<'a>) -> &'a ApiConfig {
 
 /// The caller's access, or `UNAUTHENTICATED`.
 pub async fn access<'a>(ctx: &Context<'a>) -> async_graphql::Result<&'a Access> {
-    let req = req(ctx);
-    let actor = req
-        .actor
-        .clone()
-        .ok_or_else(|| gql(DomainError::Unauthenticated))?;
-    req.access
-        .get_or_try_init(|| Access::load(&req.db, actor, api(ctx).require_verified_email))
-        .await
-        .map_err(gql)
+    req(ctx)
+        .access
+        .as_ref()
+        .ok_or_else(|| gql(DomainError::Unauthenticated))
 }
 
 /// Counts a hit against the caller's IP (when known) and, if given, an account key.

@@ -2,7 +2,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use async_graphql::dataloader::Loader;
+use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 use entity::{audit_event, bid, company, contract, invoice, payout, project, project_skill, user};
 use sea_orm::{
     ColumnTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, QueryFilter, QueryOrder,
@@ -10,6 +10,10 @@ use sea_orm::{
 };
 
 use crate::domain::page::{Page, Paged};
+
+/// A request's loaders. Rows stay cached for the request (off for mutations, see
+/// `document_cache`), so a page's prefetched edges are not loaded again.
+pub type RequestLoader = DataLoader<Loaders, HashMapCache>;
 
 pub struct Loaders {
     db: DatabaseConnection,

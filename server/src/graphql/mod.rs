@@ -2,11 +2,13 @@
 //! `extensions.code`. Resolvers stay thin: decode ids and inputs, call `domain`, wrap models.
 
 mod context;
+mod document_cache;
 mod errors;
 mod ids;
 mod limits;
 mod loaders;
 mod mutation;
+mod prefetch;
 mod query;
 mod scalars;
 mod types;
@@ -24,7 +26,7 @@ use crate::ratelimit::RateLimiter;
 pub use context::RequestCtx;
 pub use errors::normalise_errors;
 pub use limits::{MAX_ALIASES, MAX_OPERATIONS};
-pub use loaders::Loaders;
+pub use loaders::{Loaders, RequestLoader};
 pub use mutation::Mutation;
 pub use query::Query;
 
@@ -70,6 +72,7 @@ pub fn build_schema(db: DatabaseConnection, api: ApiConfig) -> BoomerangSchema {
         .limit_complexity(MAX_COMPLEXITY)
         .limit_recursive_depth(32)
         .limit_directives(MAX_DIRECTIVES)
+        .extension(document_cache::DocumentCache::default())
         .extension(limits::DocumentLimits)
         .data(db)
         .data(api);

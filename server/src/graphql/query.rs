@@ -6,11 +6,13 @@ use sea_orm::EntityTrait;
 use super::context::{access, db, req};
 use super::errors::{OrGql, gql};
 use super::ids;
+use super::prefetch;
 use super::scalars::{ContractStatus, InvoiceStatus, ProjectCategory, ProjectStatus};
 use super::types::{
     AlumniRecord, Bid, Company, CompanyMember, Contract, Invoice, Node, PageArgs, Payout, Project,
     User, connection,
 };
+use crate::domain::page::Paged;
 use crate::domain::{alumni, bids, companies, contracts, invoices, payouts, projects};
 use crate::error::DomainError;
 
@@ -48,7 +50,7 @@ fn company_id(id: Option<&ID>) -> async_graphql::Result<Option<i64>> {
 impl Query {
     /// The caller, or null when anonymous.
     async fn viewer(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<User>> {
-        let Some(actor) = &req(ctx).actor else {
+        let Some(actor) = req(ctx).actor() else {
             return Ok(None);
         };
         let found = user::Entity::find_by_id(actor.user_id)
@@ -111,10 +113,16 @@ impl Query {
 
     async fn project(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<Project>> {
         let key = ids::decode(&id, "Project", "project").gql()?;
-        Ok(Some(Project(
-            projects::get(db(ctx), access(ctx).await?, key)
+        let access = access(ctx).await?;
+        if ctx.look_ahead().field("company").exists() {
+            let (project, company) = projects::get_with_company(db(ctx), access, key)
                 .await
-                .gql()?,
+                .gql()?;
+            prefetch::company(ctx, company).await;
+            return Ok(Some(Project(project)));
+        }
+        Ok(Some(Project(
+            projects::get(db(ctx), access, key).await.gql()?,
         )))
     }
 
@@ -138,6 +146,7 @@ impl Query {
         let paged = projects::list(db(ctx), access(ctx).await?, &filter, page)
             .await
             .gql()?;
+        prefetch::projects(ctx, &prefetch::nodes(ctx), &paged.rows).await?;
         Ok(connection(paged, page.after, |p| p.id, Project))
     }
 
@@ -202,9 +211,23 @@ impl Query {
             company_id: company_id(filter.company_id.as_ref())?,
             status: filter.status.map(Into::into),
         };
-        let paged = invoices::list(db(ctx), access(ctx).await?, &filter, page)
-            .await
-            .gql()?;
+        let access = access(ctx).await?;
+        let node = prefetch::nodes(ctx);
+        let contract = node.field("contract");
+        let paged = if contract.exists() {
+            let paged = invoices::list_with_contracts(db(ctx), access, &filter, page)
+                .await
+                .gql()?;
+            let (rows, contracts): (Vec<_>, Vec<_>) = paged.rows.into_iter().unzip();
+            prefetch::contracts(ctx, &contract, contracts).await?;
+            Paged {
+                rows,
+                has_next: paged.has_next,
+            }
+        } else {
+            invoices::list(db(ctx), access, &filter, page).await.gql()?
+        };
+        prefetch::invoices(ctx, &node, &paged.rows).await?;
         Ok(connection(paged, page.after, |i| i.id, Invoice))
     }
 

@@ -102,8 +102,7 @@ impl AccountMutation {
     /// Ends every session of the caller, on every device. Returns how many ended.
     async fn log_out_everywhere(&self, ctx: &Context<'_>) -> async_graphql::Result<i32> {
         let actor = req(ctx)
-            .actor
-            .as_ref()
+            .actor()
             .ok_or_else(|| gql(DomainError::Unauthenticated))?;
         let ended = accounts::log_out_everywhere(db(ctx), actor.user_id)
             .await
@@ -121,8 +120,7 @@ impl AccountMutation {
     /// Mails a new verification link to the caller; false when already verified.
     async fn request_email_verification(&self, ctx: &Context<'_>) -> async_graphql::Result<bool> {
         let actor = req(ctx)
-            .actor
-            .as_ref()
+            .actor()
             .ok_or_else(|| gql(DomainError::Unauthenticated))?;
         let api = api(ctx);
         let mail = email_ownership::request_verification(db(ctx), &api.links, actor)

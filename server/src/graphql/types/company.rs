@@ -9,6 +9,7 @@ use crate::graphql::context::{access, db};
 use crate::graphql::errors::OrGql;
 use crate::graphql::ids;
 use crate::graphql::loaders::{CompanyId, UserId};
+use crate::graphql::prefetch;
 use crate::graphql::scalars::{CompanyRole, PaymentProvider, ProjectStatus};
 
 pub struct Company(pub company::Model);
@@ -75,6 +76,7 @@ impl Company {
         let paged = projects::list(db(ctx), access(ctx).await?, &filter, page)
             .await
             .gql()?;
+        prefetch::projects(ctx, &prefetch::nodes(ctx), &paged.rows).await?;
         Ok(connection(paged, page.after, |p| p.id, Project))
     }
 }

@@ -37,11 +37,7 @@ impl User {
     }
 
     fn is_viewer(&self, ctx: &Context<'_>) -> bool {
-        self.is_caller
-            || req(ctx)
-                .actor
-                .as_ref()
-                .is_some_and(|a| a.user_id == self.row.id)
+        self.is_caller || req(ctx).actor().is_some_and(|a| a.user_id == self.row.id)
     }
 }
 
@@ -85,7 +81,7 @@ impl User {
 
     /// The companies whose alumni roster lists the user; empty for anyone but the user themself.
     async fn alumni_of(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Company>> {
-        if !self.is_viewer(ctx) || req(ctx).actor.is_none() {
+        if !self.is_viewer(ctx) || req(ctx).actor().is_none() {
             return Ok(Vec::new());
         }
         let access = access(ctx).await?;
