@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 use chrono::{DateTime, Utc};
 use entity::project;
 use entity::states::{CompanyRole, ProjectVisibility};
-use sea_orm::{ActiveEnum, ConnectionTrait, DbBackend, Statement};
+use sea_orm::{ActiveEnum, ConnectionTrait, DbBackend, QueryResult, Statement};
 
 use super::Actor;
 use crate::error::{DomainError, DomainResult};
@@ -66,27 +66,62 @@ impl Access {
             email: first.try_get_by_index(1)?,
             email_verified: verified_at.is_some(),
         };
+        Self::from_rows(actor, &rows, 3).map(Some)
+    }
+
+    /// The access of a known actor (the domain layer's callers have no session).
+    pub async fn load(
+        db: &impl ConnectionTrait,
+        actor: Actor,
+        require_verified_email: bool,
+    ) -> DomainResult<Self> {
+        let roster_email = if require_verified_email && !actor.email_verified {
+            ""
+        } else {
+            actor.email.as_str()
+        };
+        let backend = db.get_database_backend();
+        let [user, email] = match backend {
+            DbBackend::Postgres => ["$1", "$2"],
+            _ => ["?", "?"],
+        };
+        let sql = format!(
+            "SELECT company_id, role FROM company_members WHERE user_id = {user} \
+             UNION ALL SELECT company_id, NULL FROM alumni_records WHERE email = {email}"
+        );
+        let rows = db
+            .query_all_raw(Statement::from_sql_and_values(
+                backend,
+                sql,
+                [actor.user_id.into(), roster_email.into()],
+            ))
+            .await?;
+        Self::from_rows(actor, &rows, 0)
+    }
+
+    /// Reads `(company_id, role)` pairs starting at column `at`: a role makes the actor staff,
+    /// no role means a roster entry, no company (an outer join's filler) means nothing.
+    fn from_rows(actor: Actor, rows: &[QueryResult], at: usize) -> DomainResult<Self> {
         let mut staff = HashMap::new();
         let mut alumni_of = HashSet::new();
         for row in rows {
-            let Some(company_id) = row.try_get_by_index::<Option<i64>>(3)? else {
+            let Some(company_id) = row.try_get_by_index::<Option<i64>>(at)? else {
                 continue;
             };
-            match row.try_get_by_index::<Option<String>>(4)? {
+            match row.try_get_by_index::<Option<String>>(at + 1)? {
                 Some(role) => {
-                    let role = CompanyRole::try_from_value(&role)?;
-                    staff.insert(company_id, role);
+                    staff.insert(company_id, CompanyRole::try_from_value(&role)?);
                 }
                 None => {
                     alumni_of.insert(company_id);
                 }
             }
         }
-        Ok(Some(Self {
+        Ok(Self {
             actor,
             staff,
             alumni_of,
-        }))
+        })
     }
 
     pub fn user_id(&self) -> i64 {
