@@ -73,6 +73,7 @@ impl App {
             production: config.mode == Mode::Production,
             request_timeout: Duration::from_millis(config.request_timeout_ms),
             require_verified_email: config.require_email_verification(),
+            documents: Default::default(),
         };
         let worker = config
             .worker

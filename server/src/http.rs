@@ -22,7 +22,9 @@ use tracing::Level;
 
 use crate::config::Secret;
 use crate::domain::accounts;
-use crate::graphql::{BoomerangSchema, Loaders, RequestCtx, RequestLoader, normalise_errors};
+use crate::graphql::{
+    BoomerangSchema, Documents, Loaders, RequestCtx, RequestLoader, normalise_errors,
+};
 use crate::payments::webhook;
 
 /// Requests larger than this are refused with 413 before they are read.
@@ -41,6 +43,7 @@ pub struct AppState {
     pub request_timeout: Duration,
     /// A roster match counts only once the caller's email is verified.
     pub require_verified_email: bool,
+    pub documents: Arc<Documents>,
 }
 
 /// Process counters, served at `/metrics` in the Prometheus text format.
@@ -114,28 +117,37 @@ async fn graphql(
         }
         None => None,
     };
-    let prepare = |request: async_graphql::Request| {
-        request
+    // Parsed (or taken from the cache) and checked against the limits, then run with the
+    // caller's context. Rows stay cached for the request unless the document mutates, so a field
+    // read after a change never sees a row cached before it.
+    let execute = |request: async_graphql::Request| async {
+        let prepared = match state.documents.prepare(request) {
+            Ok(prepared) => prepared,
+            Err(refused) => return refused,
+        };
+        let loader = RequestLoader::with_cache(
+            Loaders::new(state.db.clone()),
+            tokio::spawn,
+            HashMapCache::default(),
+        )
+        .delay(LOADER_WINDOW);
+        if prepared.mutates {
+            loader.enable_all_cache(false);
+        }
+        let request = prepared
+            .request
             .data(RequestCtx::new(
                 state.db.clone(),
                 access.clone(),
                 token.clone(),
                 Some(peer.ip()),
             ))
-            .data(
-                RequestLoader::with_cache(
-                    Loaders::new(state.db.clone()),
-                    tokio::spawn,
-                    HashMapCache::default(),
-                )
-                .delay(LOADER_WINDOW),
-            )
+            .data(loader);
+        state.schema.execute(request).await
     };
     let execution = async {
         match request.into_inner() {
-            BatchRequest::Single(request) => {
-                BatchResponse::Single(state.schema.execute(prepare(request)).await)
-            }
+            BatchRequest::Single(request) => BatchResponse::Single(execute(request).await),
             BatchRequest::Batch(requests) if requests.len() > MAX_BATCH => {
                 BatchResponse::Single(refusal(
                     format!(
@@ -146,12 +158,7 @@ async fn graphql(
                 ))
             }
             BatchRequest::Batch(requests) => {
-                let responses = futures::future::join_all(
-                    requests
-                        .into_iter()
-                        .map(|r| state.schema.execute(prepare(r))),
-                )
-                .await;
+                let responses = futures::future::join_all(requests.into_iter().map(execute)).await;
                 BatchResponse::Batch(responses)
             }
         }

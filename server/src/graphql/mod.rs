@@ -2,7 +2,7 @@
 //! `extensions.code`. Resolvers stay thin: decode ids and inputs, call `domain`, wrap models.
 
 mod context;
-mod document_cache;
+mod documents;
 mod errors;
 mod ids;
 mod limits;
@@ -24,6 +24,7 @@ use crate::payments::flows::Stripe;
 use crate::ratelimit::RateLimiter;
 
 pub use context::RequestCtx;
+pub use documents::Documents;
 pub use errors::normalise_errors;
 pub use limits::{MAX_ALIASES, MAX_OPERATIONS};
 pub use loaders::{Loaders, RequestLoader};
@@ -72,8 +73,6 @@ pub fn build_schema(db: DatabaseConnection, api: ApiConfig) -> BoomerangSchema {
         .limit_complexity(MAX_COMPLEXITY)
         .limit_recursive_depth(32)
         .limit_directives(MAX_DIRECTIVES)
-        .extension(document_cache::DocumentCache::default())
-        .extension(limits::DocumentLimits)
         .data(db)
         .data(api);
     if production {

@@ -1,0 +1,78 @@
+//! Parsing a request's document before the schema sees it: from a cache keyed by the text
+//! (clients send the same few documents over and over, and parsing costs more than copying),
+//! then the document limits. Done here rather than in a schema extension because any extension
+//! puts every field of every response through its hooks, which the benchmark measured.
+use std::num::NonZeroUsize;
+use std::sync::{Arc, Mutex, PoisonError};
+
+use async_graphql::parser::types::{DocumentOperations, ExecutableDocument, OperationType};
+use async_graphql::{Request, Response, ServerError};
+use lru::LruCache;
+
+use super::limits;
+
+/// Documents kept; the least recently used goes first.
+const CAPACITY: NonZeroUsize = match NonZeroUsize::new(256) {
+    Some(n) => n,
+    None => NonZeroUsize::MIN,
+};
+/// Longer documents are parsed every time, so the cache's memory stays bounded.
+const MAX_CACHED_LEN: usize = 16 * 1024;
+
+/// Parsed documents that passed the limits.
+pub struct Documents(Mutex<LruCache<String, Arc<ExecutableDocument>>>);
+
+impl Default for Documents {
+    fn default() -> Self {
+        Self(Mutex::new(LruCache::new(CAPACITY)))
+    }
+}
+
+/// A request ready for the schema, and whether its document holds a mutation.
+pub struct Prepared {
+    pub request: Request,
+    pub mutates: bool,
+}
+
+impl Documents {
+    /// Hands `request` its parsed document, or refuses it with the limit it breaks. A document
+    /// that does not parse is left to the schema, which reports the syntax error.
+    pub fn prepare(&self, mut request: Request) -> Result<Prepared, Response> {
+        let cached = self.cache().get(&request.query).cloned();
+        let document = match cached {
+            Some(document) => ExecutableDocument::clone(&document),
+            None => {
+                let Ok(document) = async_graphql::parser::parse_query(&request.query) else {
+                    return Ok(Prepared {
+                        request,
+                        mutates: false,
+                    });
+                };
+                if let Err(refusal) = limits::check(&document) {
+                    return Err(Response::from_errors(vec![ServerError::new(refusal, None)]));
+                }
+                if request.query.len() <= MAX_CACHED_LEN {
+                    self.cache()
+                        .put(request.query.clone(), Arc::new(document.clone()));
+                }
+                document
+            }
+        };
+        let mutates = mutates(&document);
+        request.set_parsed_query(document);
+        Ok(Prepared { request, mutates })
+    }
+
+    fn cache(&self) -> std::sync::MutexGuard<'_, LruCache<String, Arc<ExecutableDocument>>> {
+        self.0.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+fn mutates(document: &ExecutableDocument) -> bool {
+    match &document.operations {
+        DocumentOperations::Single(op) => op.node.ty != OperationType::Query,
+        DocumentOperations::Multiple(ops) => {
+            ops.values().any(|op| op.node.ty != OperationType::Query)
+        }
+    }
+}
