@@ -28,6 +28,32 @@ pub struct Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::project::Entity",
+        from = "Column::ProjectId",
+        to = "super::project::Column::Id"
+    )]
+    Project,
+    #[sea_orm(
+        belongs_to = "super::user::Entity",
+        from = "Column::FreelancerId",
+        to = "super::user::Column::Id"
+    )]
+    Freelancer,
+}
+
+impl Related<super::project::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Project.def()
+    }
+}
+
+/// A contract's user is its freelancer.
+impl Related<super::user::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Freelancer.def()
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -1,4 +1,4 @@
-//! What a request loads: a page costs one statement per level of its selection, and the
+//! What a request loads: a page costs at most one statement per level of its selection, and the
 //! per-request row cache never shows a mutation's result from before the change.
 use boomerang_tests::TestServer;
 use boomerang_tests::flow::*;
@@ -15,7 +15,7 @@ async fn statements(s: &TestServer, who: &Person, query: &str, variables: Value)
 }
 
 #[tokio::test]
-async fn the_benchmark_pages_cost_one_statement_per_level() {
+async fn the_benchmark_pages_cost_at_most_one_statement_per_level() {
     let s = TestServer::start().await;
     let c = contracted(&s, "300000").await;
     let other = alumnus(&s, &c.a, "taro@alumni.example").await;
@@ -45,7 +45,7 @@ async fn the_benchmark_pages_cost_one_statement_per_level() {
     assert_eq!(bidders.len(), 7, "{data}");
     assert_eq!(spent, 4, "dashboard: {data}");
 
-    // Session (1), invoices joined with their contracts (1), projects and freelancers (2).
+    // Session (1), invoices joined with their contracts, projects and freelancers (1).
     let (spent, data) = statements(&s, &c.a.finance, FINANCE_QUEUE, json!({ "c": c.a.id })).await;
     let invoices = data["invoices"]["edges"].as_array().unwrap();
     assert_eq!(invoices.len(), 2, "{data}");
@@ -54,7 +54,7 @@ async fn the_benchmark_pages_cost_one_statement_per_level() {
         assert!(contract["freelancer"]["displayName"].is_string(), "{data}");
         assert!(contract["project"]["title"].is_string(), "{data}");
     }
-    assert_eq!(spent, 4, "finance queue: {data}");
+    assert_eq!(spent, 2, "finance queue: {data}");
     s.finish().await;
 }
 

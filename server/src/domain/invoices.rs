@@ -4,7 +4,7 @@
 use entity::states::{
     CompanyRole, ContractStatus, FundingStatus, InvoiceStatus, PaymentProvider, PayoutStatus,
 };
-use entity::{contract, invoice, payout};
+use entity::{contract, invoice, payout, project, user};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveEnum, ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait,
@@ -311,22 +311,40 @@ pub async fn list(
     Ok(Paged::from_fetch(rows, page))
 }
 
-/// `list`, each invoice with its contract, in one statement.
+/// An invoice with the rows a finance queue shows beside it.
+pub struct InvoiceWithContract {
+    pub invoice: invoice::Model,
+    pub contract: contract::Model,
+    pub project: project::Model,
+    pub freelancer: user::Model,
+}
+
+/// `list`, each invoice with its contract, the contract's project and its freelancer, in one
+/// statement.
 pub async fn list_with_contracts(
     db: &impl ConnectionTrait,
     access: &Access,
     filter: &InvoiceFilter,
     page: Page,
-) -> DomainResult<Paged<(invoice::Model, contract::Model)>> {
+) -> DomainResult<Paged<InvoiceWithContract>> {
     let rows = visible(access, filter, page)?
         .find_also_related(contract::Entity)
+        .and_also_related(project::Entity)
+        .find_also(contract::Entity, user::Entity)
         .all(db)
         .await?
         .into_iter()
-        .map(|(invoice, contract)| {
-            contract.map(|c| (invoice, c)).ok_or_else(|| {
-                DomainError::Internal(anyhow::anyhow!("an invoice's contract is missing"))
-            })
+        .map(|row| match row {
+            (invoice, Some(contract), Some(project), Some(freelancer)) => Ok(InvoiceWithContract {
+                invoice,
+                contract,
+                project,
+                freelancer,
+            }),
+            (invoice, ..) => Err(DomainError::Internal(anyhow::anyhow!(
+                "invoice {}: its contract, project or freelancer is missing",
+                invoice.id
+            ))),
         })
         .collect::<DomainResult<Vec<_>>>()?;
     Ok(Paged::from_fetch(rows, page))

@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use async_graphql::dataloader::Loader;
 use async_graphql::{Context, Lookahead, Value};
-use entity::{company, contract, invoice, project};
+use entity::{company, invoice, project};
 use sea_orm::DbErr;
 
 use super::context::{access, loader};
@@ -22,6 +22,7 @@ use super::loaders::{
 };
 use super::types::PageArgs;
 use crate::domain::bids;
+use crate::domain::invoices::InvoiceWithContract;
 use crate::error::DomainError;
 
 /// Loads `keys` now, in one batch, bypassing the loader's window.
@@ -146,30 +147,26 @@ async fn bids_pages(
     .await
 }
 
-/// A page of contracts, loaded with the rows that point to them: their project and freelancer.
-pub async fn contracts(
+/// Caches the contracts, projects and freelancers loaded with a page of invoices, and returns
+/// the invoices.
+pub async fn contracts_of_invoices(
     ctx: &Context<'_>,
-    node: &Lookahead<'_>,
-    rows: Vec<contract::Model>,
-) -> async_graphql::Result<()> {
-    futures::try_join!(
-        prefetch(
-            ctx,
-            node.field("project").exists(),
-            rows.iter().map(|c| ProjectId(c.project_id)),
-        ),
-        prefetch(
-            ctx,
-            node.field("freelancer").exists(),
-            rows.iter().map(|c| UserId(c.freelancer_id)),
-        ),
-    )?;
-    feed(
-        ctx,
-        rows.into_iter().map(|c| (ContractId(c.id), c)).collect(),
-    )
-    .await;
-    Ok(())
+    rows: Vec<InvoiceWithContract>,
+) -> Vec<invoice::Model> {
+    let mut invoices = Vec::with_capacity(rows.len());
+    let mut contracts = HashMap::new();
+    let mut projects = HashMap::new();
+    let mut users = HashMap::new();
+    for row in rows {
+        contracts.insert(ContractId(row.contract.id), row.contract);
+        projects.insert(ProjectId(row.project.id), row.project);
+        users.insert(UserId(row.freelancer.id), row.freelancer);
+        invoices.push(row.invoice);
+    }
+    feed(ctx, contracts).await;
+    feed(ctx, projects).await;
+    feed(ctx, users).await;
+    invoices
 }
 
 /// A page of invoices (contracts come with the page, see `contracts`): submitter and payout.

@@ -213,15 +213,12 @@ impl Query {
         };
         let access = access(ctx).await?;
         let node = prefetch::nodes(ctx);
-        let contract = node.field("contract");
-        let paged = if contract.exists() {
+        let paged = if node.field("contract").exists() {
             let paged = invoices::list_with_contracts(db(ctx), access, &filter, page)
                 .await
                 .gql()?;
-            let (rows, contracts): (Vec<_>, Vec<_>) = paged.rows.into_iter().unzip();
-            prefetch::contracts(ctx, &contract, contracts).await?;
             Paged {
-                rows,
+                rows: prefetch::contracts_of_invoices(ctx, paged.rows).await,
                 has_next: paged.has_next,
             }
         } else {
