@@ -198,10 +198,16 @@ async fn create_db(backend: Backend, postgres: &str) -> anyhow::Result<BenchDb> 
                 .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
                 .await?;
             admin.close().await.ok();
-            let base = postgres.split('?').next().unwrap_or(postgres);
+            // The same server and options (`?sslmode=…`), another database.
+            let (base, options) = postgres.split_once('?').unwrap_or((postgres, ""));
             let server = base.rsplit_once('/').map(|(s, _)| s).unwrap_or(base);
+            let options = if options.is_empty() {
+                String::new()
+            } else {
+                format!("?{options}")
+            };
             Ok(BenchDb {
-                url: format!("{server}/{name}"),
+                url: format!("{server}/{name}{options}"),
                 drop: Some((postgres.to_string(), name)),
                 _dir: None,
             })
