@@ -5,8 +5,8 @@
 use std::num::NonZeroUsize;
 use std::sync::{Arc, Mutex, PoisonError};
 
+use async_graphql::Request;
 use async_graphql::parser::types::{DocumentOperations, ExecutableDocument, OperationType};
-use async_graphql::{Request, Response, ServerError};
 use lru::LruCache;
 
 use super::limits;
@@ -35,9 +35,9 @@ pub struct Prepared {
 }
 
 impl Documents {
-    /// Hands `request` its parsed document, or refuses it with the limit it breaks. A document
-    /// that does not parse is left to the schema, which reports the syntax error.
-    pub fn prepare(&self, mut request: Request) -> Result<Prepared, Response> {
+    /// Hands `request` its parsed document, or says which limit it breaks. A document that
+    /// does not parse is left to the schema, which reports the syntax error.
+    pub fn prepare(&self, mut request: Request) -> Result<Prepared, String> {
         let cached = self.cache().get(&request.query).cloned();
         let document = match cached {
             Some(document) => ExecutableDocument::clone(&document),
@@ -48,9 +48,7 @@ impl Documents {
                         mutates: false,
                     });
                 };
-                if let Err(refusal) = limits::check(&document) {
-                    return Err(Response::from_errors(vec![ServerError::new(refusal, None)]));
-                }
+                limits::check(&document)?;
                 if request.query.len() <= MAX_CACHED_LEN {
                     self.cache()
                         .put(request.query.clone(), Arc::new(document.clone()));
