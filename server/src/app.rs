@@ -60,7 +60,6 @@ impl App {
             links: Links {
                 public_url: config.public_url.clone(),
             },
-            require_verified_email: config.require_email_verification(),
             production: config.mode == Mode::Production,
             rate_limiter: RateLimiter::default(),
         };

@@ -45,7 +45,6 @@ pub struct ApiConfig {
     pub stripe: Option<Arc<Stripe>>,
     pub mailer: Mailer,
     pub links: Links,
-    pub require_verified_email: bool,
     /// Production hides the schema: no introspection, no field suggestions.
     pub production: bool,
     pub rate_limiter: RateLimiter,
@@ -59,7 +58,6 @@ impl Default for ApiConfig {
             links: Links {
                 public_url: "http://127.0.0.1:8080".to_string(),
             },
-            require_verified_email: false,
             production: false,
             rate_limiter: RateLimiter::default(),
         }

@@ -4,7 +4,8 @@
 //! async-graphql polls at most 32 list items at a time, so a time-window batch splits a 50-row
 //! page over several statements. Instead, the resolver that loads a page looks at the selection,
 //! loads each selected edge for the whole page at once (one statement per edge, no window) and
-//! leaves the rows in the request's loader cache, where the field resolvers find them.
+//! leaves the rows in the request's loader cache, where the field resolvers find them. (The
+//! cache is off for documents that mutate; there a prefetch costs a statement and saves none.)
 use std::collections::{HashMap, HashSet};
 use std::hash::Hash;
 use std::sync::Arc;
@@ -169,7 +170,8 @@ pub async fn contracts_of_invoices(
     invoices
 }
 
-/// A page of invoices (contracts come with the page, see `contracts`): submitter and payout.
+/// A page of invoices (contracts come joined to the page, see `contracts_of_invoices`):
+/// submitter and payout.
 pub async fn invoices(
     ctx: &Context<'_>,
     node: &Lookahead<'_>,
