@@ -69,6 +69,29 @@ async fn an_expired_verification_code_is_refused() {
 }
 
 #[tokio::test]
+async fn an_expired_session_is_anonymous() {
+    let s = TestServer::start().await;
+    let a = company(&s, "acme").await;
+    let viewer = "{ viewer { id } }";
+    let data = s.ok(a.admin.token(), viewer, json!({})).await;
+    assert_eq!(data["viewer"]["id"], a.admin.id.as_str());
+    s.sql("UPDATE sessions SET expires_at = '2000-01-01 00:00:00+00:00'")
+        .await;
+    let data = s.ok(a.admin.token(), viewer, json!({})).await;
+    assert!(data["viewer"].is_null(), "{data}");
+    assert_eq!(
+        s.err(
+            a.admin.token(),
+            "{ projects(first: 1) { edges { node { id } } } }",
+            json!({})
+        )
+        .await,
+        "UNAUTHENTICATED"
+    );
+    s.finish().await;
+}
+
+#[tokio::test]
 async fn a_password_reset_answers_alike_for_unknown_emails_and_ends_every_session() {
     let s = TestServer::start().await;
     let person = sign_up(&s, "mio@example.jp").await;
