@@ -104,6 +104,11 @@ async fn run(
     let share = state
         .pool(scenario)
         .map(|pool| pool / (2 * plan.rounds as u64).max(1));
+    anyhow::ensure!(
+        share != Some(0),
+        "--pool is too small to give each of {} runs a row",
+        2 * plan.rounds
+    );
     let sent_so_far = Arc::new(AtomicU64::new(0));
     let deadline = Instant::now() + plan.duration;
     let started = Instant::now();
