@@ -301,11 +301,11 @@ async fn world(db: &DatabaseConnection) -> World {
             email_verified: true,
         });
     }
-    let admin = Access::load(db, actors[ADMIN].clone(), false)
+    let admin = Access::load(db, actors[ADMIN].user_id, false)
         .await
         .unwrap();
     let company = companies::create(db, &admin, "Model Bank").await.unwrap();
-    let admin = Access::load(db, actors[ADMIN].clone(), false)
+    let admin = Access::load(db, actors[ADMIN].user_id, false)
         .await
         .unwrap();
     companies::add_member(
@@ -336,7 +336,7 @@ async fn world(db: &DatabaseConnection) -> World {
     .unwrap();
     let mut access = Vec::new();
     for actor in actors {
-        access.push(Access::load(db, actor, false).await.unwrap());
+        access.push(Access::load(db, actor.user_id, false).await.unwrap());
     }
     World {
         company: company.id,

@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 use chrono::{DateTime, Utc};
 use entity::project;
 use entity::states::{CompanyRole, ProjectVisibility};
-use sea_orm::{ActiveEnum, ConnectionTrait, DbBackend, QueryResult, Statement};
+use sea_orm::{ActiveEnum, ConnectionTrait, DbBackend, QueryResult, Statement, Value};
 
 use super::Actor;
 use crate::error::{DomainError, DomainResult};
@@ -30,16 +30,56 @@ impl Access {
         token_hash: &str,
         require_verified_email: bool,
     ) -> DomainResult<Option<Self>> {
+        let [hash, at] = match db.get_database_backend() {
+            DbBackend::Postgres => ["$1", "$2"],
+            _ => ["?", "?"],
+        };
+        let me = format!(
+            "u.id IN (SELECT s.user_id FROM sessions s \
+             WHERE s.token_hash = {hash} AND s.expires_at > {at})"
+        );
+        let values = vec![token_hash.into(), super::now().into()];
+        Self::fetch(db, &me, values, require_verified_email).await
+    }
+
+    /// The access of a user by id (the domain layer's callers have no session).
+    pub async fn load(
+        db: &impl ConnectionTrait,
+        user_id: i64,
+        require_verified_email: bool,
+    ) -> DomainResult<Self> {
+        let id = match db.get_database_backend() {
+            DbBackend::Postgres => "$1",
+            _ => "?",
+        };
+        Self::fetch(
+            db,
+            &format!("u.id = {id}"),
+            vec![user_id.into()],
+            require_verified_email,
+        )
+        .await?
+        .ok_or(DomainError::NotFound("user"))
+    }
+
+    /// The user `me` picks out of `users u` (its placeholders bound to `values`), with roles and
+    /// roster entries.
+    async fn fetch(
+        db: &impl ConnectionTrait,
+        me: &str,
+        mut values: Vec<Value>,
+        require_verified_email: bool,
+    ) -> DomainResult<Option<Self>> {
         let backend = db.get_database_backend();
-        let [hash, at, unverified_ok] = match backend {
-            DbBackend::Postgres => ["$1", "$2", "$3"],
-            _ => ["?", "?", "?"],
+        values.push((!require_verified_email).into());
+        let unverified_ok = match backend {
+            DbBackend::Postgres => format!("${}", values.len()),
+            _ => "?".to_string(),
         };
         // A member row per role, at least one row for a user with none (LEFT JOIN), then a
         // row per roster entry; a roster row has no role.
         let sql = format!(
-            "WITH me AS (SELECT u.id, u.email, u.email_verified_at FROM users u WHERE u.id IN \
-             (SELECT s.user_id FROM sessions s WHERE s.token_hash = {hash} AND s.expires_at > {at})) \
+            "WITH me AS (SELECT u.id, u.email, u.email_verified_at FROM users u WHERE {me}) \
              SELECT me.id, me.email, me.email_verified_at, m.company_id, m.role \
              FROM me LEFT JOIN company_members m ON m.user_id = me.id \
              UNION ALL SELECT me.id, me.email, me.email_verified_at, a.company_id, NULL \
@@ -47,15 +87,7 @@ impl Access {
              AND (me.email_verified_at IS NOT NULL OR {unverified_ok})"
         );
         let rows = db
-            .query_all_raw(Statement::from_sql_and_values(
-                backend,
-                sql,
-                [
-                    token_hash.into(),
-                    super::now().into(),
-                    (!require_verified_email).into(),
-                ],
-            ))
+            .query_all_raw(Statement::from_sql_and_values(backend, sql, values))
             .await?;
         let Some(first) = rows.first() else {
             return Ok(None);
@@ -66,49 +98,19 @@ impl Access {
             email: first.try_get_by_index(1)?,
             email_verified: verified_at.is_some(),
         };
-        Self::from_rows(actor, &rows, 3).map(Some)
+        Self::from_rows(actor, &rows).map(Some)
     }
 
-    /// The access of a known actor (the domain layer's callers have no session).
-    pub async fn load(
-        db: &impl ConnectionTrait,
-        actor: Actor,
-        require_verified_email: bool,
-    ) -> DomainResult<Self> {
-        let roster_email = if require_verified_email && !actor.email_verified {
-            ""
-        } else {
-            actor.email.as_str()
-        };
-        let backend = db.get_database_backend();
-        let [user, email] = match backend {
-            DbBackend::Postgres => ["$1", "$2"],
-            _ => ["?", "?"],
-        };
-        let sql = format!(
-            "SELECT company_id, role FROM company_members WHERE user_id = {user} \
-             UNION ALL SELECT company_id, NULL FROM alumni_records WHERE email = {email}"
-        );
-        let rows = db
-            .query_all_raw(Statement::from_sql_and_values(
-                backend,
-                sql,
-                [actor.user_id.into(), roster_email.into()],
-            ))
-            .await?;
-        Self::from_rows(actor, &rows, 0)
-    }
-
-    /// Reads `(company_id, role)` pairs starting at column `at`: a role makes the actor staff,
-    /// no role means a roster entry, no company (an outer join's filler) means nothing.
-    fn from_rows(actor: Actor, rows: &[QueryResult], at: usize) -> DomainResult<Self> {
+    /// Reads the `(company_id, role)` pair of each row: a role makes the actor staff, no role
+    /// means a roster entry, no company (the outer join's filler) means nothing.
+    fn from_rows(actor: Actor, rows: &[QueryResult]) -> DomainResult<Self> {
         let mut staff = HashMap::new();
         let mut alumni_of = HashSet::new();
         for row in rows {
-            let Some(company_id) = row.try_get_by_index::<Option<i64>>(at)? else {
+            let Some(company_id) = row.try_get_by_index::<Option<i64>>(3)? else {
                 continue;
             };
-            match row.try_get_by_index::<Option<String>>(at + 1)? {
+            match row.try_get_by_index::<Option<String>>(4)? {
                 Some(role) => {
                     staff.insert(company_id, CompanyRole::try_from_value(&role)?);
                 }
