@@ -84,10 +84,10 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// How long a DataLoader gathers keys before it queries. async-graphql polls at most 32 list
-/// items at a time, so a 50-row page registers its keys over several polls; with the library's
-/// 1 ms the benchmark saw one batch split into several under load (~17 statements for a
-/// dashboard page). Longer windows cost latency on every nested level.
+/// How long a DataLoader gathers keys before it queries, for edges a list page did not
+/// prefetch (see `graphql::prefetch`). async-graphql polls at most 32 list items at a time, so a
+/// wide list registers its keys over several polls; with the library's 1 ms the benchmark saw
+/// one batch split into several under load. Longer windows cost latency on every nested level.
 const LOADER_WINDOW: Duration = Duration::from_millis(4);
 
 /// Requests in one batch (a JSON array of operations); more are refused.

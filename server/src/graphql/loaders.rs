@@ -11,8 +11,8 @@ use sea_orm::{
 
 use crate::domain::page::{Page, Paged};
 
-/// A request's loaders. Rows stay cached for the request (off for mutations, see
-/// `document_cache`), so a page's prefetched edges are not loaded again.
+/// A request's loaders. Rows stay cached for the request (off for documents that mutate, see
+/// `http::graphql`), so a page's prefetched edges are not loaded again.
 pub type RequestLoader = DataLoader<Loaders, HashMapCache>;
 
 pub struct Loaders {
