@@ -21,7 +21,7 @@ use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
 use crate::config::Secret;
-use crate::domain::accounts;
+use crate::domain::sessions;
 use crate::graphql::{
     BoomerangSchema, Documents, Loaders, RequestCtx, RequestLoader, normalise_errors,
 };
@@ -106,7 +106,7 @@ async fn graphql(
     let token = bearer_token(&headers);
     let access = match &token {
         Some(token) => {
-            match accounts::authenticate(&state.db, token, state.require_verified_email).await {
+            match sessions::authenticate(&state.db, token, state.require_verified_email).await {
                 Ok(access) => access,
                 Err(err) => {
                     tracing::error!(error = %err, "authenticating a request");

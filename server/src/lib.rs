@@ -6,7 +6,6 @@ pub mod app;
 pub mod config;
 pub mod db;
 pub mod domain;
-pub mod error;
 pub mod graphql;
 pub mod http;
 pub mod mail;

@@ -5,7 +5,7 @@ use std::collections::{HashMap, VecDeque};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use crate::error::DomainError;
+use crate::domain::error::DomainError;
 
 /// One rule: at most `max` hits per `window`.
 #[derive(Debug, Clone, Copy)]

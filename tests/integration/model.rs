@@ -4,9 +4,9 @@
 //! and stores its seed in `proptest-regressions/` so it replays; `PROPTEST_CASES` runs more.
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use boomerang::domain::error::DomainError;
 use boomerang::domain::money::{Currency, Money};
 use boomerang::domain::{Access, Actor, bids, companies, invoices, ledger, payouts, projects};
-use boomerang::error::DomainError;
 use boomerang_tests::TestDb;
 use entity::states::{CompanyRole, ProjectCategory, ProjectVisibility};
 use proptest::prelude::*;

@@ -9,7 +9,7 @@ use entity::states::{CompanyRole, ProjectVisibility};
 use sea_orm::{ActiveEnum, ConnectionTrait, DbBackend, QueryResult, Statement, Value};
 
 use super::Actor;
-use crate::error::{DomainError, DomainResult};
+use super::error::{DomainError, DomainResult};
 
 #[derive(Debug, Clone)]
 pub struct Access {

@@ -1,27 +1,16 @@
-//! Accounts and sessions: argon2id password hashes, random bearer tokens stored only as
-//! SHA-256 hashes, 30-day expiry.
-use argon2::Argon2;
-use argon2::password_hash::{
-    PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng,
-};
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use chrono::Duration;
-use entity::{outbox_email, session, user};
-use rand::RngCore;
+//! Accounts: signing up and logging in. Password and token handling is in `credentials`,
+//! sessions in `sessions`.
+use entity::{outbox_email, user};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter,
 };
-use sha2::{Digest, Sha256};
 
+use super::credentials::{check_password, hash_password, verify_password};
 use super::email::Email;
 use super::email_ownership::{self, Links};
-use super::{Access, audit, now, required_text, write_tx};
-use crate::error::{DomainError, DomainResult};
-
-pub const MIN_PASSWORD_CHARS: usize = 12;
-const MAX_PASSWORD_CHARS: usize = 1024;
-const SESSION_DAYS: i64 = 30;
+use super::error::{DomainError, DomainResult};
+use super::sessions::open_session;
+use super::{audit, now, required_text, write_tx};
 
 pub struct SignUp<'a> {
     pub email: &'a str,
@@ -86,23 +75,6 @@ pub async fn sign_up(
     Ok(Session { token, user, mail })
 }
 
-pub(crate) fn check_password(password: &str, field: &str) -> DomainResult<()> {
-    let chars = password.chars().count();
-    if chars < MIN_PASSWORD_CHARS {
-        return Err(DomainError::bad_input(
-            field,
-            format!("must be at least {MIN_PASSWORD_CHARS} characters"),
-        ));
-    }
-    if chars > MAX_PASSWORD_CHARS {
-        return Err(DomainError::bad_input(
-            field,
-            format!("must be at most {MAX_PASSWORD_CHARS} characters"),
-        ));
-    }
-    Ok(())
-}
-
 /// A wrong password and an unknown email give the same error, after the same work.
 #[tracing::instrument(skip_all)]
 pub async fn log_in(db: &DatabaseConnection, email: &str, password: &str) -> DomainResult<Session> {
@@ -130,101 +102,4 @@ pub async fn log_in(db: &DatabaseConnection, email: &str, password: &str) -> Dom
         user,
         mail: Vec::new(),
     })
-}
-
-/// Ends the session of this token. Returns whether one was open.
-pub async fn log_out(db: &DatabaseConnection, token: &str) -> DomainResult<bool> {
-    let deleted = session::Entity::delete_many()
-        .filter(session::Column::TokenHash.eq(token_hash(token)))
-        .exec(db)
-        .await?;
-    Ok(deleted.rows_affected > 0)
-}
-
-/// The caller behind a bearer token, with their access, if the session exists and has not
-/// expired.
-pub async fn authenticate(
-    db: &DatabaseConnection,
-    token: &str,
-    require_verified_email: bool,
-) -> DomainResult<Option<Access>> {
-    Access::for_token(db, &token_hash(token), require_verified_email).await
-}
-
-/// Ends every session of the user ("log out everywhere"). Returns how many ended.
-pub async fn log_out_everywhere(
-    db: &impl sea_orm::ConnectionTrait,
-    user_id: i64,
-) -> DomainResult<u64> {
-    let deleted = session::Entity::delete_many()
-        .filter(session::Column::UserId.eq(user_id))
-        .exec(db)
-        .await?;
-    Ok(deleted.rows_affected)
-}
-
-/// A fresh random token (256 bits, URL-safe) and the hash under which it is stored.
-pub(crate) fn new_token() -> (String, String) {
-    let mut bytes = [0_u8; 32];
-    rand::rng().fill_bytes(&mut bytes);
-    let token = URL_SAFE_NO_PAD.encode(bytes);
-    let hash = token_hash(&token);
-    (token, hash)
-}
-
-async fn open_session(tx: &impl sea_orm::ConnectionTrait, user_id: i64) -> DomainResult<String> {
-    let (token, hash) = new_token();
-    let created_at = now();
-    session::Entity::insert(session::ActiveModel {
-        user_id: Set(user_id),
-        token_hash: Set(hash),
-        created_at: Set(created_at),
-        expires_at: Set(created_at + Duration::days(SESSION_DAYS)),
-        ..Default::default()
-    })
-    .exec(tx)
-    .await?;
-    Ok(token)
-}
-
-pub(crate) fn token_hash(token: &str) -> String {
-    let digest = Sha256::digest(token.as_bytes());
-    digest.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// Argon2 is deliberately slow; it runs off the async workers.
-pub(crate) async fn hash_password(password: String) -> DomainResult<String> {
-    tokio::task::spawn_blocking(move || {
-        let salt = SaltString::generate(&mut OsRng);
-        Argon2::default()
-            .hash_password(password.as_bytes(), &salt)
-            .map(|h| h.to_string())
-            .map_err(|e| anyhow::anyhow!("hashing a password: {e}"))
-    })
-    .await
-    .map_err(|e| anyhow::anyhow!("password hashing task: {e}"))?
-    .map_err(DomainError::Internal)
-}
-
-/// Verifies against the stored hash, or against a throwaway hash when there is no user,
-/// so both failures cost the same time.
-async fn verify_password(password: String, stored: Option<String>) -> DomainResult<bool> {
-    tokio::task::spawn_blocking(move || {
-        let argon = Argon2::default();
-        match stored {
-            Some(stored) => {
-                let parsed = PasswordHash::new(&stored)
-                    .map_err(|e| anyhow::anyhow!("stored password hash: {e}"))?;
-                Ok(argon.verify_password(password.as_bytes(), &parsed).is_ok())
-            }
-            None => {
-                let salt = SaltString::generate(&mut OsRng);
-                let _ = argon.hash_password(password.as_bytes(), &salt);
-                Ok(false)
-            }
-        }
-    })
-    .await
-    .map_err(|e| anyhow::anyhow!("password verification task: {e}"))?
-    .map_err(DomainError::Internal)
 }

@@ -8,8 +8,8 @@ use sea_orm::{
 };
 
 use super::email::Email;
+use super::error::{DomainError, DomainResult};
 use super::{Access, audit, now, write_tx};
-use crate::error::{DomainError, DomainResult};
 
 pub const MAX_ROSTER_UPLOAD: usize = 1000;
 

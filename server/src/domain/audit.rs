@@ -5,7 +5,7 @@ use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
 };
 
-use crate::error::DomainResult;
+use super::error::DomainResult;
 
 /// What changed: `object_type` is the aggregate (`Project`, `Bid`, …).
 pub struct Change<'a> {

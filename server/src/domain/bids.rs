@@ -8,10 +8,10 @@ use sea_orm::{
     DatabaseConnection, EntityTrait, QueryFilter,
 };
 
+use super::error::{DomainError, DomainResult};
 use super::money::Money;
 use super::projects::{self, STAFF_WHO_MANAGE_PROJECTS};
 use super::{Access, audit, now, required_text, write_tx};
-use crate::error::{DomainError, DomainResult};
 
 pub const MAX_DELIVERY_DAYS: i32 = 3650;
 

@@ -7,8 +7,8 @@ use sea_orm::{
 };
 
 use super::email::Email;
+use super::error::{DomainError, DomainResult};
 use super::{Access, audit, now, required_text, write_tx};
-use crate::error::{DomainError, DomainResult};
 
 /// Creates a company with the caller as its first ADMIN.
 #[tracing::instrument(skip_all, fields(user = access.user_id()))]

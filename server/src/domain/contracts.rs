@@ -6,8 +6,8 @@ use sea_orm::{
 };
 
 use super::Access;
+use super::error::{DomainError, DomainResult};
 use super::page::{Page, Paged};
-use crate::error::{DomainError, DomainResult};
 
 #[derive(Debug, Default, Clone)]
 pub struct ContractFilter {

@@ -1,5 +1,5 @@
 //! Email addresses, normalised once so that roster matches and logins agree.
-use crate::error::{DomainError, DomainResult};
+use super::error::{DomainError, DomainResult};
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Email(String);

@@ -9,10 +9,11 @@ use sea_orm::{
     EntityTrait, QueryFilter,
 };
 
-use super::accounts::{check_password, hash_password, log_out_everywhere, new_token, token_hash};
+use super::credentials::{check_password, hash_password, new_token, token_hash};
 use super::email::Email;
+use super::error::{DomainError, DomainResult};
+use super::sessions::log_out_everywhere;
 use super::{Actor, audit, now, write_tx};
-use crate::error::{DomainError, DomainResult};
 
 const VERIFY: &str = "verify";
 const RESET: &str = "reset";

@@ -11,10 +11,10 @@ use sea_orm::{
     DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Select,
 };
 
+use super::error::{DomainError, DomainResult};
 use super::money::Money;
 use super::page::{Page, Paged};
 use super::{Access, audit, contracts, jobs, now, required_text, write_tx};
-use crate::error::{DomainError, DomainResult};
 
 pub const FINANCE: &[CompanyRole] = &[CompanyRole::Finance];
 

@@ -11,8 +11,8 @@ use sea_orm::{
     EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 
+use super::error::DomainResult;
 use super::{now, write_tx};
-use crate::error::DomainResult;
 
 pub const PAYOUT_TRANSFER: &str = "payout.transfer";
 /// How long a claimed job is held before another worker may take it over.

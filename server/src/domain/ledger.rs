@@ -11,8 +11,8 @@ use sea_orm::{
     QueryFilter, Statement,
 };
 
+use super::error::{DomainError, DomainResult};
 use super::now;
-use crate::error::{DomainError, DomainResult};
 
 /// Writes a balanced group once. Returns false when the group already exists.
 pub async fn post(

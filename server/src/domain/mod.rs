@@ -9,8 +9,10 @@ pub mod audit;
 pub mod bids;
 pub mod companies;
 pub mod contracts;
+pub mod credentials;
 pub mod email;
 pub mod email_ownership;
+pub mod error;
 pub mod invoices;
 pub mod jobs;
 pub mod ledger;
@@ -18,13 +20,14 @@ pub mod money;
 pub mod page;
 pub mod payouts;
 pub mod projects;
+pub mod sessions;
 
 use sea_orm::{
     DatabaseConnection, DatabaseTransaction, SqliteTransactionMode, TransactionOptions,
     TransactionTrait,
 };
 
-use crate::error::DomainResult;
+pub use error::{DomainError, DomainResult};
 
 pub use access::Access;
 
@@ -51,13 +54,10 @@ pub async fn write_tx(db: &DatabaseConnection) -> DomainResult<DatabaseTransacti
 pub fn required_text(value: &str, field: &str, max_chars: usize) -> DomainResult<String> {
     let trimmed = value.trim();
     if trimmed.is_empty() {
-        return Err(crate::error::DomainError::bad_input(
-            field,
-            "must not be empty",
-        ));
+        return Err(DomainError::bad_input(field, "must not be empty"));
     }
     if trimmed.chars().count() > max_chars {
-        return Err(crate::error::DomainError::bad_input(
+        return Err(DomainError::bad_input(
             field,
             format!("must be at most {max_chars} characters"),
         ));

@@ -1,5 +1,5 @@
 //! Money parsed once at the edge: exact decimal strings to `i64` minor units, never a float.
-use crate::error::{DomainError, DomainResult};
+use super::error::{DomainError, DomainResult};
 
 /// Supported ISO 4217 currencies and their minor units.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -1,6 +1,6 @@
 //! Keyset pagination, newest first: `after` is the id of the last row seen, so a page costs
 //! the same however deep it is.
-use crate::error::{DomainError, DomainResult};
+use super::error::{DomainError, DomainResult};
 
 pub const DEFAULT_PAGE: u64 = 20;
 pub const MAX_PAGE: u64 = 100;

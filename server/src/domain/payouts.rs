@@ -9,9 +9,9 @@ use sea_orm::{
     QuerySelect,
 };
 
+use super::error::{DomainError, DomainResult};
 use super::invoices::{self, FINANCE};
 use super::{Access, audit, ledger, now, required_text, write_tx};
-use crate::error::{DomainError, DomainResult};
 
 /// PENDING/PROCESSING → PAID with the bank reference.
 #[tracing::instrument(skip_all, fields(user = access.user_id(), payout_id))]

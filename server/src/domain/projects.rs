@@ -8,10 +8,10 @@ use sea_orm::{
     DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait,
 };
 
+use super::error::{DomainError, DomainResult};
 use super::money::Money;
 use super::page::{Page, Paged};
 use super::{Access, audit, now, required_text, write_tx};
-use crate::error::{DomainError, DomainResult};
 
 pub const STAFF_WHO_MANAGE_PROJECTS: &[CompanyRole] = &[CompanyRole::Admin, CompanyRole::Member];
 const MAX_SKILLS: usize = 20;

@@ -8,8 +8,8 @@ use sea_orm::DatabaseConnection;
 use super::ApiConfig;
 use super::errors::gql;
 use super::loaders::RequestLoader;
+use crate::domain::error::DomainError;
 use crate::domain::{Access, Actor};
-use crate::error::DomainError;
 use crate::ratelimit::Rule;
 
 pub struct RequestCtx {

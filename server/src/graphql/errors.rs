@@ -1,7 +1,7 @@
 //! Domain errors become GraphQL errors with `extensions.code`, once, here.
 use async_graphql::{ErrorExtensions, ServerError};
 
-use crate::error::{DomainError, DomainResult};
+use crate::domain::error::{DomainError, DomainResult};
 
 /// Internal errors are logged with their full context (the request span carries the
 /// request id) and answered without any of it.

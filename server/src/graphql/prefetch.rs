@@ -23,8 +23,8 @@ use super::loaders::{
 };
 use super::types::PageArgs;
 use crate::domain::bids;
+use crate::domain::error::DomainError;
 use crate::domain::invoices::InvoiceWithContract;
-use crate::error::DomainError;
 
 /// Loads `keys` now, in one batch, bypassing the loader's window.
 async fn load_now<K>(

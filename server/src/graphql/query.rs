@@ -12,9 +12,9 @@ use super::types::{
     AlumniRecord, Bid, Company, CompanyMember, Contract, Invoice, Node, PageArgs, Payout, Project,
     User, connection,
 };
+use crate::domain::error::DomainError;
 use crate::domain::page::Paged;
 use crate::domain::{alumni, bids, companies, contracts, invoices, payouts, projects};
-use crate::error::DomainError;
 
 #[derive(Default)]
 pub struct Query;

@@ -4,8 +4,8 @@ use async_graphql::{
 };
 use entity::states;
 
+use crate::domain::error::DomainResult;
 use crate::domain::money::{Currency, Money as DomainMoney};
-use crate::error::DomainResult;
 
 /// An exact decimal amount as a string, such as `"250000"` (JPY) or `"1200.50"` (USD).
 /// Checked against the currency's minor units where it is used.

@@ -10,8 +10,8 @@ use sea_orm::{
 };
 
 use super::gateway::{AccountLink, GatewayError, PaymentIntent, StripeGateway, transfer_group};
+use crate::domain::error::{DomainError, DomainResult};
 use crate::domain::{Access, audit, companies, contracts, jobs, now, payouts, write_tx};
-use crate::error::{DomainError, DomainResult};
 
 /// The Stripe provider as configured: the gateway and where Stripe sends users back to.
 pub struct Stripe {

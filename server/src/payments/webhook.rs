@@ -12,8 +12,8 @@ use sea_orm::{
 use stripe_webhook::{Event, EventObject, Webhook};
 
 use super::gateway::contract_of_transfer_group;
+use crate::domain::error::{DomainError, DomainResult};
 use crate::domain::{audit, jobs, ledger, now, write_tx};
-use crate::error::{DomainError, DomainResult};
 use crate::http::AppState;
 
 pub async fn receive(

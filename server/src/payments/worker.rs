@@ -12,9 +12,9 @@ use tokio::sync::watch;
 
 use super::flows::payout_account;
 use super::gateway::{StripeGateway, transfer_group};
+use crate::domain::error::{DomainError, DomainResult};
 use crate::domain::jobs::{self, Outcome};
 use crate::domain::{audit, now, payouts, write_tx};
-use crate::error::{DomainError, DomainResult};
 
 /// Where to stop on purpose, so tests can show that a crash loses nothing and doubles nothing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

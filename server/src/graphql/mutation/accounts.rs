@@ -2,7 +2,8 @@ use async_graphql::{Context, InputObject, Object, SimpleObject};
 
 use crate::domain::accounts::{self, SignUp};
 use crate::domain::email_ownership;
-use crate::error::DomainError;
+use crate::domain::error::DomainError;
+use crate::domain::sessions;
 use crate::graphql::context::{api, db, rate_limit, req};
 use crate::graphql::errors::{OrGql, gql};
 use crate::graphql::types::User;
@@ -96,7 +97,7 @@ impl AccountMutation {
             .token
             .as_deref()
             .ok_or_else(|| gql(DomainError::Unauthenticated))?;
-        accounts::log_out(db(ctx), token).await.gql()
+        sessions::log_out(db(ctx), token).await.gql()
     }
 
     /// Ends every session of the caller, on every device. Returns how many ended.
@@ -104,7 +105,7 @@ impl AccountMutation {
         let actor = req(ctx)
             .actor()
             .ok_or_else(|| gql(DomainError::Unauthenticated))?;
-        let ended = accounts::log_out_everywhere(db(ctx), actor.user_id)
+        let ended = sessions::log_out_everywhere(db(ctx), actor.user_id)
             .await
             .gql()?;
         Ok(i32::try_from(ended).unwrap_or(i32::MAX))

@@ -1,7 +1,7 @@
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 
-use crate::error::DomainError;
+use crate::domain::error::DomainError;
 use crate::graphql::context::{access, api, db};
 use crate::graphql::errors::{OrGql, gql};
 use crate::graphql::ids;

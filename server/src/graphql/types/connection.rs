@@ -2,8 +2,8 @@
 use async_graphql::connection::{Connection, Edge};
 use async_graphql::{InputObject, OutputType};
 
+use crate::domain::error::DomainResult;
 use crate::domain::page::{Page, Paged};
-use crate::error::DomainResult;
 use crate::graphql::ids;
 
 /// `first` (1–100, default 20) and `after` (a cursor from a previous page).

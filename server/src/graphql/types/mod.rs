@@ -25,7 +25,7 @@ pub use user::User;
 use super::context::loader;
 use super::errors::gql;
 use super::loaders::Loaders;
-use crate::error::DomainError;
+use crate::domain::error::DomainError;
 
 /// Loads one row through the request's DataLoader; a dangling edge is an internal error.
 pub(crate) async fn load_one<K>(

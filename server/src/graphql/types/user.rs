@@ -6,7 +6,7 @@ use crate::payments::flows;
 
 use super::{Company, CompanyMember};
 use crate::domain::companies;
-use crate::error::DomainError;
+use crate::domain::error::DomainError;
 use crate::graphql::context::{access, db, loader, req};
 use crate::graphql::errors::OrGql;
 use crate::graphql::errors::gql;
