@@ -46,6 +46,15 @@ pub struct AppState {
     pub documents: Arc<Documents>,
 }
 
+impl axum::extract::FromRef<AppState> for webhook::WebhookState {
+    fn from_ref(state: &AppState) -> Self {
+        Self {
+            db: state.db.clone(),
+            secret: state.stripe_webhook_secret.clone(),
+        }
+    }
+}
+
 /// Process counters, served at `/metrics` in the Prometheus text format.
 #[derive(Clone, Default)]
 pub struct Metrics {
@@ -79,7 +88,10 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics))
-        .route("/webhooks/stripe", axum::routing::post(webhook::receive))
+        .route(
+            "/webhooks/stripe",
+            axum::routing::post(webhook::receive::<AppState>),
+        )
         .layer(layers)
         .with_state(state)
 }

@@ -167,7 +167,7 @@ impl Access {
                 "{action} requires the {} role at this company",
                 roles
                     .iter()
-                    .map(|r| role_name(*r))
+                    .map(|r| r.to_value())
                     .collect::<Vec<_>>()
                     .join(" or ")
             ))),
@@ -175,10 +175,3 @@ impl Access {
     }
 }
 
-pub fn role_name(role: CompanyRole) -> &'static str {
-    match role {
-        CompanyRole::Admin => "ADMIN",
-        CompanyRole::Member => "MEMBER",
-        CompanyRole::Finance => "FINANCE",
-    }
-}

@@ -5,6 +5,7 @@ use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter,
 };
 
+use super::audit::Subject;
 use super::credentials::{check_password, hash_password, verify_password};
 use super::email::Email;
 use super::email_ownership::{self, Links};
@@ -60,13 +61,7 @@ pub async fn sign_up(
     audit::record(
         &tx,
         Some(user.id),
-        audit::Change {
-            action: "user.sign_up",
-            object_type: "User",
-            object_id: user.id,
-            from: None,
-            to: None,
-        },
+        audit::Change::new("user.sign_up", Subject::User, user.id),
     )
     .await?;
     let mail = vec![email_ownership::queue_verification(&tx, links, &user).await?];

@@ -7,6 +7,7 @@ use sea_orm::{
     EntityTrait, QueryFilter, QueryOrder,
 };
 
+use super::audit::Subject;
 use super::email::Email;
 use super::error::{DomainError, DomainResult};
 use super::{Access, audit, now, write_tx};
@@ -66,13 +67,7 @@ pub async fn add(
         audit::record(
             &tx,
             Some(access.user_id()),
-            audit::Change {
-                action: "alumni.add",
-                object_type: "AlumniRecord",
-                object_id: record.id,
-                from: None,
-                to: None,
-            },
+            audit::Change::new("alumni.add", Subject::AlumniRecord, record.id),
         )
         .await?;
         records.push(record);

@@ -8,6 +8,7 @@ use sea_orm::{
     DatabaseConnection, EntityTrait, QueryFilter,
 };
 
+use super::audit::Subject;
 use super::error::{DomainError, DomainResult};
 use super::money::Money;
 use super::projects::{self, STAFF_WHO_MANAGE_PROJECTS};
@@ -86,13 +87,7 @@ pub async fn place(
     audit::record(
         &tx,
         Some(access.user_id()),
-        audit::Change {
-            action: "bid.place",
-            object_type: "Bid",
-            object_id: bid.id,
-            from: None,
-            to: Some("PENDING"),
-        },
+        audit::Change::new("bid.place", Subject::Bid, bid.id).to(BidStatus::Pending),
     )
     .await?;
     tx.commit().await?;
@@ -115,13 +110,9 @@ pub async fn withdraw(
     audit::record(
         &tx,
         Some(access.user_id()),
-        audit::Change {
-            action: "bid.withdraw",
-            object_type: "Bid",
-            object_id: bid.id,
-            from: Some("PENDING"),
-            to: Some("WITHDRAWN"),
-        },
+        audit::Change::new("bid.withdraw", Subject::Bid, bid.id)
+            .from(BidStatus::Pending)
+            .to(BidStatus::Withdrawn),
     )
     .await?;
     tx.commit().await?;
@@ -157,26 +148,18 @@ pub async fn accept(
     audit::record(
         &tx,
         actor,
-        audit::Change {
-            action: "project.award",
-            object_type: "Project",
-            object_id: project.id,
-            from: Some("OPEN"),
-            to: Some("AWARDED"),
-        },
+        audit::Change::new("project.award", Subject::Project, project.id)
+            .from(ProjectStatus::Open)
+            .to(ProjectStatus::Awarded),
     )
     .await?;
     let bid = transition(&tx, bid, BidStatus::Accepted).await?;
     audit::record(
         &tx,
         actor,
-        audit::Change {
-            action: "bid.accept",
-            object_type: "Bid",
-            object_id: bid.id,
-            from: Some("PENDING"),
-            to: Some("ACCEPTED"),
-        },
+        audit::Change::new("bid.accept", Subject::Bid, bid.id)
+            .from(BidStatus::Pending)
+            .to(BidStatus::Accepted),
     )
     .await?;
     projects::reject_pending_bids(&tx, access.user_id(), project.id, Some(bid.id)).await?;
@@ -208,13 +191,8 @@ pub async fn accept(
     audit::record(
         &tx,
         actor,
-        audit::Change {
-            action: "contract.create",
-            object_type: "Contract",
-            object_id: contract.id,
-            from: None,
-            to: Some("ACTIVE"),
-        },
+        audit::Change::new("contract.create", Subject::Contract, contract.id)
+            .to(ContractStatus::Active),
     )
     .await?;
     tx.commit().await?;

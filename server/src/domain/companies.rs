@@ -3,9 +3,10 @@ use entity::states::{CompanyRole, PaymentProvider};
 use entity::{company, company_member, user};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
-    EntityTrait, QueryFilter, QueryOrder,
+    EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 
+use super::audit::Subject;
 use super::email::Email;
 use super::error::{DomainError, DomainResult};
 use super::{Access, audit, now, required_text, write_tx};
@@ -30,13 +31,7 @@ pub async fn create(
     audit::record(
         &tx,
         Some(access.user_id()),
-        audit::Change {
-            action: "company.create",
-            object_type: "Company",
-            object_id: company.id,
-            from: None,
-            to: None,
-        },
+        audit::Change::new("company.create", Subject::Company, company.id),
     )
     .await?;
     insert_member(
@@ -96,13 +91,13 @@ pub async fn add_member(
             audit::record(
                 &tx,
                 Some(access.user_id()),
-                audit::Change {
-                    action: "company_member.change_role",
-                    object_type: "CompanyMember",
-                    object_id: saved.id,
-                    from: Some(super::access::role_name(from)),
-                    to: Some(super::access::role_name(role)),
-                },
+                audit::Change::new(
+                    "company_member.change_role",
+                    Subject::CompanyMember,
+                    saved.id,
+                )
+                .from(from)
+                .to(role),
             )
             .await?;
             saved
@@ -132,13 +127,7 @@ async fn insert_member(
     audit::record(
         tx,
         Some(access.user_id()),
-        audit::Change {
-            action: "company_member.add",
-            object_type: "CompanyMember",
-            object_id: member.id,
-            from: None,
-            to: Some(super::access::role_name(role)),
-        },
+        audit::Change::new("company_member.add", Subject::CompanyMember, member.id).to(role),
     )
     .await?;
     Ok(member)
@@ -196,4 +185,52 @@ pub async fn memberships_of(
         .order_by_asc(company_member::Column::Id)
         .all(db)
         .await?)
+}
+
+/// Chooses how a company pays: contracts accepted afterwards follow the choice. ADMIN only.
+/// `stripe_enabled` says whether this server has Stripe configured.
+#[tracing::instrument(skip_all, fields(user = access.user_id(), company_id))]
+pub async fn set_payment_provider(
+    db: &DatabaseConnection,
+    access: &Access,
+    stripe_enabled: bool,
+    company_id: i64,
+    provider: PaymentProvider,
+) -> DomainResult<company::Model> {
+    if !access.can_see_company(company_id) {
+        return Err(DomainError::NotFound("company"));
+    }
+    access.require_role(
+        company_id,
+        &[CompanyRole::Admin],
+        "choosing the payment provider",
+    )?;
+    if provider == PaymentProvider::Stripe && !stripe_enabled {
+        return Err(DomainError::conflict(
+            "Stripe is not configured on this server",
+        ));
+    }
+    let tx = write_tx(db).await?;
+    let company = company::Entity::find_by_id(company_id)
+        .lock_exclusive()
+        .one(&tx)
+        .await?
+        .ok_or(DomainError::NotFound("company"))?;
+    if company.payment_provider == provider {
+        return Ok(company);
+    }
+    let from = company.payment_provider;
+    let mut active: company::ActiveModel = company.into();
+    active.payment_provider = Set(provider);
+    let company = active.update(&tx).await?;
+    audit::record(
+        &tx,
+        Some(access.user_id()),
+        audit::Change::new("company.payment_provider", Subject::Company, company.id)
+            .from(from)
+            .to(provider),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(company)
 }

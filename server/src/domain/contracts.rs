@@ -1,13 +1,19 @@
 //! Contracts: written by `bids::accept`, worked by the freelancer, completed when paid in full.
+//! A Stripe contract is funded first: its PaymentIntent is recorded here, and Stripe's events
+//! (through `crate::payments::webhook`) mark it funded or say why funding failed.
 use entity::contract;
-use entity::states::ContractStatus;
+use entity::states::{ContractStatus, FundingStatus};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    ActiveEnum, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait,
+    QueryFilter, QueryOrder, QuerySelect,
 };
 
-use super::Access;
+use super::audit::Subject;
 use super::error::{DomainError, DomainResult};
+use super::ledger::{self, Account, Group};
 use super::page::{Page, Paged};
+use super::{Access, audit, now, write_tx};
 
 #[derive(Debug, Default, Clone)]
 pub struct ContractFilter {
@@ -67,4 +73,122 @@ pub async fn list(
         .all(db)
         .await?;
     Ok(Paged::from_fetch(rows, page))
+}
+
+/// Stores the funding PaymentIntent's id once; a concurrent second call finds it stored.
+pub async fn record_payment_intent(
+    db: &DatabaseConnection,
+    access: &Access,
+    contract_id: i64,
+    payment_intent_id: &str,
+) -> DomainResult<()> {
+    let tx = write_tx(db).await?;
+    let stored = contract::Entity::update_many()
+        .col_expr(
+            contract::Column::PaymentIntentId,
+            Expr::value(payment_intent_id.to_string()),
+        )
+        .col_expr(contract::Column::UpdatedAt, Expr::value(now()))
+        .filter(contract::Column::Id.eq(contract_id))
+        .filter(contract::Column::PaymentIntentId.is_null())
+        .exec(&tx)
+        .await?;
+    if stored.rows_affected == 1 {
+        audit::record(
+            &tx,
+            Some(access.user_id()),
+            audit::Change::new("contract.funding_requested", Subject::Contract, contract_id),
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// What Stripe says of a contract's PaymentIntent.
+pub struct Payment<'a> {
+    pub contract_id: i64,
+    pub payment_intent_id: &'a str,
+    pub amount_minor: i64,
+}
+
+/// UNFUNDED → FUNDED once, with the funding in the ledger.
+pub(crate) async fn mark_funded(
+    tx: &impl ConnectionTrait,
+    payment: Payment<'_>,
+) -> DomainResult<()> {
+    let Some(contract) = contract::Entity::find_by_id(payment.contract_id)
+        .one(tx)
+        .await?
+    else {
+        return Err(DomainError::Internal(anyhow::anyhow!(
+            "PaymentIntent {} names unknown contract {}",
+            payment.payment_intent_id,
+            payment.contract_id
+        )));
+    };
+    if contract.funding_status != Some(FundingStatus::Unfunded) {
+        return Ok(());
+    }
+    let funded = contract::Entity::update_many()
+        .col_expr(
+            contract::Column::FundingStatus,
+            Expr::value(FundingStatus::Funded.to_value()),
+        )
+        .col_expr(
+            contract::Column::PaymentIntentId,
+            Expr::value(payment.payment_intent_id.to_string()),
+        )
+        .col_expr(
+            contract::Column::FundingFailure,
+            Expr::value(Option::<String>::None),
+        )
+        .col_expr(contract::Column::UpdatedAt, Expr::value(now()))
+        .filter(contract::Column::Id.eq(contract.id))
+        .filter(contract::Column::FundingStatus.eq(FundingStatus::Unfunded))
+        .exec(tx)
+        .await?;
+    if funded.rows_affected != 1 {
+        return Ok(());
+    }
+    audit::record(
+        tx,
+        None,
+        audit::Change::new("contract.fund", Subject::Contract, contract.id)
+            .from(FundingStatus::Unfunded)
+            .to(FundingStatus::Funded),
+    )
+    .await?;
+    let group = Group::Funding {
+        payment_intent_id: payment.payment_intent_id.to_string(),
+    };
+    let postings = ledger::movement(
+        Account::Escrow {
+            contract_id: contract.id,
+        },
+        Account::PlatformStripe,
+        payment.amount_minor,
+    );
+    ledger::post(tx, &group, &contract.currency, &postings).await?;
+    Ok(())
+}
+
+/// Records why funding failed, unless the contract is funded already (a late failure of an
+/// earlier attempt changes nothing).
+pub(crate) async fn record_funding_failure(
+    tx: &impl ConnectionTrait,
+    contract_id: i64,
+    reason: &str,
+) -> DomainResult<()> {
+    contract::Entity::update_many()
+        .col_expr(
+            contract::Column::FundingFailure,
+            Expr::value(reason.to_string()),
+        )
+        .col_expr(contract::Column::UpdatedAt, Expr::value(now()))
+        .filter(contract::Column::Id.eq(contract_id))
+        .filter(contract::Column::FundingStatus.eq(FundingStatus::Unfunded))
+        .exec(tx)
+        .await?;
+    Ok(())
 }

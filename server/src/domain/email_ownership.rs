@@ -9,6 +9,7 @@ use sea_orm::{
     EntityTrait, QueryFilter,
 };
 
+use super::audit::Subject;
 use super::credentials::{check_password, hash_password, new_token, token_hash};
 use super::email::Email;
 use super::error::{DomainError, DomainResult};
@@ -140,13 +141,7 @@ pub async fn verify(db: &DatabaseConnection, token: &str) -> DomainResult<user::
         audit::record(
             &tx,
             Some(user.id),
-            audit::Change {
-                action: "user.verify_email",
-                object_type: "User",
-                object_id: user.id,
-                from: None,
-                to: None,
-            },
+            audit::Change::new("user.verify_email", Subject::User, user.id),
         )
         .await?;
         user
@@ -218,13 +213,7 @@ pub async fn reset_password(
     audit::record(
         &tx,
         Some(redeemed.user_id),
-        audit::Change {
-            action: "user.reset_password",
-            object_type: "User",
-            object_id: redeemed.user_id,
-            from: None,
-            to: None,
-        },
+        audit::Change::new("user.reset_password", Subject::User, redeemed.user_id),
     )
     .await?;
     tx.commit().await?;

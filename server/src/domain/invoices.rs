@@ -11,6 +11,7 @@ use sea_orm::{
     DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Select,
 };
 
+use super::audit::Subject;
 use super::error::{DomainError, DomainResult};
 use super::money::Money;
 use super::page::{Page, Paged};
@@ -97,13 +98,8 @@ pub async fn submit(
     audit::record(
         &tx,
         Some(access.user_id()),
-        audit::Change {
-            action: "invoice.submit",
-            object_type: "Invoice",
-            object_id: invoice.id,
-            from: None,
-            to: Some("SUBMITTED"),
-        },
+        audit::Change::new("invoice.submit", Subject::Invoice, invoice.id)
+            .to(InvoiceStatus::Submitted),
     )
     .await?;
     tx.commit().await?;
@@ -138,13 +134,9 @@ pub async fn approve(
     audit::record(
         &tx,
         Some(access.user_id()),
-        audit::Change {
-            action: "invoice.approve",
-            object_type: "Invoice",
-            object_id: invoice.id,
-            from: Some("SUBMITTED"),
-            to: Some("APPROVED"),
-        },
+        audit::Change::new("invoice.approve", Subject::Invoice, invoice.id)
+            .from(InvoiceStatus::Submitted)
+            .to(InvoiceStatus::Approved),
     )
     .await?;
     let at = now();
@@ -169,13 +161,7 @@ pub async fn approve(
     audit::record(
         &tx,
         Some(access.user_id()),
-        audit::Change {
-            action: "payout.create",
-            object_type: "Payout",
-            object_id: payout.id,
-            from: None,
-            to: Some("PENDING"),
-        },
+        audit::Change::new("payout.create", Subject::Payout, payout.id).to(PayoutStatus::Pending),
     )
     .await?;
     if provider == PaymentProvider::Stripe {
@@ -210,13 +196,9 @@ pub async fn reject(
     audit::record(
         &tx,
         Some(access.user_id()),
-        audit::Change {
-            action: "invoice.reject",
-            object_type: "Invoice",
-            object_id: invoice.id,
-            from: Some("SUBMITTED"),
-            to: Some("REJECTED"),
-        },
+        audit::Change::new("invoice.reject", Subject::Invoice, invoice.id)
+            .from(InvoiceStatus::Submitted)
+            .to(InvoiceStatus::Rejected),
     )
     .await?;
     tx.commit().await?;

@@ -18,9 +18,11 @@ pub mod jobs;
 pub mod ledger;
 pub mod money;
 pub mod page;
+pub mod payout_accounts;
 pub mod payouts;
 pub mod projects;
 pub mod sessions;
+pub mod stripe_events;
 
 use sea_orm::{
     DatabaseConnection, DatabaseTransaction, SqliteTransactionMode, TransactionOptions,

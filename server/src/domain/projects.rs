@@ -8,6 +8,7 @@ use sea_orm::{
     DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait,
 };
 
+use super::audit::Subject;
 use super::error::{DomainError, DomainResult};
 use super::money::Money;
 use super::page::{Page, Paged};
@@ -91,13 +92,7 @@ pub async fn publish(
     audit::record(
         &tx,
         Some(access.user_id()),
-        audit::Change {
-            action: "project.publish",
-            object_type: "Project",
-            object_id: project.id,
-            from: None,
-            to: Some("OPEN"),
-        },
+        audit::Change::new("project.publish", Subject::Project, project.id).to(ProjectStatus::Open),
     )
     .await?;
     tx.commit().await?;
@@ -128,13 +123,9 @@ pub async fn close(
     audit::record(
         &tx,
         Some(access.user_id()),
-        audit::Change {
-            action: "project.close",
-            object_type: "Project",
-            object_id: project.id,
-            from: Some("OPEN"),
-            to: Some("CLOSED"),
-        },
+        audit::Change::new("project.close", Subject::Project, project.id)
+            .from(ProjectStatus::Open)
+            .to(ProjectStatus::Closed),
     )
     .await?;
     reject_pending_bids(&tx, access.user_id(), project.id, None).await?;
@@ -203,13 +194,9 @@ pub(crate) async fn reject_pending_bids(
         audit::record(
             tx,
             Some(actor_id),
-            audit::Change {
-                action: "bid.reject",
-                object_type: "Bid",
-                object_id: id,
-                from: Some("PENDING"),
-                to: Some("REJECTED"),
-            },
+            audit::Change::new("bid.reject", Subject::Bid, id)
+                .from(BidStatus::Pending)
+                .to(BidStatus::Rejected),
         )
         .await?;
     }

@@ -9,6 +9,7 @@ use sea_orm::{
     Statement, Value,
 };
 
+use crate::domain::audit::Subject;
 use crate::domain::page::{Page, Paged};
 
 /// A request's loaders. Rows stay cached for the request (off for documents that mutate, see
@@ -125,7 +126,7 @@ impl Loader<SkillsOfProject> for Loaders {
 /// The audit trail of one object, oldest first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct AuditOf {
-    pub object_type: &'static str,
+    pub subject: Subject,
     pub object_id: i64,
 }
 
@@ -135,16 +136,16 @@ impl Loader<AuditOf> for Loaders {
 
     async fn load(&self, keys: &[AuditOf]) -> LoadResult<AuditOf, Vec<audit_event::Model>> {
         let mut out: HashMap<AuditOf, Vec<audit_event::Model>> = HashMap::new();
-        for (object_type, ids) in group(keys, |k| (k.object_type, k.object_id)) {
+        for (subject, ids) in group(keys, |k| (k.subject, k.object_id)) {
             let rows = audit_event::Entity::find()
-                .filter(audit_event::Column::ObjectType.eq(object_type))
+                .filter(audit_event::Column::ObjectType.eq(subject.as_str()))
                 .filter(audit_event::Column::ObjectId.is_in(ids))
                 .order_by_asc(audit_event::Column::Id)
                 .all(&self.db)
                 .await?;
             for row in rows {
                 out.entry(AuditOf {
-                    object_type,
+                    subject,
                     object_id: row.object_id,
                 })
                 .or_default()

@@ -2,6 +2,7 @@ use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 
 use crate::domain::error::DomainError;
+use crate::domain::{companies, payouts};
 use crate::graphql::context::{access, api, db};
 use crate::graphql::errors::{OrGql, gql};
 use crate::graphql::ids;
@@ -70,9 +71,15 @@ impl StripeMutation {
         let company_id = ids::decode(&input.company_id, "Company", "company").gql()?;
         let enabled = api(ctx).stripe.is_some();
         Ok(Company(
-            flows::set_provider(db(ctx), access, enabled, company_id, input.provider.into())
-                .await
-                .gql()?,
+            companies::set_payment_provider(
+                db(ctx),
+                access,
+                enabled,
+                company_id,
+                input.provider.into(),
+            )
+            .await
+            .gql()?,
         ))
     }
 
@@ -101,8 +108,6 @@ impl StripeMutation {
     async fn retry_payout(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Payout> {
         let access = access(ctx).await?;
         let key = ids::decode(&id, "Payout", "payout").gql()?;
-        Ok(Payout(
-            flows::retry_payout(db(ctx), access, key).await.gql()?,
-        ))
+        Ok(Payout(payouts::retry(db(ctx), access, key).await.gql()?))
     }
 }

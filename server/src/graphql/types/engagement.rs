@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use entity::{contract, invoice, payout};
 
 use super::{AuditEvent, Bid, PageArgs, Project, User, connection, load_one, load_opt};
+use crate::domain::audit::Subject;
 use crate::graphql::errors::OrGql;
 use crate::graphql::ids;
 use crate::graphql::loaders::{
@@ -16,18 +17,10 @@ use crate::graphql::scalars::{
 
 async fn audit_trail(
     ctx: &Context<'_>,
-    object_type: &'static str,
+    subject: Subject,
     object_id: i64,
 ) -> async_graphql::Result<Vec<AuditEvent>> {
-    let events = load_opt(
-        ctx,
-        AuditOf {
-            object_type,
-            object_id,
-        },
-        "audit trail",
-    )
-    .await?;
+    let events = load_opt(ctx, AuditOf { subject, object_id }, "audit trail").await?;
     Ok(events
         .unwrap_or_default()
         .into_iter()
@@ -114,7 +107,7 @@ impl Contract {
 
     /// Every state change of the contract, oldest first.
     async fn audit_trail(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<AuditEvent>> {
-        audit_trail(ctx, "Contract", self.0.id).await
+        audit_trail(ctx, Subject::Contract, self.0.id).await
     }
 }
 
@@ -168,7 +161,7 @@ impl Invoice {
 
     /// Every state change of the invoice, oldest first.
     async fn audit_trail(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<AuditEvent>> {
-        audit_trail(ctx, "Invoice", self.0.id).await
+        audit_trail(ctx, Subject::Invoice, self.0.id).await
     }
 }
 

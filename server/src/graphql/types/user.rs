@@ -2,7 +2,7 @@ use async_graphql::{Context, ID, Object};
 use chrono::{DateTime, Utc};
 use entity::{payout_account, user};
 
-use crate::payments::flows;
+use crate::domain::payout_accounts;
 
 use super::{Company, CompanyMember};
 use crate::domain::companies;
@@ -106,7 +106,7 @@ impl User {
         if !self.is_viewer(ctx) {
             return Ok(None);
         }
-        Ok(flows::payout_account(db(ctx), self.row.id)
+        Ok(payout_accounts::of_user(db(ctx), self.row.id)
             .await
             .gql()?
             .map(PayoutAccount))
