@@ -17,3 +17,4 @@ mod races;
 mod schema;
 mod security;
 mod stripe;
+mod text_input;
