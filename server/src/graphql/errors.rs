@@ -18,9 +18,10 @@ pub fn gql(err: DomainError) -> async_graphql::Error {
         ext.set("code", code);
         match &err {
             DomainError::BadInput { field, .. } => ext.set("field", field.as_str()),
-            DomainError::RateLimited { retry_after_secs } => {
-                ext.set("retryAfter", *retry_after_secs)
-            }
+            DomainError::RateLimited { retry_after_secs }
+            | DomainError::Busy {
+                retry_after_secs, ..
+            } => ext.set("retryAfter", *retry_after_secs),
             _ => {}
         }
     })

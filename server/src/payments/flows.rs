@@ -20,7 +20,7 @@ pub struct Stripe {
 }
 
 fn upstream(err: GatewayError) -> DomainError {
-    DomainError::Internal(anyhow::anyhow!("Stripe: {}", err.message))
+    err.into_domain()
 }
 
 /// Creates the caller's Express account once, and a fresh onboarding link each time.
