@@ -135,7 +135,7 @@ async fn graphql(
     let execute = |request: async_graphql::Request| async {
         let prepared = match state.documents.prepare(request) {
             Ok(prepared) => prepared,
-            Err(refused) => return refusal(refused, "BAD_USER_INPUT"),
+            Err(refused) => return async_graphql::Response::from_errors(vec![refused]),
         };
         let loader = RequestLoader::with_cache(
             Loaders::new(state.db.clone()),

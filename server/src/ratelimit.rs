@@ -35,6 +35,18 @@ pub const RESET_PER_ACCOUNT: Rule = Rule {
     max: 3,
     window: Duration::from_secs(60 * 60),
 };
+/// `resetPassword` attempts, right or wrong. A code names no account until it is looked up, so
+/// the key is the caller's address; each attempt also costs an argon2 hash.
+pub const RESET_PASSWORD_PER_IP: Rule = Rule {
+    max: 20,
+    window: Duration::from_secs(60 * 60),
+};
+/// `verifyEmail` attempts, right or wrong; keyed like `resetPassword`, with room for an office
+/// behind one address where everyone verifies the same day.
+pub const VERIFY_EMAIL_PER_IP: Rule = Rule {
+    max: 60,
+    window: Duration::from_secs(60 * 60),
+};
 
 #[derive(Default)]
 pub struct RateLimiter {

@@ -17,3 +17,5 @@ mod races;
 mod schema;
 mod security;
 mod stripe;
+mod test_databases;
+mod text_input;

@@ -402,6 +402,65 @@ async fn repeated_log_ins_are_rate_limited_per_account_without_revealing_which_e
 }
 
 #[tokio::test]
+async fn wrong_reset_and_verification_codes_are_rate_limited_per_address() {
+    use boomerang::ratelimit::{RESET_PASSWORD_PER_IP, VERIFY_EMAIL_PER_IP};
+    let s = TestServer::start().await;
+    sign_up(&s, "target@example.jp").await;
+    let verify_code = code_in(&latest_mail(&s, "target@example.jp").await);
+    s.ok(None, REQUEST_RESET, json!({ "e": "target@example.jp" }))
+        .await;
+    let reset_code = code_in(&latest_mail(&s, "target@example.jp").await);
+
+    let new_password = "a brand new passphrase 2417";
+    for i in 0..RESET_PASSWORD_PER_IP.max {
+        let wrong = json!({ "i": { "token": format!("wrong-{i}"), "newPassword": new_password } });
+        assert_eq!(s.err(None, RESET, wrong).await, "BAD_USER_INPUT");
+    }
+    // The next attempt waits, even with the right code.
+    let right = json!({ "i": { "token": reset_code, "newPassword": new_password } });
+    let limited = s.gql(None, RESET, right).await;
+    assert_eq!(
+        error_code(&limited).as_deref(),
+        Some("RATE_LIMITED"),
+        "{limited}"
+    );
+    assert!(
+        limited["errors"][0]["extensions"]["retryAfter"]
+            .as_u64()
+            .unwrap()
+            > 0
+    );
+    let old = json!({ "input": { "email": "target@example.jp", "password": PASSWORD } });
+    s.ok(None, LOG_IN, old).await;
+
+    for i in 0..VERIFY_EMAIL_PER_IP.max {
+        assert_eq!(
+            s.err(None, VERIFY, json!({ "t": format!("wrong-{i}") }))
+                .await,
+            "BAD_USER_INPUT"
+        );
+    }
+    let limited = s.gql(None, VERIFY, json!({ "t": verify_code })).await;
+    assert_eq!(
+        error_code(&limited).as_deref(),
+        Some("RATE_LIMITED"),
+        "{limited}"
+    );
+    assert!(
+        limited["errors"][0]["extensions"]["retryAfter"]
+            .as_u64()
+            .unwrap()
+            > 0
+    );
+    assert_eq!(
+        s.sql_i64("SELECT COUNT(*) FROM users WHERE email_verified_at IS NOT NULL")
+            .await,
+        0
+    );
+    s.finish().await;
+}
+
+#[tokio::test]
 async fn audit_events_cannot_be_changed_or_deleted() {
     let s = TestServer::start().await;
     sign_up(&s, "someone@example.jp").await;

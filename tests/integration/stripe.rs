@@ -909,3 +909,127 @@ async fn the_servers_own_worker_pays_approved_invoices() {
     assert_eq!(mock.created("/v1/transfers"), 1);
     s.finish().await;
 }
+
+/// A Stripe company and an alumna's ACTIVE contract, not funded yet.
+async fn unfunded_contract(s: &TestServer) -> Contracted {
+    let a = company(s, "acme").await;
+    s.ok(a.admin.token(), SET_PROVIDER, json!({ "c": a.id }))
+        .await;
+    let freelancer = alumnus(s, &a, "hanako@alumni.example").await;
+    let project_id = publish(s, &a.member, &a.id, "80000", "JPY", "COMPANY_ALUMNI").await;
+    let bid_id = bid(s, &freelancer, &project_id, "80000", "JPY").await;
+    let contract_id = accept(s, &a.member, &bid_id).await;
+    Contracted {
+        a,
+        freelancer,
+        project_id,
+        contract_id,
+    }
+}
+
+fn conflict(code: &'static str) -> Failure {
+    Failure::Status {
+        status: 409,
+        code,
+        message: "There is currently another in-progress request using this Idempotent Key.",
+    }
+}
+
+#[tokio::test]
+async fn every_409_from_stripe_is_retried_with_the_same_key_and_then_answered_as_conflict_with_a_retry_hint()
+ {
+    use boomerang::payments::gateway::{CONFLICT_RETRIES, CONFLICT_RETRY_AFTER_SECS};
+    let (s, mock) = stripe_server().await;
+    let c = unfunded_contract(&s).await;
+
+    // Stripe stays busy through every retry: CONFLICT with a hint, never an internal error,
+    // and nothing is stored.
+    for _ in 0..=CONFLICT_RETRIES {
+        mock.fail_next("/v1/accounts", conflict("idempotency_key_in_use"));
+    }
+    let busy = s.gql(c.freelancer.token(), ONBOARD, json!({})).await;
+    assert_eq!(error_code(&busy).as_deref(), Some("CONFLICT"), "{busy}");
+    assert_eq!(
+        busy["errors"][0]["extensions"]["retryAfter"],
+        CONFLICT_RETRY_AFTER_SECS
+    );
+    let attempts = mock.requests("/v1/accounts");
+    assert_eq!(attempts.len(), CONFLICT_RETRIES as usize + 1);
+    let expected = format!("account:{}", key(&c.freelancer.id));
+    assert!(
+        attempts
+            .iter()
+            .all(|r| r.idempotency_key.as_deref() == Some(expected.as_str()))
+    );
+    assert_eq!(s.sql_i64("SELECT COUNT(*) FROM payout_accounts").await, 0);
+    // Asking again, as the hint says, succeeds.
+    s.ok(c.freelancer.token(), ONBOARD, json!({})).await;
+    assert_eq!(mock.created("/v1/accounts"), 1);
+
+    for _ in 0..=CONFLICT_RETRIES {
+        mock.fail_next("/v1/payment_intents", conflict("lock_timeout"));
+    }
+    let busy = s
+        .gql(c.a.finance.token(), FUND, json!({ "c": c.contract_id }))
+        .await;
+    assert_eq!(error_code(&busy).as_deref(), Some("CONFLICT"), "{busy}");
+    assert_eq!(
+        busy["errors"][0]["extensions"]["retryAfter"],
+        CONFLICT_RETRY_AFTER_SECS
+    );
+
+    // Fewer 409s than retries, whatever their code: the call succeeds, with one key throughout.
+    for code in ["idempotency_key_in_use", "lock_timeout", "some_future_code"] {
+        mock.fail_next("/v1/payment_intents", conflict(code));
+    }
+    let funded = s
+        .ok(c.a.finance.token(), FUND, json!({ "c": c.contract_id }))
+        .await;
+    assert!(funded["fundContract"]["paymentIntentId"].is_string());
+    assert_eq!(mock.created("/v1/payment_intents"), 1);
+    let expected = format!("fund:{}", key(&c.contract_id));
+    let attempts = mock.requests("/v1/payment_intents");
+    assert_eq!(attempts.len(), 2 * (CONFLICT_RETRIES as usize + 1) - 1);
+    assert!(
+        attempts
+            .iter()
+            .all(|r| r.idempotency_key.as_deref() == Some(expected.as_str()))
+    );
+    s.finish().await;
+}
+
+#[tokio::test]
+async fn concurrent_funding_and_onboarding_wait_for_the_request_in_flight_and_share_its_answer() {
+    let (s, mock) = stripe_server().await;
+    let c = unfunded_contract(&s).await;
+    let slow = Failure::SlowBeforeCreate(std::time::Duration::from_millis(700));
+
+    mock.fail_next("/v1/accounts", slow.clone());
+    let onboarding =
+        join_all((0..2).map(|_| s.gql(c.freelancer.token(), ONBOARD, json!({})))).await;
+    for answer in &onboarding {
+        assert!(answer.get("errors").is_none(), "{answer}");
+    }
+    assert_eq!(mock.created("/v1/accounts"), 1);
+    assert_eq!(s.sql_i64("SELECT COUNT(*) FROM payout_accounts").await, 1);
+
+    mock.fail_next("/v1/payment_intents", slow);
+    let funding = join_all([
+        s.gql(c.a.finance.token(), FUND, json!({ "c": c.contract_id })),
+        s.gql(c.a.admin.token(), FUND, json!({ "c": c.contract_id })),
+    ])
+    .await;
+    for answer in &funding {
+        assert!(answer.get("errors").is_none(), "{answer}");
+    }
+    assert_eq!(
+        funding[0]["data"]["fundContract"]["paymentIntentId"],
+        funding[1]["data"]["fundContract"]["paymentIntentId"]
+    );
+    assert_eq!(mock.created("/v1/payment_intents"), 1);
+    assert!(
+        mock.in_flight_conflicts() >= 2,
+        "each second request met the first one in flight"
+    );
+    s.finish().await;
+}

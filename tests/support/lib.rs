@@ -18,21 +18,30 @@ use serde_json::{Value, json};
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-/// One test's database.
+/// PostgreSQL test databases are named `boomerang_test_<unix seconds>_<uuid>`, so a leftover's
+/// age can be read from its name.
+pub const TEST_DATABASE_PREFIX: &str = "boomerang_test_";
+/// Test databases older than this are leftovers of a run killed before it could clean up.
+pub const LEFTOVER_AGE: Duration = Duration::from_secs(24 * 60 * 60);
+
+/// One test's database. On PostgreSQL it is dropped on `drop_database`, or on `Drop` when a
+/// test panics (or forgets to finish); the SQLite file goes with its temporary directory.
 pub struct TestDb {
     pub url: String,
-    postgres: Option<(String, String)>,
+    postgres: Option<PgDatabase>,
     _dir: Option<tempfile::TempDir>,
+}
+
+struct PgDatabase {
+    admin_url: String,
+    name: String,
 }
 
 impl TestDb {
     pub async fn new() -> Self {
-        match std::env::var("DATABASE_URL") {
-            Ok(url) if url.starts_with("postgres") => Self::postgres(url).await,
-            Ok(url) if !url.is_empty() && !url.starts_with("sqlite") => {
-                panic!("DATABASE_URL must name a PostgreSQL server or SQLite; got another scheme")
-            }
-            _ => {
+        match postgres_admin_url() {
+            Some(url) => Self::postgres(url).await,
+            None => {
                 let dir = tempfile::tempdir().expect("creating a temporary directory");
                 let url = format!(
                     "sqlite://{}?mode=rwc",
@@ -48,7 +57,8 @@ impl TestDb {
     }
 
     async fn postgres(admin_url: String) -> Self {
-        let name = format!("boomerang_test_{}", uuid::Uuid::new_v4().simple());
+        sweep_leftovers_once(&admin_url);
+        let name = test_database_name(unix_now());
         let admin = Database::connect(&admin_url).await.unwrap_or_else(|e| {
             panic!(
                 "\n\n*** DATABASE_URL names PostgreSQL, but it cannot be reached: {e}\n\
@@ -61,35 +71,205 @@ impl TestDb {
             .await
             .expect("creating the test database");
         admin.close().await.ok();
-        let base = admin_url.split('?').next().unwrap_or(&admin_url);
-        let server = base
-            .rsplit_once('/')
-            .map(|(server, _)| server)
-            .unwrap_or(base);
         Self {
-            url: format!("{server}/{name}"),
-            postgres: Some((admin_url, name)),
+            url: database_url(&admin_url, &name),
+            postgres: Some(PgDatabase { admin_url, name }),
             _dir: None,
         }
     }
 
     /// Drops the PostgreSQL database (the SQLite file goes with its temporary directory).
-    pub async fn drop_database(self) {
-        if let Some((admin_url, name)) = &self.postgres {
-            let admin = Database::connect(admin_url)
-                .await
-                .expect("reconnecting to drop the test database");
-            admin
-                .execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+    pub async fn drop_database(mut self) {
+        if let Some(pg) = self.postgres.take() {
+            drop_postgres_database(&pg.admin_url, &pg.name)
                 .await
                 .expect("dropping the test database");
-            admin.close().await.ok();
         }
     }
 
     pub fn is_postgres(&self) -> bool {
         self.postgres.is_some()
     }
+
+    /// The PostgreSQL database's name, for tests of the harness itself.
+    pub fn postgres_name(&self) -> Option<&str> {
+        self.postgres.as_ref().map(|pg| pg.name.as_str())
+    }
+
+    /// The temporary directory holding the SQLite file.
+    pub fn sqlite_dir(&self) -> Option<std::path::PathBuf> {
+        self._dir.as_ref().map(|dir| dir.path().to_path_buf())
+    }
+}
+
+impl Drop for TestDb {
+    /// Drops a PostgreSQL database the test did not drop itself: it panicked, or never reached
+    /// `finish`. `Drop` is synchronous and usually runs on a runtime thread (during a panic,
+    /// while unwinding through one), where nothing may block on a future; the statement runs
+    /// on a thread of its own with its own small runtime, and this waits for it. A failure is
+    /// printed, not raised: a panic while unwinding would abort the whole test binary.
+    fn drop(&mut self) {
+        let Some(pg) = self.postgres.take() else {
+            return;
+        };
+        let name = pg.name.clone();
+        let dropped =
+            on_own_thread(async move { drop_postgres_database(&pg.admin_url, &pg.name).await });
+        if let Err(e) = dropped {
+            eprintln!("*** could not drop the test database {name}: {e}");
+        }
+    }
+}
+
+/// Runs `work` to completion on a new thread with its own small runtime and waits for it:
+/// callable from synchronous code running on any runtime's thread, where blocking on a future
+/// directly is not allowed.
+fn on_own_thread<T, E>(
+    work: impl Future<Output = Result<T, E>> + Send + 'static,
+) -> Result<T, String>
+where
+    T: Send + 'static,
+    E: std::fmt::Display + Send + 'static,
+{
+    std::thread::spawn(move || {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| e.to_string())?
+            .block_on(work)
+            .map_err(|e| e.to_string())
+    })
+    .join()
+    .unwrap_or_else(|_| Err("the thread panicked".to_string()))
+}
+
+/// `DATABASE_URL` when it names PostgreSQL; `None` for SQLite (unset, empty or `sqlite:`).
+pub fn postgres_admin_url() -> Option<String> {
+    match std::env::var("DATABASE_URL") {
+        Ok(url) if url.starts_with("postgres") => Some(url),
+        Ok(url) if !url.is_empty() && !url.starts_with("sqlite") => {
+            panic!("DATABASE_URL must name a PostgreSQL server or SQLite; got another scheme")
+        }
+        _ => None,
+    }
+}
+
+/// The URL of database `name` on the server `admin_url` points at.
+fn database_url(admin_url: &str, name: &str) -> String {
+    let base = admin_url.split('?').next().unwrap_or(admin_url);
+    let server = base
+        .rsplit_once('/')
+        .map(|(server, _)| server)
+        .unwrap_or(base);
+    format!("{server}/{name}")
+}
+
+fn unix_now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
+}
+
+/// A fresh test database name created at `unix_secs`.
+pub fn test_database_name(unix_secs: u64) -> String {
+    format!(
+        "{TEST_DATABASE_PREFIX}{unix_secs}_{}",
+        uuid::Uuid::new_v4().simple()
+    )
+}
+
+async fn drop_postgres_database(admin_url: &str, name: &str) -> Result<(), sea_orm::DbErr> {
+    let admin = Database::connect(admin_url).await?;
+    let dropped = admin
+        .execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+        .await;
+    admin.close().await.ok();
+    dropped.map(|_| ())
+}
+
+/// Sweeps leftovers once per test binary, before its first PostgreSQL database is created.
+/// Tests run on many runtimes, so it runs on a thread of its own (see `on_own_thread`).
+fn sweep_leftovers_once(admin_url: &str) {
+    static SWEPT: std::sync::Once = std::sync::Once::new();
+    SWEPT.call_once(|| {
+        let admin_url = admin_url.to_string();
+        let swept =
+            on_own_thread(async move { sweep_leftover_databases(&admin_url, LEFTOVER_AGE).await });
+        match swept {
+            Ok(dropped) if !dropped.is_empty() => eprintln!(
+                "test databases: dropped {} leftover(s) older than a day: {}",
+                dropped.len(),
+                dropped.join(", ")
+            ),
+            Ok(_) => {}
+            Err(e) => eprintln!("*** test databases: sweeping leftovers failed: {e}"),
+        }
+    });
+}
+
+/// Drops the test databases on the server older than `older_than` and returns their names.
+/// The age comes from the name (`boomerang_test_<unix seconds>_<uuid>`); for a name from before
+/// the timestamp was added (`boomerang_test_<uuid>`) it comes from the creation time of the
+/// database's `PG_VERSION` file, which needs a superuser (or `pg_read_server_files`) and is
+/// otherwise left alone with a note. Databases in use by a running test are younger than a day.
+pub async fn sweep_leftover_databases(
+    admin_url: &str,
+    older_than: Duration,
+) -> Result<Vec<String>, sea_orm::DbErr> {
+    let admin = Database::connect(admin_url).await?;
+    let backend = admin.get_database_backend();
+    let rows = admin
+        .query_all_raw(Statement::from_string(
+            backend,
+            format!(
+                "SELECT datname::text, oid::bigint FROM pg_database WHERE starts_with(datname, '{TEST_DATABASE_PREFIX}')"
+            ),
+        ))
+        .await?;
+    let cutoff = unix_now().saturating_sub(older_than.as_secs());
+    let mut dropped = Vec::new();
+    for row in rows {
+        let name: String = row.try_get_by_index(0)?;
+        let oid: i64 = row.try_get_by_index(1)?;
+        let stamped = name
+            .strip_prefix(TEST_DATABASE_PREFIX)
+            .and_then(|rest| rest.split_once('_'))
+            .and_then(|(secs, _)| secs.parse::<u64>().ok());
+        let created = match stamped {
+            Some(secs) => secs,
+            None => {
+                let sql = format!(
+                    "SELECT CAST(EXTRACT(EPOCH FROM (pg_stat_file('base/{oid}/PG_VERSION')).modification) AS BIGINT)"
+                );
+                match admin
+                    .query_one_raw(Statement::from_string(backend, sql))
+                    .await
+                {
+                    Ok(Some(row)) => row
+                        .try_get_by_index::<i64>(0)
+                        .map(|secs| u64::try_from(secs).unwrap_or(0))?,
+                    Ok(None) | Err(_) => {
+                        eprintln!("test databases: cannot tell the age of {name}; left alone");
+                        continue;
+                    }
+                }
+            }
+        };
+        if created >= cutoff {
+            continue;
+        }
+        // Another test binary may be sweeping the same leftover right now.
+        match admin
+            .execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+            .await
+        {
+            Ok(_) => dropped.push(name),
+            Err(e) => eprintln!("test databases: could not drop leftover {name}: {e}"),
+        }
+    }
+    admin.close().await.ok();
+    Ok(dropped)
 }
 
 /// The real server, started on a free port.

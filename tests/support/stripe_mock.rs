@@ -1,8 +1,9 @@
 //! A Stripe-compatible test server: answers the endpoints Boomerang calls with Stripe's own
 //! example objects (from `tests/fixtures/stripe-fixtures.json`, a copy of `shared/`), records every request with its
-//! `Idempotency-Key`, replays the stored answer for a repeated key as Stripe does, and can be
-//! told to fail the next call to an endpoint.
-use std::collections::{HashMap, VecDeque};
+//! `Idempotency-Key`, replays the stored answer for a repeated key as Stripe does, answers
+//! 409 `idempotency_key_in_use` to a request whose key is still in flight as Stripe does, and
+//! can be told to fail or delay the next call to an endpoint.
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -24,6 +25,9 @@ pub enum Failure {
     },
     /// Do the work (and store it under the key), then answer too late for the client.
     SlowAfterCreate(Duration),
+    /// Hold the request, its idempotency key in flight, before doing the work: a concurrent
+    /// request with the same key meanwhile gets 409 `idempotency_key_in_use`.
+    SlowBeforeCreate(Duration),
 }
 
 #[derive(Debug, Clone)]
@@ -38,6 +42,8 @@ pub struct Recorded {
 struct MockState {
     requests: Vec<Recorded>,
     replays: HashMap<(String, String), Value>,
+    in_flight: HashSet<(String, String)>,
+    conflicts: usize,
     failures: HashMap<String, VecDeque<Failure>>,
     objects: HashMap<String, Value>,
     created: HashMap<String, usize>,
@@ -95,6 +101,11 @@ impl StripeMock {
             .filter(|r| r.path == path && r.method == "POST")
             .cloned()
             .collect()
+    }
+
+    /// How many requests were answered 409 because their key was in flight.
+    pub fn in_flight_conflicts(&self) -> usize {
+        self.state.lock().unwrap().conflicts
     }
 
     /// How many objects were really created at an endpoint (replays excluded).
@@ -193,6 +204,22 @@ impl StripeMock {
     }
 }
 
+/// Frees a request's idempotency key when it is answered (or its client went away).
+struct InFlight<'a> {
+    mock: &'a StripeMock,
+    key: Option<(String, String)>,
+}
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        if let Some(key) = &self.key
+            && let Ok(mut state) = self.mock.state.lock()
+        {
+            state.in_flight.remove(key);
+        }
+    }
+}
+
 fn stripe_error(status: u16, code: &str, message: &str) -> Response {
     let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let body = json!({ "error": { "type": "api_error", "code": code, "message": message } });
@@ -238,7 +265,21 @@ async fn handle(
                 .insert("idempotent-replayed", "true".parse().unwrap());
             return response;
         }
+        if let Some(key) = &key
+            && !state.in_flight.insert((path.clone(), key.clone()))
+        {
+            state.conflicts += 1;
+            return stripe_error(
+                409,
+                "idempotency_key_in_use",
+                "There is currently another in-progress request using this Idempotent Key.",
+            );
+        }
         state.failures.get_mut(&path).and_then(VecDeque::pop_front)
+    };
+    let _in_flight = InFlight {
+        mock: &mock,
+        key: key.clone().map(|key| (path.clone(), key)),
     };
     if let Some(Failure::Status {
         status,
@@ -247,6 +288,9 @@ async fn handle(
     }) = failure
     {
         return stripe_error(status, code, message);
+    }
+    if let Some(Failure::SlowBeforeCreate(delay)) = failure {
+        tokio::time::sleep(delay).await;
     }
     let Some(object) = mock.build(&method, &path, &form) else {
         return stripe_error(

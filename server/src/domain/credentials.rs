@@ -10,9 +10,10 @@ use rand::RngCore;
 use sha2::{Digest, Sha256};
 
 use super::error::{DomainError, DomainResult};
+use super::text::{self, Lines};
 
 pub const MIN_PASSWORD_CHARS: usize = 12;
-const MAX_PASSWORD_CHARS: usize = 1024;
+pub const MAX_PASSWORD_CHARS: usize = 1024;
 
 pub(crate) fn check_password(password: &str, field: &str) -> DomainResult<()> {
     let chars = password.chars().count();
@@ -28,7 +29,8 @@ pub(crate) fn check_password(password: &str, field: &str) -> DomainResult<()> {
             format!("must be at most {MAX_PASSWORD_CHARS} characters"),
         ));
     }
-    Ok(())
+    // A password is typed on a keyboard: a control character in one is a client bug.
+    text::check_chars(password, field, Lines::Single)
 }
 
 /// A fresh random token (256 bits, URL-safe) and the hash under which it is stored.

@@ -160,6 +160,7 @@ pub async fn request_reset(
     links: &Links,
     email: &str,
 ) -> DomainResult<Option<outbox_email::Model>> {
+    super::text::check_chars(email.trim(), "email", super::text::Lines::Single)?;
     let Ok(email) = Email::parse(email, "email") else {
         return Ok(None);
     };

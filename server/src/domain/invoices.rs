@@ -15,7 +15,7 @@ use super::audit::Subject;
 use super::error::{DomainError, DomainResult};
 use super::money::Money;
 use super::page::{Page, Paged};
-use super::{Access, audit, contracts, jobs, now, required_text, write_tx};
+use super::{Access, audit, contracts, jobs, now, text, write_tx};
 
 pub const FINANCE: &[CompanyRole] = &[CompanyRole::Finance];
 
@@ -33,7 +33,7 @@ pub async fn submit(
     amount: Money,
     description: &str,
 ) -> DomainResult<invoice::Model> {
-    let description = required_text(description, "input.description", 5_000)?;
+    let description = text::multi_line(description, "input.description", 5_000)?;
     let tx = write_tx(db).await?;
     let contract = contracts::visible_for_update(&tx, access, contract_id).await?;
     if contract.freelancer_id != access.user_id() {
@@ -180,7 +180,7 @@ pub async fn reject(
     invoice_id: i64,
     reason: &str,
 ) -> DomainResult<invoice::Model> {
-    let reason = required_text(reason, "input.reason", 2_000)?;
+    let reason = text::multi_line(reason, "input.reason", 2_000)?;
     let tx = write_tx(db).await?;
     let invoice = review(&tx, access, invoice_id, "rejecting an invoice").await?;
     let invoice = transition(&tx, invoice, InvoiceStatus::Rejected, Some(reason)).await?;

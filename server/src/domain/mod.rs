@@ -23,6 +23,7 @@ pub mod payouts;
 pub mod projects;
 pub mod sessions;
 pub mod stripe_events;
+pub mod text;
 
 use sea_orm::{
     DatabaseConnection, DatabaseTransaction, SqliteTransactionMode, TransactionOptions,
@@ -52,19 +53,10 @@ pub async fn write_tx(db: &DatabaseConnection) -> DomainResult<DatabaseTransacti
     Ok(db.begin_with_options(options).await?)
 }
 
-/// Trims a required free-text input and bounds its length.
+/// Trims a required one-line input, refuses control characters and bounds its length
+/// (see `text`; multi-line fields use `text::multi_line`).
 pub fn required_text(value: &str, field: &str, max_chars: usize) -> DomainResult<String> {
-    let trimmed = value.trim();
-    if trimmed.is_empty() {
-        return Err(DomainError::bad_input(field, "must not be empty"));
-    }
-    if trimmed.chars().count() > max_chars {
-        return Err(DomainError::bad_input(
-            field,
-            format!("must be at most {max_chars} characters"),
-        ));
-    }
-    Ok(trimmed.to_string())
+    text::single_line(value, field, max_chars)
 }
 
 pub fn now() -> chrono::DateTime<chrono::Utc> {

@@ -1,5 +1,6 @@
 //! Money parsed once at the edge: exact decimal strings to `i64` minor units, never a float.
 use super::error::{DomainError, DomainResult};
+use super::text::quote;
 
 /// Supported ISO 4217 currencies and their minor units.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -92,18 +93,20 @@ impl Money {
         let digits_only = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
         if !digits_only(whole) || fraction.is_some_and(|f| !digits_only(f)) {
             return Err(bad(format!(
-                "{amount:?} is not a plain decimal amount such as \"1200.50\""
+                "{} is not a plain decimal amount such as \"1200.50\"",
+                quote(amount)
             )));
         }
         let fraction = fraction.unwrap_or("");
         let exponent = currency.minor_units();
         if fraction.len() > exponent as usize {
             return Err(bad(format!(
-                "{} allows {exponent} decimal places, got {amount:?}",
-                currency.code()
+                "{} allows {exponent} decimal places, got {}",
+                currency.code(),
+                quote(amount)
             )));
         }
-        let too_large = || bad(format!("{amount:?} is too large"));
+        let too_large = || bad(format!("{} is too large", quote(amount)));
         if whole.len() > 19 {
             return Err(too_large());
         }

@@ -12,6 +12,7 @@ use super::audit::Subject;
 use super::error::{DomainError, DomainResult};
 use super::money::Money;
 use super::page::{Page, Paged};
+use super::text::{self, Lines};
 use super::{Access, audit, now, required_text, write_tx};
 
 pub const STAFF_WHO_MANAGE_PROJECTS: &[CompanyRole] = &[CompanyRole::Admin, CompanyRole::Member];
@@ -51,7 +52,7 @@ pub async fn publish(
         "publishing a project",
     )?;
     let title = required_text(input.title, "input.title", 200)?;
-    let description = required_text(input.description, "input.description", 20_000)?;
+    let description = text::multi_line(input.description, "input.description", 20_000)?;
     let skills = normalise_skills(input.skills)?;
     if input.deadline.is_some_and(|d| d <= now()) {
         return Err(DomainError::bad_input(
@@ -255,6 +256,9 @@ pub async fn list(
     filter: &ProjectFilter,
     page: Page,
 ) -> DomainResult<Paged<project::Model>> {
+    if let Some(skill) = &filter.skill {
+        text::check_chars(skill, "filter.skill", Lines::Single)?;
+    }
     let mut visible = Condition::any();
     let own: Vec<i64> = access
         .staff

@@ -5,11 +5,11 @@
 use std::num::NonZeroUsize;
 use std::sync::{Arc, Mutex, PoisonError};
 
-use async_graphql::Request;
 use async_graphql::parser::types::{DocumentOperations, ExecutableDocument, OperationType};
+use async_graphql::{Request, ServerError};
 use lru::LruCache;
 
-use super::limits;
+use super::{limits, nul};
 
 /// Documents kept; the least recently used goes first.
 const CAPACITY: NonZeroUsize = match NonZeroUsize::new(256) {
@@ -35,9 +35,16 @@ pub struct Prepared {
 }
 
 impl Documents {
-    /// Hands `request` its parsed document, or says which limit it breaks. A document that
-    /// does not parse is left to the schema, which reports the syntax error.
-    pub fn prepare(&self, mut request: Request) -> Result<Prepared, String> {
+    /// Hands `request` its parsed document, or refuses it (`BAD_USER_INPUT`): a limit it
+    /// breaks, or a string holding NUL (see `nul`). A document that does not parse is left to
+    /// the schema, which reports the syntax error.
+    pub fn prepare(&self, mut request: Request) -> Result<Prepared, ServerError> {
+        if let Some(path) = nul::in_variables(&request.variables) {
+            return Err(refusal(
+                format!("variable ${path} must not contain NUL characters"),
+                Some(path),
+            ));
+        }
         let cached = self.cache().get(&request.query).cloned();
         let document = match cached {
             Some(document) => ExecutableDocument::clone(&document),
@@ -48,7 +55,13 @@ impl Documents {
                         mutates: false,
                     });
                 };
-                limits::check(&document)?;
+                limits::check(&document).map_err(|message| refusal(message, None))?;
+                if let Some(path) = nul::in_document(&document) {
+                    return Err(refusal(
+                        format!("argument {path} must not contain NUL characters"),
+                        Some(path),
+                    ));
+                }
                 if request.query.len() <= MAX_CACHED_LEN {
                     self.cache()
                         .put(request.query.clone(), Arc::new(document.clone()));
@@ -64,6 +77,18 @@ impl Documents {
     fn cache(&self) -> std::sync::MutexGuard<'_, LruCache<String, Arc<ExecutableDocument>>> {
         self.0.lock().unwrap_or_else(PoisonError::into_inner)
     }
+}
+
+/// A request-level error with `extensions.code` `BAD_USER_INPUT` and, when known, the input's
+/// path in `extensions.field`.
+fn refusal(message: String, field: Option<String>) -> ServerError {
+    let mut error = ServerError::new(message, None);
+    let extensions = error.extensions.get_or_insert_with(Default::default);
+    extensions.set("code", "BAD_USER_INPUT");
+    if let Some(field) = field {
+        extensions.set("field", field);
+    }
+    error
 }
 
 fn mutates(document: &ExecutableDocument) -> bool {

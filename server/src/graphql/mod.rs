@@ -8,6 +8,7 @@ mod ids;
 mod limits;
 mod loaders;
 mod mutation;
+mod nul;
 mod prefetch;
 mod query;
 mod scalars;

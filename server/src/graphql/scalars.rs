@@ -18,7 +18,8 @@ impl ScalarType for Decimal {
         match value {
             Value::String(s) => Ok(Self(s)),
             other => Err(InputValueError::custom(format!(
-                "a Decimal is a string such as \"1200.50\", got {other}"
+                "a Decimal is a string such as \"1200.50\", got {}",
+                crate::domain::text::shorten(&other.to_string())
             ))),
         }
     }

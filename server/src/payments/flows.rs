@@ -14,10 +14,6 @@ pub struct Stripe {
     pub public_url: String,
 }
 
-fn upstream(err: GatewayError) -> DomainError {
-    DomainError::Internal(anyhow::anyhow!("Stripe: {}", err.message))
-}
-
 /// Creates the caller's Express account once, and a fresh onboarding link each time.
 #[tracing::instrument(skip_all, fields(user = access.user_id()))]
 pub async fn onboarding_link(
@@ -35,7 +31,7 @@ pub async fn onboarding_link(
                 .gateway
                 .create_express_account(access.user_id(), &access.actor.email)
                 .await
-                .map_err(upstream)?;
+                .map_err(GatewayError::into_domain)?;
             payout_accounts::record(db, access.user_id(), &stripe_account_id).await?
         }
     };
@@ -48,7 +44,7 @@ pub async fn onboarding_link(
             &format!("{base}/payouts/onboarding/done"),
         )
         .await
-        .map_err(upstream)
+        .map_err(GatewayError::into_domain)
 }
 
 /// Returns the contract's funding PaymentIntent, creating it once. ADMIN or FINANCE.
@@ -77,7 +73,11 @@ pub async fn fund(
         Some(FundingStatus::Unfunded) => {}
     }
     if let Some(id) = &contract.payment_intent_id {
-        return stripe.gateway.payment_intent(id).await.map_err(upstream);
+        return stripe
+            .gateway
+            .payment_intent(id)
+            .await
+            .map_err(GatewayError::into_domain);
     }
     let intent = stripe
         .gateway
@@ -88,7 +88,7 @@ pub async fn fund(
             &transfer_group(contract.id),
         )
         .await
-        .map_err(upstream)?;
+        .map_err(GatewayError::into_domain)?;
     contracts::record_payment_intent(db, access, contract.id, &intent.id).await?;
     Ok(intent)
 }

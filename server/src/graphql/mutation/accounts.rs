@@ -113,6 +113,7 @@ impl AccountMutation {
 
     /// Confirms the email address with the code from the verification mail (single use).
     async fn verify_email(&self, ctx: &Context<'_>, token: String) -> async_graphql::Result<User> {
+        rate_limit(ctx, "verify_email", ratelimit::VERIFY_EMAIL_PER_IP, None)?;
         Ok(User::new(
             email_ownership::verify(db(ctx), &token).await.gql()?,
         ))
@@ -162,6 +163,12 @@ impl AccountMutation {
         ctx: &Context<'_>,
         input: ResetPasswordInput,
     ) -> async_graphql::Result<bool> {
+        rate_limit(
+            ctx,
+            "reset_password",
+            ratelimit::RESET_PASSWORD_PER_IP,
+            None,
+        )?;
         email_ownership::reset_password(db(ctx), &input.token, &input.new_password)
             .await
             .gql()?;
