@@ -10,6 +10,8 @@ pub struct Model {
     pub name: String,
     /// How the company pays its alumni: `manual` bank transfers or `stripe` Connect.
     pub payment_provider: PaymentProvider,
+    /// Days a SUBMITTED delivery waits for review before it is accepted automatically (1–60).
+    pub review_window_days: i32,
     pub created_at: DateTimeUtc,
 }
 

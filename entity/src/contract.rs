@@ -23,6 +23,15 @@ pub struct Model {
     pub payment_intent_id: Option<String>,
     /// Why the last funding attempt failed, as Stripe reported it.
     pub funding_failure: Option<String>,
+    /// Sum of the ACCEPTED and PAID milestones; a trigger keeps `invoiced_minor` within it.
+    pub accepted_minor: i64,
+    /// Escrow refunded to the company after the contract ended early (Stripe).
+    pub refunded_minor: i64,
+    /// Set by `endContract`; accepted work stays payable after it.
+    pub ended_at: Option<DateTimeUtc>,
+    pub end_reason: Option<String>,
+    /// The Stripe Refund of the escrow not owed, once created.
+    pub refund_id: Option<String>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -6,6 +6,8 @@ pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
     pub contract_id: i64,
+    /// The milestone this invoice bills, when the freelancer names one.
+    pub milestone_id: Option<i64>,
     /// Copied from the contract so the finance queue filters without a join.
     pub company_id: i64,
     pub submitted_by: i64,

@@ -131,3 +131,29 @@ pub enum JobStatus {
     #[sea_orm(string_value = "FAILED")]
     Failed,
 }
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(24))")]
+pub enum MilestoneStatus {
+    #[sea_orm(string_value = "ACTIVE")]
+    Active,
+    #[sea_orm(string_value = "SUBMITTED")]
+    Submitted,
+    #[sea_orm(string_value = "CHANGES_REQUESTED")]
+    ChangesRequested,
+    #[sea_orm(string_value = "ACCEPTED")]
+    Accepted,
+    #[sea_orm(string_value = "PAID")]
+    Paid,
+    #[sea_orm(string_value = "CANCELLED")]
+    Cancelled,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+pub enum ReviewSide {
+    #[sea_orm(string_value = "COMPANY")]
+    Company,
+    #[sea_orm(string_value = "FREELANCER")]
+    Freelancer,
+}
