@@ -1,12 +1,36 @@
-//! Limits on hostile documents that async-graphql does not bound itself: aliases (one field
-//! asked for a thousand times under different names) and operations per document. Checked
-//! right after parsing (see `documents`), before validation or any resolver.
+//! Limits on hostile documents that async-graphql does not bound itself, or bounds too bluntly:
+//! aliases (one field asked for a thousand times under different names), operations per
+//! document, and depth. Checked right after parsing (see `documents`), before validation or
+//! any resolver.
+//!
+//! Depth is measured here rather than by the schema's `limit_depth`, because the standard
+//! introspection query that GraphiQL, Apollo and graphql-codegen send (graphql-js
+//! `getIntrospectionQuery()`) is 15 levels deep: its `TypeRef` fragment unwraps `ofType` nine
+//! times. Where introspection is on, a `__schema` or `__type` field at the root is measured
+//! against the introspection bounds instead of `MAX_DEPTH`; every other field, in the same
+//! document or not, still gets `MAX_DEPTH`. What makes introspection expensive is not depth but
+//! nesting its list fields (`types { fields { type { fields … } } }` multiplies), so those are
+//! bounded as graphql-js's `MaxIntrospectionDepthRule` bounds them.
+use std::collections::HashMap;
+
 use async_graphql::parser::types::{
-    DocumentOperations, ExecutableDocument, Selection, SelectionSet,
+    DocumentOperations, ExecutableDocument, FragmentDefinition, Selection, SelectionSet,
 };
+use async_graphql::{Name, Positioned};
 
 pub const MAX_ALIASES: usize = 30;
 pub const MAX_OPERATIONS: usize = 10;
+/// Deepest query accepted; a 12-level nested query is refused before any resolver runs.
+pub const MAX_DEPTH: usize = 10;
+/// Deepest introspection accepted: the standard query needs 15; the rest is room for clients
+/// that unwrap `ofType` a few more times (graphql-js 17 makes that depth an option).
+pub const MAX_INTROSPECTION_DEPTH: usize = 20;
+/// Introspection list fields that fan out (`fields`, `interfaces`, `possibleTypes`,
+/// `inputFields`) nested inside one another; graphql-js refuses three.
+pub const MAX_INTROSPECTION_LISTS: usize = 2;
+
+/// The introspection fields whose lists multiply when nested.
+const FAN_OUT: [&str; 4] = ["fields", "interfaces", "possibleTypes", "inputFields"];
 
 fn aliases(set: &SelectionSet) -> usize {
     set.items
@@ -21,8 +45,9 @@ fn aliases(set: &SelectionSet) -> usize {
         .sum()
 }
 
-/// Why `document` is refused, if it is.
-pub fn check(document: &ExecutableDocument) -> Result<(), String> {
+/// Why `document` is refused, if it is. `introspection` says whether the schema answers
+/// introspection; where it does not, `__schema` is measured like any other field.
+pub fn check(document: &ExecutableDocument, introspection: bool) -> Result<(), String> {
     let operations: Vec<&SelectionSet> = match &document.operations {
         DocumentOperations::Single(op) => vec![&op.node.selection_set.node],
         DocumentOperations::Multiple(ops) => {
@@ -45,5 +70,134 @@ pub fn check(document: &ExecutableDocument) -> Result<(), String> {
             "the query uses {count} aliases; at most {MAX_ALIASES} are allowed"
         ));
     }
-    Ok(())
+    let mut depths = Depths {
+        fragments: &document.fragments,
+        measured: HashMap::new(),
+        root_checked: Vec::new(),
+        introspection,
+    };
+    match &document.operations {
+        DocumentOperations::Single(op) => depths.check_root(&op.node.selection_set.node),
+        DocumentOperations::Multiple(ops) => ops
+            .values()
+            .try_for_each(|op| depths.check_root(&op.node.selection_set.node)),
+    }
+}
+
+/// How far a selection set reaches below itself: in fields, and in nested fan-out lists.
+#[derive(Clone, Copy, Default)]
+struct Reach {
+    depth: usize,
+    lists: usize,
+}
+
+impl Reach {
+    fn max(self, other: Reach) -> Reach {
+        Reach {
+            depth: self.depth.max(other.depth),
+            lists: self.lists.max(other.lists),
+        }
+    }
+}
+
+/// Measures selection sets with fragments expanded. Each fragment is measured once and
+/// remembered, so a chain of fragments that each spread the next twice costs linear time, not
+/// exponential; a fragment spread inside itself counts as empty (validation refuses the cycle).
+struct Depths<'a> {
+    fragments: &'a HashMap<Name, Positioned<FragmentDefinition>>,
+    /// `None` while a fragment is being measured (so a cycle ends), then its reach.
+    measured: HashMap<&'a str, Option<Reach>>,
+    /// Fragments spread at the root whose root fields have been checked already.
+    root_checked: Vec<&'a str>,
+    introspection: bool,
+}
+
+impl<'a> Depths<'a> {
+    /// Checks each root field against its bound: the introspection bounds for `__schema` and
+    /// `__type` where introspection is on, `MAX_DEPTH` for everything else.
+    fn check_root(&mut self, set: &'a SelectionSet) -> Result<(), String> {
+        for item in &set.items {
+            match &item.node {
+                Selection::Field(field) => {
+                    let field = &field.node;
+                    let below = self.reach(&field.selection_set.node);
+                    let name = field.name.node.as_str();
+                    if self.introspection && (name == "__schema" || name == "__type") {
+                        let lists = below.lists;
+                        if below.depth + 1 > MAX_INTROSPECTION_DEPTH {
+                            return Err(format!(
+                                "the introspection query is nested {} levels deep; at most \
+                                 {MAX_INTROSPECTION_DEPTH} are allowed",
+                                below.depth + 1
+                            ));
+                        }
+                        if lists > MAX_INTROSPECTION_LISTS {
+                            return Err(format!(
+                                "the introspection query nests {lists} of `fields`, \
+                                 `interfaces`, `possibleTypes` and `inputFields` inside one \
+                                 another; at most {MAX_INTROSPECTION_LISTS} are allowed"
+                            ));
+                        }
+                    } else if below.depth + 1 > MAX_DEPTH {
+                        return Err(format!(
+                            "the query is nested {} levels deep; at most {MAX_DEPTH} are allowed",
+                            below.depth + 1
+                        ));
+                    }
+                }
+                Selection::InlineFragment(fragment) => {
+                    self.check_root(&fragment.node.selection_set.node)?
+                }
+                Selection::FragmentSpread(spread) => {
+                    let name = spread.node.fragment_name.node.as_str();
+                    if self.root_checked.contains(&name) {
+                        continue;
+                    }
+                    self.root_checked.push(name);
+                    if let Some(fragment) = self.fragments.get(name) {
+                        self.check_root(&fragment.node.selection_set.node)?;
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn reach(&mut self, set: &'a SelectionSet) -> Reach {
+        set.items
+            .iter()
+            .map(|item| match &item.node {
+                Selection::Field(field) => {
+                    let field = &field.node;
+                    let below = self.reach(&field.selection_set.node);
+                    let fans_out = FAN_OUT.contains(&field.name.node.as_str());
+                    Reach {
+                        depth: below.depth + 1,
+                        lists: below.lists + usize::from(fans_out),
+                    }
+                }
+                Selection::InlineFragment(fragment) => {
+                    self.reach(&fragment.node.selection_set.node)
+                }
+                Selection::FragmentSpread(spread) => {
+                    self.fragment_reach(spread.node.fragment_name.node.as_str())
+                }
+            })
+            .fold(Reach::default(), Reach::max)
+    }
+
+    fn fragment_reach(&mut self, name: &'a str) -> Reach {
+        match self.measured.get(name) {
+            Some(Some(reach)) => return *reach,
+            Some(None) => return Reach::default(),
+            None => {}
+        }
+        let Some(fragment) = self.fragments.get(name) else {
+            return Reach::default();
+        };
+        self.measured.insert(name, None);
+        let reach = self.reach(&fragment.node.selection_set.node);
+        self.measured.insert(name, Some(reach));
+        reach
+    }
 }
