@@ -10,7 +10,7 @@ use std::time::Duration;
 use async_graphql::dataloader::HashMapCache;
 use async_graphql::{BatchRequest, BatchResponse, ServerError};
 use axum::Router;
-use axum::extract::{ConnectInfo, RawQuery, Request, State};
+use axum::extract::{ConnectInfo, DefaultBodyLimit, RawQuery, Request, State};
 use axum::http::{HeaderMap, HeaderName, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse, Response};
@@ -30,7 +30,8 @@ use crate::graphql::{
 use crate::payments::webhook;
 use graphql_over_http::{MediaType, Refusal};
 
-/// Requests larger than this are refused with 413 before they are read.
+/// Request bodies larger than this are refused with 413 (before they are read, when the
+/// `Content-Length` says so).
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 
 #[derive(Clone)]
@@ -71,14 +72,22 @@ pub fn router(state: AppState) -> Router {
                 .on_response(DefaultOnResponse::new().level(Level::INFO)),
         )
         .layer(PropagateRequestIdLayer::new(request_id))
-        .layer(time_limit)
-        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES));
+        .layer(time_limit);
     Router::new()
-        .route("/graphql", get(graphql_get).post(graphql))
+        // `/graphql` reads its body itself, within this limit, so it answers 413 as a JSON error.
+        .route(
+            "/graphql",
+            get(graphql_get)
+                .post(graphql)
+                .layer(DefaultBodyLimit::max(MAX_BODY_BYTES)),
+        )
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics))
-        .route("/webhooks/stripe", axum::routing::post(webhook::receive))
+        .route(
+            "/webhooks/stripe",
+            axum::routing::post(webhook::receive).layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES)),
+        )
         .layer(layers)
         .with_state(state)
 }

@@ -447,3 +447,14 @@ async fn a_request_is_stopped_at_the_one_configured_time_limit() {
     assert!(body.get("data").is_none(), "{answer}");
     s.finish().await;
 }
+
+#[tokio::test]
+async fn a_body_over_the_limit_is_a_json_413() {
+    let s = TestServer::start().await;
+    let huge = json!({ "query": format!("{{ __typename }} #{}", "x".repeat(1024 * 1024)) });
+    for accept in [None, Some(GRAPHQL_RESPONSE)] {
+        let answer = post_json(&s, accept, huge.clone()).await;
+        assert_refused(&answer, 413, "PAYLOAD_TOO_LARGE");
+    }
+    s.finish().await;
+}

@@ -158,17 +158,28 @@ impl Refusal {
 /// or a batch (an array of them).
 pub async fn read(request: Request) -> Result<BatchRequest, Refusal> {
     check_content_type(request.headers())?;
+    let too_large = || {
+        Refusal::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "PAYLOAD_TOO_LARGE",
+            format!(
+                "the request body is larger than {} bytes",
+                super::MAX_BODY_BYTES
+            ),
+        )
+    };
+    let declared = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|value| value.to_str().ok()?.parse::<usize>().ok());
+    if declared.is_some_and(|length| length > super::MAX_BODY_BYTES) {
+        return Err(too_large());
+    }
+    // Read within the route's `DefaultBodyLimit`, which catches a body longer than declared.
     let body = match Bytes::from_request(request, &()).await {
         Ok(body) => body,
         Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-            return Err(Refusal::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "PAYLOAD_TOO_LARGE",
-                format!(
-                    "the request body is larger than {} bytes",
-                    super::MAX_BODY_BYTES
-                ),
-            ));
+            return Err(too_large());
         }
         Err(_) => return Err(Refusal::bad_request("the request body could not be read")),
     };
