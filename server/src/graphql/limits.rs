@@ -1,7 +1,13 @@
 //! Limits on hostile documents that async-graphql does not bound itself, or bounds too bluntly:
 //! aliases (one field asked for a thousand times under different names), operations per
-//! document, and depth. Checked right after parsing (see `documents`), before validation or
-//! any resolver.
+//! document, depth, and fields once fragments are expanded. Checked right after parsing (see
+//! `documents`), before validation or any resolver.
+//!
+//! The expanded size matters because async-graphql's validation walks every fragment spread
+//! in full, without yielding: fragments that each spread the next twice make it exponential, a
+//! few hundred bytes that hold a core until the process dies (the request time limit cannot
+//! stop work that never awaits). Measured here with each fragment measured once, it is refused
+//! in linear time.
 //!
 //! Depth is measured here rather than by the schema's `limit_depth`, because the standard
 //! introspection query that GraphiQL, Apollo and graphql-codegen send (graphql-js
@@ -25,6 +31,9 @@ pub const MAX_DEPTH: usize = 10;
 /// Deepest introspection accepted: the standard query needs 15; the rest is room for clients
 /// that unwrap `ofType` a few more times (graphql-js 17 makes that depth an option).
 pub const MAX_INTROSPECTION_DEPTH: usize = 20;
+/// Fields in a document once its fragments are expanded; the standard introspection query
+/// has 220, a busy page a few hundred.
+pub const MAX_FIELDS: usize = 10_000;
 /// Introspection list fields that fan out (`fields`, `interfaces`, `possibleTypes`,
 /// `inputFields`) nested inside one another; graphql-js refuses three.
 pub const MAX_INTROSPECTION_LISTS: usize = 2;
@@ -76,6 +85,18 @@ pub fn check(document: &ExecutableDocument, introspection: bool) -> Result<(), S
         root_checked: Vec::new(),
         introspection,
     };
+    let fields = match &document.operations {
+        DocumentOperations::Single(op) => depths.reach(&op.node.selection_set.node).fields,
+        DocumentOperations::Multiple(ops) => ops
+            .values()
+            .map(|op| depths.reach(&op.node.selection_set.node).fields)
+            .fold(0, usize::saturating_add),
+    };
+    if fields > MAX_FIELDS {
+        return Err(format!(
+            "the query selects more than {MAX_FIELDS} fields once its fragments are expanded"
+        ));
+    }
     match &document.operations {
         DocumentOperations::Single(op) => depths.check_root(&op.node.selection_set.node),
         DocumentOperations::Multiple(ops) => ops
@@ -84,18 +105,23 @@ pub fn check(document: &ExecutableDocument, introspection: bool) -> Result<(), S
     }
 }
 
-/// How far a selection set reaches below itself: in fields, and in nested fan-out lists.
+/// What a selection set holds below itself, fragments expanded: how deep its fields go, how
+/// many fan-out lists nest, and how many fields there are (saturating, as a hostile document
+/// can make that number astronomical).
 #[derive(Clone, Copy, Default)]
 struct Reach {
     depth: usize,
     lists: usize,
+    fields: usize,
 }
 
 impl Reach {
-    fn max(self, other: Reach) -> Reach {
+    /// Two selections side by side.
+    fn beside(self, other: Reach) -> Reach {
         Reach {
             depth: self.depth.max(other.depth),
             lists: self.lists.max(other.lists),
+            fields: self.fields.saturating_add(other.fields),
         }
     }
 }
@@ -103,6 +129,7 @@ impl Reach {
 /// Measures selection sets with fragments expanded. Each fragment is measured once and
 /// remembered, so a chain of fragments that each spread the next twice costs linear time, not
 /// exponential; a fragment spread inside itself counts as empty (validation refuses the cycle).
+/// The root's depth bounds depend on the field, so the root is walked by `check_root`.
 struct Depths<'a> {
     fragments: &'a HashMap<Name, Positioned<FragmentDefinition>>,
     /// `None` while a fragment is being measured (so a cycle ends), then its reach.
@@ -174,6 +201,7 @@ impl<'a> Depths<'a> {
                     Reach {
                         depth: below.depth + 1,
                         lists: below.lists + usize::from(fans_out),
+                        fields: below.fields.saturating_add(1),
                     }
                 }
                 Selection::InlineFragment(fragment) => {
@@ -183,7 +211,7 @@ impl<'a> Depths<'a> {
                     self.fragment_reach(spread.node.fragment_name.node.as_str())
                 }
             })
-            .fold(Reach::default(), Reach::max)
+            .fold(Reach::default(), Reach::beside)
     }
 
     fn fragment_reach(&mut self, name: &'a str) -> Reach {

@@ -26,7 +26,7 @@ use crate::ratelimit::RateLimiter;
 pub use context::RequestCtx;
 pub use documents::Documents;
 pub use errors::normalise_errors;
-pub use limits::{MAX_ALIASES, MAX_DEPTH, MAX_INTROSPECTION_DEPTH, MAX_OPERATIONS};
+pub use limits::{MAX_ALIASES, MAX_DEPTH, MAX_FIELDS, MAX_INTROSPECTION_DEPTH, MAX_OPERATIONS};
 pub use loaders::{Loaders, RequestLoader};
 pub use mutation::Mutation;
 pub use query::Query;
