@@ -13,7 +13,7 @@ use tokio::sync::watch;
 
 use crate::config::{Config, Mode};
 use crate::domain::email_ownership::Links;
-use crate::graphql::ApiConfig;
+use crate::graphql::{ApiConfig, Documents};
 use crate::http::{AppState, Metrics, router};
 use crate::mail::Mailer;
 use crate::payments::flows::Stripe;
@@ -72,7 +72,7 @@ impl App {
             production: config.mode == Mode::Production,
             request_timeout: Duration::from_millis(config.request_timeout_ms),
             require_verified_email: config.require_email_verification(),
-            documents: Default::default(),
+            documents: Arc::new(Documents::new(config.mode != Mode::Production)),
         };
         let worker = config
             .worker

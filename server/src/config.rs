@@ -53,7 +53,8 @@ pub struct Config {
         default_value = "Boomerang <no-reply@boomerang.invalid>"
     )]
     pub mail_from: String,
-    /// A GraphQL request still running after this is answered with a TIMEOUT error.
+    /// The one request time limit, for every route and the whole request (body read included):
+    /// `/graphql` answers a `TIMEOUT` error, other routes 503.
     #[arg(long, env = "BOOMERANG_REQUEST_TIMEOUT_MS", default_value_t = 10_000)]
     pub request_timeout_ms: u64,
     /// Database URL: `sqlite://path?mode=rwc` or `postgres://user@host/db`.

@@ -1,5 +1,7 @@
 //! The axum router: `/graphql` (POST queries, GET an offline query page), `/healthz`,
-//! `/readyz`; request ids, one log line per request, and a body limit.
+//! `/readyz`; request ids, one log line per request, a body limit and the request time limit.
+mod graphql_over_http;
+
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -7,11 +9,11 @@ use std::time::Duration;
 
 use async_graphql::dataloader::HashMapCache;
 use async_graphql::{BatchRequest, BatchResponse, ServerError};
-use async_graphql_axum::{GraphQLBatchRequest, GraphQLResponse};
 use axum::Router;
-use axum::extract::{ConnectInfo, State};
-use axum::http::{HeaderMap, HeaderName, Request, StatusCode, header};
-use axum::response::{Html, IntoResponse};
+use axum::extract::{ConnectInfo, DefaultBodyLimit, RawQuery, Request, State};
+use axum::http::{HeaderMap, HeaderName, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use sea_orm::DatabaseConnection;
 use tower::ServiceBuilder;
@@ -26,11 +28,11 @@ use crate::graphql::{
     BoomerangSchema, Documents, Loaders, RequestCtx, RequestLoader, normalise_errors,
 };
 use crate::payments::webhook;
+use graphql_over_http::{MediaType, Refusal};
 
-/// Requests larger than this are refused with 413 before they are read.
+/// Request bodies larger than this are refused with 413 (before they are read, when the
+/// `Content-Length` says so).
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
-/// A request still running after this is cancelled.
-pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
 #[derive(Clone)]
 pub struct AppState {
@@ -40,6 +42,8 @@ pub struct AppState {
     pub stripe_webhook_secret: Option<Secret>,
     /// Production serves no query page.
     pub production: bool,
+    /// The one request time limit (`BOOMERANG_REQUEST_TIMEOUT_MS`), for every route: a request
+    /// still running after it is stopped (see `time_limit`).
     pub request_timeout: Duration,
     /// A roster match counts only once the caller's email is verified.
     pub require_verified_email: bool,
@@ -65,32 +69,34 @@ pub struct Metrics {
 
 pub fn router(state: AppState) -> Router {
     let request_id = HeaderName::from_static("x-request-id");
+    let time_limit = middleware::from_fn_with_state(state.request_timeout, time_limit);
     let layers = ServiceBuilder::new()
         .layer(SetRequestIdLayer::new(request_id.clone(), MakeRequestUuid))
         .layer(
             TraceLayer::new_for_http()
-                .make_span_with(|req: &Request<_>| {
+                .make_span_with(|req: &axum::http::Request<_>| {
                     let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");
                     tracing::info_span!("request", id = %id, method = %req.method(), path = %req.uri().path())
                 })
                 .on_response(DefaultOnResponse::new().level(Level::INFO)),
         )
         .layer(PropagateRequestIdLayer::new(request_id))
-        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
-        .layer(tower_http::timeout::TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, REQUEST_TIMEOUT));
-    let graphql_route = if state.production {
-        axum::routing::post(graphql)
-    } else {
-        get(explorer).post(graphql)
-    };
+        .layer(time_limit);
     Router::new()
-        .route("/graphql", graphql_route)
+        // `/graphql` reads its body itself, within this limit, so it answers 413 as a JSON error.
+        .route(
+            "/graphql",
+            get(graphql_get)
+                .post(graphql)
+                .layer(DefaultBodyLimit::max(MAX_BODY_BYTES)),
+        )
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics))
         .route(
             "/webhooks/stripe",
-            axum::routing::post(webhook::receive::<AppState>),
+            axum::routing::post(webhook::receive::<AppState>)
+                .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES)),
         )
         .layer(layers)
         .with_state(state)
@@ -108,22 +114,29 @@ pub const MAX_BATCH: usize = 10;
 async fn graphql(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    headers: HeaderMap,
-    request: GraphQLBatchRequest,
-) -> axum::response::Response {
+    request: Request,
+) -> Response {
     state
         .metrics
         .graphql_requests
         .fetch_add(1, Ordering::Relaxed);
-    let token = bearer_token(&headers);
+    let Some(media) = MediaType::negotiate(request.headers()) else {
+        return Refusal::not_acceptable().respond(MediaType::Json);
+    };
+    let token = bearer_token(request.headers());
+    let request = match graphql_over_http::read(request).await {
+        Ok(request) => request,
+        Err(refusal) => return refusal.respond(media),
+    };
     let access = match &token {
         Some(token) => {
             match sessions::authenticate(&state.db, token, state.require_verified_email).await {
                 Ok(access) => access,
                 Err(err) => {
                     tracing::error!(error = %err, "authenticating a request");
-                    return (StatusCode::INTERNAL_SERVER_ERROR, "internal server error")
-                        .into_response();
+                    let refused =
+                        refusal("internal server error".to_string(), "INTERNAL_SERVER_ERROR");
+                    return graphql_over_http::respond(media, BatchResponse::Single(refused));
                 }
             }
         }
@@ -158,7 +171,7 @@ async fn graphql(
         state.schema.execute(request).await
     };
     let execution = async {
-        match request.into_inner() {
+        match request {
             BatchRequest::Single(request) => BatchResponse::Single(execute(request).await),
             BatchRequest::Batch(requests) if requests.len() > MAX_BATCH => {
                 BatchResponse::Single(refusal(
@@ -176,31 +189,63 @@ async fn graphql(
         }
     };
     // Outside tokio's cooperative budget, so the budget does not add yields (and loader batch
-    // splits) to wide pages; the request timeout still bounds the work.
-    let execution = tokio::task::unconstrained(execution);
-    let mut response = match tokio::time::timeout(state.request_timeout, execution).await {
-        Ok(response) => response,
-        Err(_) => {
-            tracing::warn!(
-                timeout_ms = state.request_timeout.as_millis() as u64,
-                "request timed out"
-            );
-            BatchResponse::Single(refusal(
-                format!(
-                    "the request took longer than {} ms and was stopped",
-                    state.request_timeout.as_millis()
-                ),
-                "TIMEOUT",
-            ))
-        }
-    };
+    // splits) to wide pages; the request time limit (`time_limit`) still bounds the work.
+    let mut response = tokio::task::unconstrained(execution).await;
     match &mut response {
         BatchResponse::Single(one) => normalise_errors(&mut one.errors),
         BatchResponse::Batch(many) => many
             .iter_mut()
             .for_each(|one| normalise_errors(&mut one.errors)),
     }
-    GraphQLResponse::from(response).into_response()
+    graphql_over_http::respond(media, response)
+}
+
+/// `GET /graphql`: in development, a small self-contained query page (it works offline, unlike
+/// the CDN-hosted GraphiQL) when no GraphQL request is in the URL.
+/// GraphQL over GET is not served, so a document in the URL is never run (a GET is what any
+/// page can make a browser send).
+async fn graphql_get(
+    State(state): State<AppState>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+) -> Response {
+    let asks_graphql = query
+        .as_deref()
+        .is_some_and(|query| form_has_key(query, "query"));
+    if state.production || asks_graphql {
+        let media = MediaType::negotiate(&headers).unwrap_or(MediaType::Json);
+        return Refusal::get_not_supported().respond(media);
+    }
+    Html(include_str!("explorer.html")).into_response()
+}
+
+fn form_has_key(query: &str, key: &str) -> bool {
+    query
+        .split('&')
+        .any(|pair| pair.split('=').next() == Some(key))
+}
+
+/// The one request time limit, around every route: the body read, authentication and
+/// execution of `/graphql` (answered as a GraphQL `TIMEOUT` error), the webhook and the
+/// probes (503). Dropping the handler's future rolls back any open transaction.
+async fn time_limit(State(limit): State<Duration>, request: Request, next: Next) -> Response {
+    let graphql = (request.uri().path() == "/graphql")
+        .then(|| MediaType::negotiate(request.headers()).unwrap_or(MediaType::Json));
+    match tokio::time::timeout(limit, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => {
+            let limit_ms = limit.as_millis();
+            tracing::warn!(timeout_ms = limit_ms as u64, "request timed out");
+            let message = format!("the request took longer than {limit_ms} ms and was stopped");
+            match graphql {
+                Some(media) => graphql_over_http::respond(
+                    media,
+                    BatchResponse::Single(refusal(message, "TIMEOUT")),
+                ),
+                None => (StatusCode::SERVICE_UNAVAILABLE, message).into_response(),
+            }
+        }
+    }
 }
 
 /// A response that carries one error with `code`.
@@ -245,9 +290,4 @@ async fn metrics(State(state): State<AppState>) -> String {
         m.sql_statements.load(Ordering::Relaxed),
         m.graphql_requests.load(Ordering::Relaxed)
     )
-}
-
-/// A small self-contained query page: it works offline, unlike the CDN-hosted GraphiQL.
-async fn explorer() -> Html<&'static str> {
-    Html(include_str!("explorer.html"))
 }

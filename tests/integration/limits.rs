@@ -198,3 +198,180 @@ async fn nested_lists_cost_the_same_number_of_statements_however_many_rows() {
     );
     s.finish().await;
 }
+
+/// graphql-js `getIntrospectionQuery()` (graphql 16.11.0) as GraphiQL, Apollo, graphql-codegen,
+/// Insomnia and Postman send it, byte for byte.
+const INTROSPECTION: &str = include_str!("../fixtures/introspection-query.graphql");
+/// The same with every option on (descriptions of the schema, deprecated arguments,
+/// `specifiedByURL`, `isRepeatable`, `isOneOf`), as newer GraphiQL asks.
+const INTROSPECTION_ALL_OPTIONS: &str =
+    include_str!("../fixtures/introspection-query-all-options.graphql");
+/// Twelve levels of ordinary fields.
+const TWELVE_DEEP: &str = "viewer { memberships { company { members { company { members { company { members { company { members { company { name } } } } } } } } } } }";
+
+#[tokio::test]
+async fn the_standard_introspection_query_is_answered_in_development() {
+    let s = TestServer::start().await;
+    for query in [INTROSPECTION, INTROSPECTION_ALL_OPTIONS] {
+        let response = s
+            .http()
+            .post(format!("{}/graphql", s.base))
+            .json(&json!({ "query": query, "operationName": "IntrospectionQuery" }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200);
+        let body: serde_json::Value = response.json().await.unwrap();
+        assert!(body.get("errors").is_none(), "{body:#}");
+        let schema = &body["data"]["__schema"];
+        assert_eq!(schema["queryType"]["name"], "Query");
+        assert_eq!(schema["mutationType"]["name"], "Mutation");
+        let types = schema["types"].as_array().unwrap();
+        let project = types.iter().find(|t| t["name"] == "Project").unwrap();
+        assert!(!project["fields"].as_array().unwrap().is_empty());
+    }
+    s.finish().await;
+}
+
+#[tokio::test]
+async fn introspection_in_a_document_does_not_lift_the_depth_limit_of_its_other_fields() {
+    let s = TestServer::start().await;
+    let a = company(&s, "acme").await;
+    let shallow = "{ __schema { queryType { name } } viewer { id } }";
+    assert_eq!(
+        s.ok(a.admin.token(), shallow, json!({})).await["__schema"]["queryType"]["name"],
+        "Query"
+    );
+    for deep in [
+        format!("{{ __schema {{ queryType {{ name }} }} {TWELVE_DEEP} }}"),
+        format!("{{ __type(name: \"Query\") {{ name }} {TWELVE_DEEP} }}"),
+        // Through a fragment spread beside the introspection field, or an inline fragment.
+        format!(
+            "{{ __schema {{ queryType {{ name }} }} ...deep }} fragment deep on Query {{ {TWELVE_DEEP} }}"
+        ),
+        format!("{{ ... on Query {{ __schema {{ queryType {{ name }} }} {TWELVE_DEEP} }} }}"),
+        // The full introspection query with a deep field added to it.
+        INTROSPECTION.replacen("__schema {", &format!("{TWELVE_DEEP} __schema {{"), 1),
+    ] {
+        let body = s.gql(a.admin.token(), &deep, json!({})).await;
+        assert_eq!(
+            error_code(&body).as_deref(),
+            Some("BAD_USER_INPUT"),
+            "{deep}: {body}"
+        );
+        assert!(body["data"].is_null(), "{body}");
+        assert!(
+            body["errors"][0]["message"]
+                .as_str()
+                .unwrap()
+                .contains("deep"),
+            "{body}"
+        );
+    }
+    s.finish().await;
+}
+
+#[tokio::test]
+async fn introspection_that_nests_its_lists_or_goes_too_deep_is_refused() {
+    let s = TestServer::start().await;
+    // Each nested `fields` multiplies the answer by the number of fields: graphql-js refuses
+    // a third level, and so does Boomerang, however the levels are reached.
+    let fan_outs = [
+        "{ __schema { types { fields { type { fields { type { fields { name } } } } } } } }",
+        "{ __type(name: \"Query\") { fields { type { interfaces { possibleTypes { name } } } } } }",
+        "{ __schema { types { ...f } } } fragment f on __Type { fields { type { ...g } } } fragment g on __Type { inputFields { type { fields { name } } } }",
+    ];
+    for query in fan_outs {
+        let body = s.gql(None, query, json!({})).await;
+        assert_eq!(
+            error_code(&body).as_deref(),
+            Some("BAD_USER_INPUT"),
+            "{query}: {body}"
+        );
+        assert!(body["data"].is_null(), "{body}");
+    }
+    // Two levels are what the standard query uses, and are answered.
+    let two = "{ __schema { types { fields { type { fields { name } } } } } }";
+    s.ok(None, two, json!({})).await;
+    // `ofType` unwrapped 25 times: deeper than any client asks.
+    let of_type = format!(
+        "{{ __type(name: \"Query\") {{ {} name {} }} }}",
+        "ofType { ".repeat(25),
+        "} ".repeat(25)
+    );
+    let body = s.gql(None, &of_type, json!({})).await;
+    assert_eq!(
+        error_code(&body).as_deref(),
+        Some("BAD_USER_INPUT"),
+        "{body}"
+    );
+    s.finish().await;
+}
+
+#[tokio::test]
+async fn production_refuses_the_standard_introspection_query() {
+    let prod = TestServer::start_configured(boomerang_tests::TestDb::new().await, |c| {
+        c.mode = boomerang::config::Mode::Production;
+        c.smtp_url = Some(boomerang::config::Secret::new("smtp://127.0.0.1:2525"));
+        c.public_url = "https://boomerang.example".into();
+    })
+    .await;
+    for query in [INTROSPECTION, INTROSPECTION_ALL_OPTIONS] {
+        let body = prod.gql(None, query, json!({})).await;
+        assert!(
+            body["data"]["__schema"].is_null(),
+            "introspection answered: {body}"
+        );
+        assert!(error_code(&body).is_some(), "{body}");
+    }
+    prod.finish().await;
+}
+
+#[tokio::test]
+async fn fragments_that_multiply_are_refused_in_linear_time() {
+    let s = TestServer::start().await;
+    // Each fragment spreads the next twice: 2^21 fields once expanded, in 1.3 KB. Walked in
+    // full, validation takes over ten seconds of CPU that no await interrupts (doubling with
+    // each further fragment); measured with each fragment once, it is refused at once.
+    let n = 21;
+    let fragments: String = (0..n)
+        .map(|i| {
+            format!(
+                "fragment f{i} on Query {{ ...f{next} ...f{next} }} ",
+                next = i + 1
+            )
+        })
+        .collect();
+    let query = format!("{{ ...f0 }} {fragments} fragment f{n} on Query {{ __typename }}");
+    let started = std::time::Instant::now();
+    let body = s.gql(None, &query, json!({})).await;
+    let elapsed = started.elapsed();
+    assert_eq!(
+        error_code(&body).as_deref(),
+        Some("BAD_USER_INPUT"),
+        "{body}"
+    );
+    assert!(
+        body["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("expanded"),
+        "{body}"
+    );
+    assert!(
+        elapsed < std::time::Duration::from_secs(5),
+        "took {elapsed:?}"
+    );
+    // The same shape, small enough, is answered.
+    let small: String = (0..3)
+        .map(|i| {
+            format!(
+                "fragment g{i} on Query {{ ...g{next} ...g{next} }} ",
+                next = i + 1
+            )
+        })
+        .collect();
+    let fine = format!("{{ ...g0 }} {small} fragment g3 on Query {{ __typename }}");
+    assert_eq!(s.ok(None, &fine, json!({})).await["__typename"], "Query");
+    s.finish().await;
+}

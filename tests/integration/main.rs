@@ -6,6 +6,7 @@ mod accounts;
 mod authorization;
 mod companies;
 mod fuzz;
+mod http;
 mod limits;
 mod loading;
 mod marketplace;

@@ -6,7 +6,7 @@ use std::num::NonZeroUsize;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use async_graphql::parser::types::{DocumentOperations, ExecutableDocument, OperationType};
-use async_graphql::{Request, ServerError};
+use async_graphql::{Request, ServerError, Value, Variables};
 use lru::LruCache;
 
 use super::{limits, nul};
@@ -20,12 +20,10 @@ const CAPACITY: NonZeroUsize = match NonZeroUsize::new(256) {
 const MAX_CACHED_LEN: usize = 16 * 1024;
 
 /// Parsed documents that passed the limits.
-pub struct Documents(Mutex<LruCache<String, Arc<ExecutableDocument>>>);
-
-impl Default for Documents {
-    fn default() -> Self {
-        Self(Mutex::new(LruCache::new(CAPACITY)))
-    }
+pub struct Documents {
+    cache: Mutex<LruCache<String, Arc<ExecutableDocument>>>,
+    /// Whether the schema answers introspection, which changes how deep a document may go.
+    introspection: bool,
 }
 
 /// A request ready for the schema, and whether its document holds a mutation.
@@ -35,9 +33,16 @@ pub struct Prepared {
 }
 
 impl Documents {
+    pub fn new(introspection: bool) -> Self {
+        Self {
+            cache: Mutex::new(LruCache::new(CAPACITY)),
+            introspection,
+        }
+    }
+
     /// Hands `request` its parsed document, or refuses it (`BAD_USER_INPUT`): a limit it
-    /// breaks, or a string holding NUL (see `nul`). A document that does not parse is left to
-    /// the schema, which reports the syntax error.
+    /// breaks, a required variable left out, or a string holding NUL (see `nul`). A document
+    /// that does not parse is left to the schema, which reports the syntax error.
     pub fn prepare(&self, mut request: Request) -> Result<Prepared, ServerError> {
         if let Some(path) = nul::in_variables(&request.variables) {
             return Err(refusal(
@@ -55,7 +60,8 @@ impl Documents {
                         mutates: false,
                     });
                 };
-                limits::check(&document).map_err(|message| refusal(message, None))?;
+                limits::check(&document, self.introspection)
+                    .map_err(|message| refusal(message, None))?;
                 if let Some(path) = nul::in_document(&document) {
                     return Err(refusal(
                         format!("argument {path} must not contain NUL characters"),
@@ -69,13 +75,19 @@ impl Documents {
                 document
             }
         };
+        required_variables(
+            &document,
+            request.operation_name.as_deref(),
+            &request.variables,
+        )
+        .map_err(|message| refusal(message, None))?;
         let mutates = mutates(&document);
         request.set_parsed_query(document);
         Ok(Prepared { request, mutates })
     }
 
     fn cache(&self) -> std::sync::MutexGuard<'_, LruCache<String, Arc<ExecutableDocument>>> {
-        self.0.lock().unwrap_or_else(PoisonError::into_inner)
+        self.cache.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }
 
@@ -89,6 +101,50 @@ fn refusal(message: String, field: Option<String>) -> ServerError {
         extensions.set("field", field);
     }
     error
+}
+
+/// Refuses a request that leaves a required variable of its operation unset or null. The
+/// schema checks a variable's value only where an argument uses it, as a field error after
+/// other fields ran; the spec makes it a request error, so nothing runs.
+fn required_variables(
+    document: &ExecutableDocument,
+    operation_name: Option<&str>,
+    variables: &Variables,
+) -> Result<(), String> {
+    let operation = match (&document.operations, operation_name) {
+        (DocumentOperations::Single(op), _) => op,
+        (DocumentOperations::Multiple(ops), Some(name)) => match ops.get(name) {
+            Some(op) => op,
+            // The schema answers an unknown operation name.
+            None => return Ok(()),
+        },
+        (DocumentOperations::Multiple(ops), None) => match ops.values().next() {
+            Some(op) if ops.len() == 1 => op,
+            _ => return Ok(()),
+        },
+    };
+    for definition in &operation.node.variable_definitions {
+        let definition = &definition.node;
+        if definition.var_type.node.nullable {
+            continue;
+        }
+        let name = definition.name.node.as_str();
+        let ty = &definition.var_type.node;
+        match variables.get(name) {
+            Some(Value::Null) => {
+                return Err(format!(
+                    "variable `${name}` of non-null type `{ty}` must not be null"
+                ));
+            }
+            None if definition.default_value.is_none() => {
+                return Err(format!(
+                    "variable `${name}` of required type `{ty}` was not provided"
+                ));
+            }
+            _ => {}
+        }
+    }
+    Ok(())
 }
 
 fn mutates(document: &ExecutableDocument) -> bool {

@@ -27,15 +27,13 @@ use crate::ratelimit::RateLimiter;
 pub use context::RequestCtx;
 pub use documents::Documents;
 pub use errors::normalise_errors;
-pub use limits::{MAX_ALIASES, MAX_OPERATIONS};
+pub use limits::{MAX_ALIASES, MAX_DEPTH, MAX_FIELDS, MAX_INTROSPECTION_DEPTH, MAX_OPERATIONS};
 pub use loaders::{Loaders, RequestLoader};
 pub use mutation::Mutation;
 pub use query::Query;
 
 pub type BoomerangSchema = Schema<Query, Mutation, EmptySubscription>;
 
-/// Deepest query accepted; a 12-level nested query is refused before any resolver runs.
-pub const MAX_DEPTH: usize = 10;
 /// Total cost accepted; list fields cost `first` × their selection.
 pub const MAX_COMPLEXITY: usize = 25_000;
 /// Directives per field.
@@ -68,7 +66,9 @@ impl Default for ApiConfig {
 pub fn build_schema(db: DatabaseConnection, api: ApiConfig) -> BoomerangSchema {
     let production = api.production;
     let mut builder = Schema::build(Query, Mutation::default(), EmptySubscription)
-        .limit_depth(MAX_DEPTH)
+        // The finer rule (`MAX_DEPTH` for everything but introspection) is `limits::check`, run
+        // on every document the HTTP layer receives; this is the ceiling for any document.
+        .limit_depth(MAX_INTROSPECTION_DEPTH)
         .limit_complexity(MAX_COMPLEXITY)
         .limit_recursive_depth(32)
         .limit_directives(MAX_DIRECTIVES)
