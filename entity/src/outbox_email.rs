@@ -24,6 +24,7 @@ pub struct Model {
     /// A RUNNING row whose lease has run out is taken to have lost its worker.
     pub locked_until: Option<DateTimeUtc>,
     pub sent_at: Option<DateTimeUtc>,
+    /// Why the latest failed attempt failed (kept once a later attempt succeeds).
     pub last_error: Option<String>,
     pub created_at: DateTimeUtc,
 }

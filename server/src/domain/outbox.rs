@@ -183,7 +183,8 @@ pub(crate) async fn close_unsent(
     Ok(())
 }
 
-/// Records that `attempt` delivered the mail. False when the claim was lost meanwhile.
+/// Records that `attempt` delivered the mail (an earlier attempt's `last_error` stays, as
+/// history). False when the claim was lost meanwhile.
 pub(crate) async fn mark_sent(
     db: &impl ConnectionTrait,
     id: i64,
@@ -199,10 +200,6 @@ pub(crate) async fn mark_sent(
         .col_expr(
             outbox_email::Column::LockedUntil,
             Expr::value(Option::<chrono::DateTime<chrono::Utc>>::None),
-        )
-        .col_expr(
-            outbox_email::Column::LastError,
-            Expr::value(Option::<String>::None),
         )
         .filter(outbox_email::Column::Id.eq(id))
         .filter(outbox_email::Column::Attempts.eq(attempt))

@@ -40,6 +40,7 @@ pub const MAX_COMPLEXITY: usize = 25_000;
 pub const MAX_DIRECTIVES: usize = 20;
 
 /// What resolvers need beyond the database: the Stripe provider, mail, and the mode's rules.
+#[derive(Default)]
 pub struct ApiConfig {
     pub stripe: Option<Arc<Stripe>>,
     /// Wakes the mail worker after a request queued mail.
@@ -49,16 +50,6 @@ pub struct ApiConfig {
     pub rate_limiter: RateLimiter,
 }
 
-impl Default for ApiConfig {
-    fn default() -> Self {
-        Self {
-            stripe: None,
-            mail_wakeup: Wakeup::default(),
-            production: false,
-            rate_limiter: RateLimiter::default(),
-        }
-    }
-}
 
 pub fn build_schema(db: DatabaseConnection, api: ApiConfig) -> BoomerangSchema {
     let production = api.production;

@@ -79,7 +79,10 @@ impl MailWorker {
                     match email_ownership::delivered(db, letter).await {
                         Ok(kept) => break kept,
                         Err(err) if tries < RECORD_TRIES => {
-                            tracing::warn!(error = format!("{err:#}"), "recording a sent mail; trying again");
+                            tracing::warn!(
+                                error = format!("{err:#}"),
+                                "recording a sent mail; trying again"
+                            );
                             tokio::time::sleep(Duration::from_secs(1)).await;
                         }
                         Err(err) => return Err(err),
