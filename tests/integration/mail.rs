@@ -385,6 +385,7 @@ async fn a_password_reset_does_the_same_work_for_known_and_unknown_addresses() {
         "the same statements for a known and an unknown address"
     );
     assert_eq!(s.smtp.connections(), 0, "the request path sent no mail");
+    assert_eq!(s.smtp.transactions(), 0);
     let rows = outbox(&s.conn).await;
     assert_eq!(
         rows.len(),

@@ -41,6 +41,8 @@ struct State {
     refused: usize,
     /// Connections accepted so far (including those closed at once while down).
     connections: usize,
+    /// `MAIL FROM` commands received so far: one per attempt to send a message.
+    transactions: usize,
     down: bool,
     /// Wait this long before accepting a message, so that senders overlap.
     accept_delay: Duration,
@@ -82,7 +84,8 @@ impl SmtpMock {
         self.state.lock().unwrap().refusals.extend(refusals);
     }
 
-    /// While down, every connection is closed before the greeting.
+    /// While down, a new connection is closed before the greeting, and an open one (a client's
+    /// pooled connection) at its next command.
     pub fn set_down(&self, down: bool) {
         self.state.lock().unwrap().down = down;
     }
@@ -94,6 +97,11 @@ impl SmtpMock {
     /// How many attempts were refused.
     pub fn refused(&self) -> usize {
         self.state.lock().unwrap().refused
+    }
+
+    /// How many messages clients tried to send (`MAIL FROM` commands, refused ones included).
+    pub fn transactions(&self) -> usize {
+        self.state.lock().unwrap().transactions
     }
 
     /// How many connections were made to the mock.
@@ -168,6 +176,9 @@ impl SmtpMock {
             if lines.read_line(&mut line).await? == 0 {
                 return Ok(());
             }
+            if self.state.lock().unwrap().down {
+                return Ok(());
+            }
             let command = line.trim_end().to_string();
             let verb = command
                 .split([' ', ':'])
@@ -179,6 +190,7 @@ impl SmtpMock {
                 "MAIL" => {
                     let refusal = {
                         let mut state = self.state.lock().unwrap();
+                        state.transactions += 1;
                         let next = state.refusals.front().copied();
                         if matches!(next, Some(Refusal::ServiceUnavailable | Refusal::Drop)) {
                             state.refusals.pop_front();

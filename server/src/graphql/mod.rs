@@ -50,7 +50,6 @@ pub struct ApiConfig {
     pub rate_limiter: RateLimiter,
 }
 
-
 pub fn build_schema(db: DatabaseConnection, api: ApiConfig) -> BoomerangSchema {
     let production = api.production;
     let mut builder = Schema::build(Query, Mutation::default(), EmptySubscription)
