@@ -129,9 +129,8 @@ impl AccountMutation {
         Ok(queued)
     }
 
-    /// Mails a reset link if the address has an account. Always answers true after the same
-    /// work (one queued row, no mail on the request path), so neither the answer nor its
-    /// timing reveals who has an account.
+    /// Mails a reset link if the address has an account. Always answers true, so the
+    /// answer reveals nothing about who has an account.
     async fn request_password_reset(
         &self,
         ctx: &Context<'_>,
@@ -143,6 +142,8 @@ impl AccountMutation {
             ratelimit::RESET_PER_IP,
             Some((&email, ratelimit::RESET_PER_ACCOUNT)),
         )?;
+        // The same work for any address — one queued row, no mail sent here — so the timing
+        // tells nothing either.
         email_ownership::request_reset(db(ctx), &email)
             .await
             .gql()?;
