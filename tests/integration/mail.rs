@@ -420,12 +420,41 @@ async fn a_password_reset_does_the_same_work_for_known_and_unknown_addresses() {
 }
 
 #[tokio::test]
-async fn the_mail_worker_runs_without_stripe_and_skips_an_address_already_verified() {
+async fn the_mail_worker_runs_without_stripe() {
     // The default test server has no Stripe; its worker sends the mail by itself.
     let s = TestServer::start().await;
+    assert!(s.stripe.is_none());
     let person = sign_up(&s, "plain@example.jp").await;
     let code = code_in(&s.mail(&person.email, VERIFY_MAIL, 1).await);
     s.ok(None, VERIFY, json!({ "t": code })).await;
+    s.finish().await;
+}
+
+#[tokio::test]
+async fn a_verification_mail_is_not_sent_once_the_address_is_verified() {
+    let s = without_worker().await;
+    let person = sign_up(&s, "eager@example.jp").await;
+    let asked = s
+        .ok(
+            person.token(),
+            "mutation { requestEmailVerification }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(asked["requestEmailVerification"], true);
+    assert!(step(&s).await);
+    let code = code_in(&s.mail(&person.email, VERIFY_MAIL, 1).await);
+    s.ok(None, VERIFY, json!({ "t": code })).await;
+
+    assert!(step(&s).await, "the second mail is handled");
+    assert!(!step(&s).await);
+    assert_eq!(s.smtp.mails_to(&person.email).len(), 1, "and not sent");
+    let second = outbox(&s.conn).await.remove(1);
+    assert_eq!(second.status, JobStatus::Done);
+    assert!(
+        second.sent_at.is_none() && second.attempts == 0,
+        "{second:?}"
+    );
     let asked = s
         .ok(
             person.token(),
@@ -434,6 +463,39 @@ async fn the_mail_worker_runs_without_stripe_and_skips_an_address_already_verifi
         )
         .await;
     assert_eq!(asked["requestEmailVerification"], false);
+    s.finish().await;
+}
+
+#[tokio::test]
+async fn a_claim_whose_worker_died_is_taken_over_after_its_lease() {
+    let s = without_worker().await;
+    sign_up(&s, "orphan@example.jp").await;
+    // A worker claims the mail and dies before sending it.
+    let links = Links {
+        public_url: "http://127.0.0.1:8080".into(),
+    };
+    let claimed = boomerang::domain::email_ownership::next_letter(&s.conn, &links)
+        .await
+        .unwrap();
+    assert!(
+        matches!(claimed, boomerang::domain::email_ownership::Next::Send(_)),
+        "{claimed:?}"
+    );
+    drop(claimed);
+    assert!(!step(&s).await, "the lease holds the mail");
+    assert!(s.smtp.mails().is_empty());
+
+    let mut row: outbox_email::ActiveModel = outbox(&s.conn).await.remove(0).into();
+    row.locked_until = Set(Some(Utc::now() - chrono::Duration::seconds(1)));
+    row.update(&s.conn).await.unwrap();
+    assert!(step(&s).await, "taken over");
+    assert!(!step(&s).await);
+    let mails = s.smtp.mails_to("orphan@example.jp");
+    assert_eq!(mails.len(), 1);
+    let row = outbox(&s.conn).await.remove(0);
+    assert_eq!((row.status, row.attempts), (JobStatus::Done, 2));
+    s.ok(None, VERIFY, json!({ "t": code_in(&mails[0].body) }))
+        .await;
     s.finish().await;
 }
 

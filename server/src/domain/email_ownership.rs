@@ -97,6 +97,9 @@ pub async fn request_reset(db: &DatabaseConnection, email: &str) -> DomainResult
 /// Claims the next due mail and makes it ready to send: a new token (its hash stored, in the
 /// claiming transaction) and the body, rendered in memory.
 pub async fn next_letter(db: &DatabaseConnection, links: &Links) -> DomainResult<Next> {
+    if !outbox::any_due(db).await? {
+        return Ok(Next::Idle);
+    }
     let tx = write_tx(db).await?;
     let Some(row) = outbox::next_due(&tx).await? else {
         return Ok(Next::Idle);

@@ -101,13 +101,10 @@ pub(crate) async fn queue_for_address(
     Ok(())
 }
 
-/// Locks the oldest due row, if any, in the caller's transaction: PENDING and due, or
-/// RUNNING with an expired lease (its worker died).
-pub(crate) async fn next_due(
-    tx: &impl ConnectionTrait,
-) -> DomainResult<Option<outbox_email::Model>> {
+/// PENDING and due, or RUNNING with an expired lease (its worker died).
+fn due() -> Condition {
     let at = now();
-    let due = Condition::any()
+    Condition::any()
         .add(
             Condition::all()
                 .add(outbox_email::Column::Status.eq(JobStatus::Pending))
@@ -117,9 +114,27 @@ pub(crate) async fn next_due(
             Condition::all()
                 .add(outbox_email::Column::Status.eq(JobStatus::Running))
                 .add(outbox_email::Column::LockedUntil.lt(at)),
-        );
+        )
+}
+
+/// Whether any row is due: one plain read, so that an idle worker's poll takes no write lock.
+pub(crate) async fn any_due(db: &impl ConnectionTrait) -> DomainResult<bool> {
     Ok(outbox_email::Entity::find()
-        .filter(due)
+        .select_only()
+        .column(outbox_email::Column::Id)
+        .filter(due())
+        .into_tuple::<i64>()
+        .one(db)
+        .await?
+        .is_some())
+}
+
+/// Locks the oldest due row, if any, in the caller's transaction.
+pub(crate) async fn next_due(
+    tx: &impl ConnectionTrait,
+) -> DomainResult<Option<outbox_email::Model>> {
+    Ok(outbox_email::Entity::find()
+        .filter(due())
         .order_by_asc(outbox_email::Column::NextAttemptAt)
         .order_by_asc(outbox_email::Column::Id)
         .lock_with_behavior(LockType::Update, LockBehavior::SkipLocked)
