@@ -131,3 +131,13 @@ pub enum JobStatus {
     #[sea_orm(string_value = "FAILED")]
     Failed,
 }
+
+/// Why a mail is sent: it carries a verification or a password-reset link.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+pub enum MailPurpose {
+    #[sea_orm(string_value = "verify")]
+    Verify,
+    #[sea_orm(string_value = "reset")]
+    Reset,
+}

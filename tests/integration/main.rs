@@ -8,6 +8,7 @@ mod companies;
 mod fuzz;
 mod limits;
 mod loading;
+mod mail;
 mod marketplace;
 mod model;
 mod money;
