@@ -428,6 +428,23 @@ impl TestServer {
         {}
     }
 
+    /// Waits (up to 20 s) until the server's worker has handled every queued mail, so that
+    /// what it writes (tokens, outbox rows) is not mistaken for a request's doing.
+    pub async fn mail_settled(&self) {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+        while self
+            .sql_i64("SELECT COUNT(*) FROM outbox_emails WHERE status IN ('PENDING', 'RUNNING')")
+            .await
+            > 0
+        {
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "queued mail was not sent within 20 s"
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
     /// The body of the `n`th mail (from 1) to `recipient` whose subject contains `subject`,
     /// as the SMTP server received it; waits for it to arrive.
     pub async fn mail(&self, recipient: &str, subject: &str, n: usize) -> String {
