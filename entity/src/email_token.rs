@@ -1,13 +1,14 @@
 use sea_orm::entity::prelude::*;
 
+use crate::states::MailPurpose;
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "email_tokens")]
 pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
     pub user_id: i64,
-    /// `verify` or `reset`.
-    pub purpose: String,
+    pub purpose: MailPurpose,
     /// SHA-256 of the token mailed to the user.
     #[sea_orm(unique)]
     pub token_hash: String,

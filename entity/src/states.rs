@@ -157,3 +157,13 @@ pub enum ReviewSide {
     #[sea_orm(string_value = "FREELANCER")]
     Freelancer,
 }
+
+/// Why a mail is sent: it carries a verification or a password-reset link.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+pub enum MailPurpose {
+    #[sea_orm(string_value = "verify")]
+    Verify,
+    #[sea_orm(string_value = "reset")]
+    Reset,
+}

@@ -4,6 +4,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261125_000001_marketplace_core;
 mod m20261125_000002_stripe_payments;
 mod m20261125_000003_security;
+mod m20261126_000004_mail_intents;
 mod m20261126_000005_engagements;
 
 pub struct Migrator;
@@ -15,6 +16,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000001_marketplace_core::Migration),
             Box::new(m20261125_000002_stripe_payments::Migration),
             Box::new(m20261125_000003_security::Migration),
+            Box::new(m20261126_000004_mail_intents::Migration),
             Box::new(m20261126_000005_engagements::Migration),
         ]
     }

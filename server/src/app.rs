@@ -15,7 +15,8 @@ use crate::config::{Config, Mode};
 use crate::domain::email_ownership::Links;
 use crate::graphql::{ApiConfig, Documents};
 use crate::http::{AppState, Metrics, router};
-use crate::mail::Mailer;
+use crate::mail::worker::MailWorker;
+use crate::mail::{Mailer, Wakeup};
 use crate::payments::flows::Stripe;
 use crate::payments::{StripeGateway, worker};
 use crate::ratelimit::RateLimiter;
@@ -26,6 +27,11 @@ pub struct App {
     state: AppState,
     stripe: Option<Arc<Stripe>>,
     worker: Option<Duration>,
+    /// The pool as the background workers use it: their statements are counted apart from
+    /// the requests' (`boomerang_worker_sql_statements_total`).
+    worker_db: DatabaseConnection,
+    mail: MailWorker,
+    mail_wakeup: Wakeup,
 }
 
 impl App {
@@ -34,12 +40,17 @@ impl App {
         let mut db = db::connect(&config.database_url, config.db_pool).await?;
         db::migrate(&db).await?;
         let metrics = Metrics::default();
-        let statements = metrics.sql_statements.clone();
-        db.set_metric_callback(move |info| {
-            statements.fetch_add(1, Ordering::Relaxed);
-            // The SQL text only: bound values (which may be secrets' hashes) are not logged.
-            tracing::trace!(target: "boomerang::sql", elapsed_us = info.elapsed.as_micros() as u64, "{}", info.statement.sql);
-        });
+        let mut worker_db = db.clone();
+        for (conn, statements) in [
+            (&mut db, metrics.sql_statements.clone()),
+            (&mut worker_db, metrics.worker_sql_statements.clone()),
+        ] {
+            conn.set_metric_callback(move |info| {
+                statements.fetch_add(1, Ordering::Relaxed);
+                // The SQL text only: bound values (which may be secrets' hashes) are not logged.
+                tracing::trace!(target: "boomerang::sql", elapsed_us = info.elapsed.as_micros() as u64, "{}", info.statement.sql);
+            });
+        }
         let listener = TcpListener::bind(config.listen)
             .await
             .with_context(|| format!("binding {}", config.listen))?;
@@ -54,12 +65,20 @@ impl App {
             })),
             None => None,
         };
-        let api = ApiConfig {
-            stripe: stripe.clone(),
-            mailer: Mailer::from_config(config.smtp_url.as_ref(), &config.mail_from)?,
-            links: Links {
+        let mail = MailWorker::new(
+            Mailer::from_config(
+                config.smtp_url.as_ref(),
+                &config.mail_from,
+                config.mode == Mode::Development,
+            )?,
+            Links {
                 public_url: config.public_url.clone(),
             },
+        );
+        let mail_wakeup = Wakeup::default();
+        let api = ApiConfig {
+            stripe: stripe.clone(),
+            mail_wakeup: mail_wakeup.clone(),
             production: config.mode == Mode::Production,
             rate_limiter: RateLimiter::default(),
         };
@@ -82,6 +101,9 @@ impl App {
             state,
             stripe,
             worker,
+            worker_db,
+            mail,
+            mail_wakeup,
         })
     }
 
@@ -100,8 +122,14 @@ impl App {
         self.stripe.clone()
     }
 
-    /// Serves until `shutdown` resolves; requests in flight and the payout worker's current
-    /// job finish, then the pool closes.
+    /// The mail worker as this app runs it (tests drive it by hand when `worker` is off).
+    pub fn mail_worker(&self) -> MailWorker {
+        self.mail.clone()
+    }
+
+    /// Serves until `shutdown` resolves; requests in flight and the workers' current jobs
+    /// finish, then the pool closes. The mail worker runs whenever `BOOMERANG_WORKER` is on;
+    /// the payout worker when Stripe is configured too.
     pub async fn run_until(
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
@@ -111,13 +139,18 @@ impl App {
         let worker = match (&self.stripe, self.worker) {
             (Some(stripe), Some(idle)) => {
                 let stripe = stripe.clone();
-                let db = db.clone();
+                let db = self.worker_db.clone();
+                let stopped = stopped.clone();
                 Some(tokio::spawn(async move {
                     worker::run(db, &stripe.gateway, idle, stopped).await
                 }))
             }
             _ => None,
         };
+        let mail_worker = self.worker.map(|idle| {
+            let (mail, db, wakeup) = (self.mail, self.worker_db, self.mail_wakeup);
+            tokio::spawn(async move { mail.run(db, idle, wakeup, stopped).await })
+        });
         let served = axum::serve(
             self.listener,
             router(self.state).into_make_service_with_connect_info::<SocketAddr>(),
@@ -128,6 +161,9 @@ impl App {
         stop_worker.send(true).ok();
         if let Some(worker) = worker {
             worker.await.context("the payout worker panicked")?;
+        }
+        if let Some(worker) = mail_worker {
+            worker.await.context("the mail worker panicked")?;
         }
         served?;
         db.close().await.context("closing the database pool")?;

@@ -44,7 +44,7 @@ pub struct Config {
     #[arg(long, env = "BOOMERANG_REQUIRE_EMAIL_VERIFICATION", action = clap::ArgAction::Set)]
     pub require_email_verification: Option<bool>,
     /// SMTP server for outgoing mail, e.g. `smtps://user:password@mail.example.com`; without it
-    /// mail is logged (recipient and subject only) and kept in the outbox table.
+    /// (development only) the mail worker logs each mail's recipient, subject and link.
     #[arg(long, env = "BOOMERANG_SMTP_URL", hide_env_values = true)]
     pub smtp_url: Option<Secret>,
     #[arg(
@@ -90,10 +90,12 @@ pub struct Config {
         default_value = "http://127.0.0.1:8080"
     )]
     pub public_url: String,
-    /// Runs the payout worker in this process (`false` leaves it to other replicas).
+    /// Runs the background workers in this process — mail, and payouts when Stripe is on
+    /// (`false` leaves them to other replicas).
     #[arg(long, env = "BOOMERANG_WORKER", default_value_t = true, action = clap::ArgAction::Set)]
     pub worker: bool,
-    /// How often an idle payout worker looks for due jobs, in milliseconds.
+    /// How often an idle worker looks for due work (mail from other replicas, retries), in
+    /// milliseconds.
     #[arg(long, env = "BOOMERANG_WORKER_INTERVAL_MS", default_value_t = 1000)]
     pub worker_interval_ms: u64,
 }

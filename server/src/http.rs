@@ -62,8 +62,11 @@ impl axum::extract::FromRef<AppState> for webhook::WebhookState {
 /// Process counters, served at `/metrics` in the Prometheus text format.
 #[derive(Clone, Default)]
 pub struct Metrics {
-    /// Every statement sent to the database, counted at the connection layer.
+    /// Every statement the requests sent to the database, counted at the connection layer.
     pub sql_statements: Arc<AtomicU64>,
+    /// The same for the background workers (mail, payouts), kept apart so that a request's
+    /// count does not depend on what the workers happen to do meanwhile.
+    pub worker_sql_statements: Arc<AtomicU64>,
     pub graphql_requests: Arc<AtomicU64>,
 }
 
@@ -286,8 +289,10 @@ async fn metrics(State(state): State<AppState>) -> String {
     let m = &state.metrics;
     format!(
         "# TYPE boomerang_sql_statements_total counter\nboomerang_sql_statements_total {}\n\
+         # TYPE boomerang_worker_sql_statements_total counter\nboomerang_worker_sql_statements_total {}\n\
          # TYPE boomerang_graphql_requests_total counter\nboomerang_graphql_requests_total {}\n",
         m.sql_statements.load(Ordering::Relaxed),
+        m.worker_sql_statements.load(Ordering::Relaxed),
         m.graphql_requests.load(Ordering::Relaxed)
     )
 }

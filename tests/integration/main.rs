@@ -9,6 +9,7 @@ mod fuzz;
 mod http;
 mod limits;
 mod loading;
+mod mail;
 mod marketplace;
 mod model;
 mod money;

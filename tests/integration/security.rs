@@ -1,7 +1,9 @@
 //! Email ownership, modes, hostile documents, rate limits, sessions and secrets.
 use boomerang::config::{Mode, Secret};
 use boomerang_tests::flow::*;
-use boomerang_tests::{TestDb, TestServer, captured_logs, code_in, error_code, latest_mail};
+use boomerang_tests::{
+    RESET_MAIL, TestDb, TestServer, VERIFY_MAIL, captured_logs, code_in, error_code,
+};
 use sea_orm::ConnectionTrait;
 use serde_json::{Value, json};
 
@@ -34,7 +36,7 @@ async fn a_roster_match_counts_only_for_a_verified_email_when_verification_is_on
         "NOT_FOUND"
     );
 
-    let mail = latest_mail(&s, "hanako@alumni.example").await;
+    let mail = s.mail("hanako@alumni.example", VERIFY_MAIL, 1).await;
     let code = code_in(&mail);
     assert_eq!(
         s.err(None, VERIFY, json!({ "t": "not-the-code" })).await,
@@ -58,7 +60,7 @@ async fn a_roster_match_counts_only_for_a_verified_email_when_verification_is_on
 async fn an_expired_verification_code_is_refused() {
     let s = verifying_server().await;
     sign_up(&s, "late@alumni.example").await;
-    let code = code_in(&latest_mail(&s, "late@alumni.example").await);
+    let code = code_in(&s.mail("late@alumni.example", VERIFY_MAIL, 1).await);
     s.sql("UPDATE email_tokens SET expires_at = '2000-01-01 00:00:00+00:00'")
         .await;
     assert_eq!(
@@ -121,7 +123,7 @@ async fn a_password_reset_answers_alike_for_unknown_emails_and_ends_every_sessio
         0
     );
 
-    let code = code_in(&latest_mail(&s, "mio@example.jp").await);
+    let code = code_in(&s.mail("mio@example.jp", RESET_MAIL, 1).await);
     let weak = json!({ "i": { "token": code, "newPassword": "short" } });
     assert_eq!(s.err(None, RESET, weak).await, "BAD_USER_INPUT");
     let new_password = "a brand new long passphrase";
@@ -406,10 +408,10 @@ async fn wrong_reset_and_verification_codes_are_rate_limited_per_address() {
     use boomerang::ratelimit::{RESET_PASSWORD_PER_IP, VERIFY_EMAIL_PER_IP};
     let s = TestServer::start().await;
     sign_up(&s, "target@example.jp").await;
-    let verify_code = code_in(&latest_mail(&s, "target@example.jp").await);
+    let verify_code = code_in(&s.mail("target@example.jp", VERIFY_MAIL, 1).await);
     s.ok(None, REQUEST_RESET, json!({ "e": "target@example.jp" }))
         .await;
-    let reset_code = code_in(&latest_mail(&s, "target@example.jp").await);
+    let reset_code = code_in(&s.mail("target@example.jp", RESET_MAIL, 1).await);
 
     let new_password = "a brand new passphrase 2417";
     for i in 0..RESET_PASSWORD_PER_IP.max {
@@ -494,10 +496,12 @@ async fn tokens_passwords_and_keys_never_reach_the_logs() {
         .await;
     let token = data["signUp"]["token"].as_str().unwrap().to_string();
     s.ok(Some(&token), ME, json!({})).await;
-    let verify_code = code_in(&latest_mail(&s, "quiet@example.jp").await);
+    s.drain_mail().await;
+    let verify_code = code_in(&s.mail("quiet@example.jp", VERIFY_MAIL, 1).await);
     s.ok(None, REQUEST_RESET, json!({ "e": "quiet@example.jp" }))
         .await;
-    let reset_code = code_in(&latest_mail(&s, "quiet@example.jp").await);
+    s.drain_mail().await;
+    let reset_code = code_in(&s.mail("quiet@example.jp", RESET_MAIL, 1).await);
     s.ok(
         None,
         RESET,

@@ -253,6 +253,8 @@ async fn control_characters_in_any_text_input_are_refused_naming_the_field_and_n
         },
     ];
 
+    // Mail is sent (and its token made) by the worker, after the request that queued it.
+    s.mail_settled().await;
     let before = snapshot(&s).await;
     for case in &cases {
         for bad in ["\u{0}", "\u{1b}", "\u{7f}"] {
@@ -306,6 +308,8 @@ async fn nul_anywhere_in_a_request_is_refused_before_any_resolver_runs() {
     let s = TestServer::start().await;
     let c = contracted(&s, "100000").await;
     let admin = c.a.admin.token.clone();
+    // Mail is sent (and its token made) by the worker, after the request that queued it.
+    s.mail_settled().await;
     let before = snapshot(&s).await;
     // Inline arguments, checked when the document is parsed.
     let body = s

@@ -4,10 +4,13 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 pub mod flow;
+pub mod smtp_mock;
 pub mod stripe_mock;
 
 use std::time::Duration;
 
+use boomerang::config::Secret;
+use boomerang::mail::worker::MailWorker;
 use boomerang::{App, Config};
 use std::sync::Arc;
 
@@ -17,6 +20,13 @@ use sea_orm::{ConnectionTrait, Database, DatabaseConnection, Statement};
 use serde_json::{Value, json};
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
+
+use smtp_mock::SmtpMock;
+
+/// Part of the subject of the verification mail.
+pub const VERIFY_MAIL: &str = "Confirm your email";
+/// Part of the subject of the password-reset mail.
+pub const RESET_MAIL: &str = "Reset your Boomerang password";
 
 /// PostgreSQL test databases are named `boomerang_test_<unix seconds>_<uuid>`, so a leftover's
 /// age can be read from its name.
@@ -279,6 +289,10 @@ pub struct TestServer {
     /// The server's own connection pool, for looking behind the API.
     pub conn: DatabaseConnection,
     pub stripe: Option<Arc<Stripe>>,
+    /// The SMTP server the server sends its mail to (unless a test configured another).
+    pub smtp: SmtpMock,
+    /// The server's mail worker, for tests that run it by hand (`worker = false`).
+    pub mail_worker: MailWorker,
     http: reqwest::Client,
     shutdown: Option<oneshot::Sender<()>>,
     handle: Option<JoinHandle<anyhow::Result<()>>>,
@@ -295,11 +309,14 @@ impl TestServer {
 
     pub async fn start_configured(db: TestDb, configure: impl FnOnce(&mut Config)) -> Self {
         capture_logs();
+        let smtp = SmtpMock::start().await;
         let mut config = Config::for_database(db.url.clone());
+        config.smtp_url = Some(Secret::new(smtp.url()));
         configure(&mut config);
         let app = App::build(&config).await.expect("building the app");
         let conn = app.db().clone();
         let stripe = app.stripe();
+        let mail_worker = app.mail_worker();
         let addr = app.local_addr().expect("bound address");
         let (tx, rx) = oneshot::channel::<()>();
         let handle = tokio::spawn(app.run_until(async {
@@ -310,6 +327,8 @@ impl TestServer {
             db: Some(db),
             conn,
             stripe,
+            smtp,
+            mail_worker,
             http: reqwest::Client::builder()
                 .timeout(Duration::from_secs(60))
                 .build()
@@ -397,6 +416,39 @@ impl TestServer {
             .await
             .expect("worker step")
         {}
+    }
+
+    /// Runs the mail worker by hand until no mail is due (for servers without a worker).
+    pub async fn drain_mail(&self) {
+        while self
+            .mail_worker
+            .run_once(&self.conn)
+            .await
+            .expect("mail worker step")
+        {}
+    }
+
+    /// Waits (up to 20 s) until the server's worker has handled every queued mail, so that
+    /// what it writes (tokens, outbox rows) is not mistaken for a request's doing.
+    pub async fn mail_settled(&self) {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+        while self
+            .sql_i64("SELECT COUNT(*) FROM outbox_emails WHERE status IN ('PENDING', 'RUNNING')")
+            .await
+            > 0
+        {
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "queued mail was not sent within 20 s"
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
+    /// The body of the `n`th mail (from 1) to `recipient` whose subject contains `subject`,
+    /// as the SMTP server received it; waits for it to arrive.
+    pub async fn mail(&self, recipient: &str, subject: &str, n: usize) -> String {
+        self.smtp.nth_mail(recipient, subject, n).await.body
     }
 
     /// Executes SQL on the test database, behind the API's back.
@@ -498,20 +550,6 @@ fn capture_logs() {
 /// Everything logged so far by every server in this test binary.
 pub fn captured_logs() -> String {
     String::from_utf8_lossy(&LOGS.lock().unwrap()).into_owned()
-}
-
-/// The newest mail queued for `recipient`, read from the outbox table.
-pub async fn latest_mail(s: &TestServer, recipient: &str) -> String {
-    let sql = format!(
-        "SELECT body FROM outbox_emails WHERE recipient = '{recipient}' ORDER BY id DESC LIMIT 1"
-    );
-    let row = s
-        .conn
-        .query_one_raw(Statement::from_string(s.conn.get_database_backend(), sql))
-        .await
-        .unwrap()
-        .expect("a mail");
-    row.try_get_by_index::<String>(0).unwrap()
 }
 
 /// The single-use code in a mail body.

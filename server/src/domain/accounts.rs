@@ -1,6 +1,6 @@
 //! Accounts: signing up and logging in. Password and token handling is in `credentials`,
 //! sessions in `sessions`.
-use entity::{outbox_email, user};
+use entity::user;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter,
 };
@@ -8,7 +8,7 @@ use sea_orm::{
 use super::audit::Subject;
 use super::credentials::{check_password, hash_password, verify_password};
 use super::email::Email;
-use super::email_ownership::{self, Links};
+use super::email_ownership;
 use super::error::{DomainError, DomainResult};
 use super::sessions::open_session;
 use super::text::{self, Lines};
@@ -24,16 +24,10 @@ pub struct SignUp<'a> {
 pub struct Session {
     pub token: String,
     pub user: user::Model,
-    /// Mail queued by the change (the verification mail at sign-up), to deliver after commit.
-    pub mail: Vec<outbox_email::Model>,
 }
 
 #[tracing::instrument(skip_all)]
-pub async fn sign_up(
-    db: &DatabaseConnection,
-    links: &Links,
-    input: SignUp<'_>,
-) -> DomainResult<Session> {
+pub async fn sign_up(db: &DatabaseConnection, input: SignUp<'_>) -> DomainResult<Session> {
     let email = Email::parse(input.email, "input.email")?;
     let display_name = required_text(input.display_name, "input.displayName", 100)?;
     check_password(input.password, "input.password")?;
@@ -65,10 +59,10 @@ pub async fn sign_up(
         audit::Change::new("user.sign_up", Subject::User, user.id),
     )
     .await?;
-    let mail = vec![email_ownership::queue_verification(&tx, links, &user).await?];
+    email_ownership::queue_verification(&tx, &user).await?;
     let token = open_session(&tx, user.id).await?;
     tx.commit().await?;
-    Ok(Session { token, user, mail })
+    Ok(Session { token, user })
 }
 
 /// A wrong password and an unknown email give the same error, after the same work. A control
@@ -97,9 +91,5 @@ pub async fn log_in(db: &DatabaseConnection, email: &str, password: &str) -> Dom
     let tx = write_tx(db).await?;
     let token = open_session(&tx, user.id).await?;
     tx.commit().await?;
-    Ok(Session {
-        token,
-        user,
-        mail: Vec::new(),
-    })
+    Ok(Session { token, user })
 }

@@ -1,8 +1,12 @@
 //! Proving email ownership: single-use, expiring tokens sent by mail to verify an address or
-//! reset a password. Mail is written to the outbox in the same transaction as the token;
-//! `crate::mail` delivers it. Only token hashes are stored.
+//! reset a password. A request queues only the intent (`outbox`); the mail worker calls
+//! `next_letter`, which makes the token — storing only its hash — and renders the mail in
+//! memory, so no usable token is ever written to the database. A retry makes a new token and
+//! deletes the failed attempt's. Earlier tokens of the same purpose keep working until they
+//! expire (mail can arrive out of order) or until one of them is used, which ends the rest.
 use chrono::Duration;
-use entity::{email_token, outbox_email, user};
+use entity::states::MailPurpose;
+use entity::{email_token, user};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
@@ -14,10 +18,8 @@ use super::credentials::{check_password, hash_password, new_token, token_hash};
 use super::email::Email;
 use super::error::{DomainError, DomainResult};
 use super::sessions::log_out_everywhere;
-use super::{Actor, audit, now, write_tx};
+use super::{Actor, audit, now, outbox, write_tx};
 
-const VERIFY: &str = "verify";
-const RESET: &str = "reset";
 const VERIFY_TTL: Duration = Duration::hours(24);
 const RESET_TTL: Duration = Duration::hours(1);
 
@@ -27,78 +29,198 @@ pub struct Links {
     pub public_url: String,
 }
 
-async fn issue(
+/// A mail ready to send, made by the worker for one attempt. It holds a live token: it
+/// lives in memory only, and its `Debug` shows neither body nor link.
+pub struct Letter {
+    pub outbox_id: i64,
+    pub attempt: i32,
+    token_id: i64,
+    pub to: String,
+    pub subject: String,
+    pub body: String,
+    /// The link in the body, for the development log backend.
+    pub link: String,
+}
+
+impl std::fmt::Debug for Letter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Letter")
+            .field("outbox_id", &self.outbox_id)
+            .field("attempt", &self.attempt)
+            .field("to", &self.to)
+            .field("subject", &self.subject)
+            .finish_non_exhaustive()
+    }
+}
+
+/// What the worker found in the outbox.
+#[derive(Debug)]
+pub enum Next {
+    /// Nothing is due.
+    Idle,
+    /// A row was closed without sending (no account, already verified, or given up).
+    Closed,
+    Send(Letter),
+}
+
+/// Queues the verification mail for a new or unverified account, in the caller's transaction.
+pub(crate) async fn queue_verification(
     tx: &impl ConnectionTrait,
     user: &user::Model,
-    purpose: &str,
-    ttl: Duration,
-    subject: &str,
-    body: impl FnOnce(&str) -> String,
-) -> DomainResult<outbox_email::Model> {
+) -> DomainResult<()> {
+    outbox::queue_for_user(tx, MailPurpose::Verify, user).await
+}
+
+/// Queues a new verification mail to the caller; false when the address is already verified.
+pub async fn request_verification(db: &DatabaseConnection, actor: &Actor) -> DomainResult<bool> {
+    let user = user::Entity::find_by_id(actor.user_id)
+        .one(db)
+        .await?
+        .ok_or(DomainError::Unauthenticated)?;
+    if user.email_verified_at.is_some() {
+        return Ok(false);
+    }
+    queue_verification(db, &user).await?;
+    Ok(true)
+}
+
+/// Queues a reset mail for `email`. Known and unknown addresses take the same path — one
+/// insert, no mail on the request path — so the caller learns nothing either way.
+#[tracing::instrument(skip_all)]
+pub async fn request_reset(db: &DatabaseConnection, email: &str) -> DomainResult<()> {
+    super::text::check_chars(email.trim(), "email", super::text::Lines::Single)?;
+    // A malformed address has no account; refusing it tells nothing about anyone.
+    let Ok(email) = Email::parse(email, "email") else {
+        return Ok(());
+    };
+    outbox::queue_for_address(db, MailPurpose::Reset, &email).await
+}
+
+/// Claims the next due mail and makes it ready to send: a new token (its hash stored, in the
+/// claiming transaction) and the body, rendered in memory.
+pub async fn next_letter(db: &DatabaseConnection, links: &Links) -> DomainResult<Next> {
+    if !outbox::any_due(db).await? {
+        return Ok(Next::Idle);
+    }
+    let tx = write_tx(db).await?;
+    let Some(row) = outbox::next_due(&tx).await? else {
+        return Ok(Next::Idle);
+    };
+    let user = match row.user_id {
+        Some(id) => user::Entity::find_by_id(id).one(&tx).await?,
+        None => None,
+    };
+    let nothing_to_send = match (&user, row.purpose) {
+        (None, _) => true,
+        (Some(user), MailPurpose::Verify) => user.email_verified_at.is_some(),
+        (Some(_), MailPurpose::Reset) => false,
+    };
+    let (Some(user), false) = (user, nothing_to_send) else {
+        outbox::close_unsent(&tx, &row, None).await?;
+        tx.commit().await?;
+        return Ok(Next::Closed);
+    };
+    if row.attempts >= outbox::MAX_ATTEMPTS {
+        // Only a row whose worker died mid-send gets here; the others fail in `not_delivered`.
+        let error = format!(
+            "gave up after {} attempts; the last one stopped while sending",
+            row.attempts
+        );
+        outbox::close_unsent(&tx, &row, Some(&error)).await?;
+        tx.commit().await?;
+        return Ok(Next::Closed);
+    }
+    let Some(attempt) = outbox::start_attempt(&tx, &row, &user.email).await? else {
+        return Ok(Next::Closed);
+    };
     let (token, hash) = new_token();
     let at = now();
-    email_token::ActiveModel {
+    let ttl = match row.purpose {
+        MailPurpose::Verify => VERIFY_TTL,
+        MailPurpose::Reset => RESET_TTL,
+    };
+    let stored = email_token::ActiveModel {
         user_id: Set(user.id),
-        purpose: Set(purpose.to_string()),
+        purpose: Set(row.purpose),
         token_hash: Set(hash),
         expires_at: Set(at + ttl),
         used_at: Set(None),
         created_at: Set(at),
         ..Default::default()
     }
-    .insert(tx)
+    .insert(&tx)
     .await?;
-    Ok(outbox_email::ActiveModel {
-        recipient: Set(user.email.clone()),
-        subject: Set(subject.to_string()),
-        body: Set(body(&token)),
-        created_at: Set(at),
-        ..Default::default()
-    }
-    .insert(tx)
-    .await?)
+    tx.commit().await?;
+    let (subject, body, link) = render(row.purpose, links, &user, &token);
+    Ok(Next::Send(Letter {
+        outbox_id: row.id,
+        attempt,
+        token_id: stored.id,
+        to: user.email,
+        subject,
+        body,
+        link,
+    }))
 }
 
-pub(crate) async fn queue_verification(
-    tx: &impl ConnectionTrait,
+fn render(
+    purpose: MailPurpose,
     links: &Links,
     user: &user::Model,
-) -> DomainResult<outbox_email::Model> {
+    token: &str,
+) -> (String, String, String) {
     let base = links.public_url.trim_end_matches('/');
-    issue(tx, user, VERIFY, VERIFY_TTL, "Confirm your email for Boomerang", |token| {
-        format!(
-            "Hello {},\n\nConfirm this address to take part in your alumni networks:\n{base}/verify-email?token={token}\n\n\
-             Or use this code with the verifyEmail mutation: {token}\n\nThe link expires in 24 hours.",
-            user.display_name
-        )
-    })
-    .await
+    let name = &user.display_name;
+    match purpose {
+        MailPurpose::Verify => {
+            let link = format!("{base}/verify-email?token={token}");
+            let body = format!(
+                "Hello {name},\n\nConfirm this address to take part in your alumni networks:\n{link}\n\n\
+                 Or use this code with the verifyEmail mutation: {token}\n\nThe link expires in 24 hours."
+            );
+            ("Confirm your email for Boomerang".to_string(), body, link)
+        }
+        MailPurpose::Reset => {
+            let link = format!("{base}/reset-password?token={token}");
+            let body = format!(
+                "Hello {name},\n\nSomeone asked to reset your password. If it was you, open:\n{link}\n\n\
+                 Or use this code with the resetPassword mutation: {token}\n\nThe link expires in one hour. \
+                 If it was not you, ignore this mail; your password is unchanged."
+            );
+            ("Reset your Boomerang password".to_string(), body, link)
+        }
+    }
 }
 
-/// Sends a new verification mail to the caller.
-pub async fn request_verification(
+/// Records that the letter was delivered. False when its claim had been lost (the lease ran
+/// out mid-send), which `crate::mail::SEND_TIMEOUT` < `outbox::LEASE` rules out.
+pub async fn delivered(db: &DatabaseConnection, letter: &Letter) -> DomainResult<bool> {
+    outbox::mark_sent(db, letter.outbox_id, letter.attempt).await
+}
+
+/// Records a failed attempt and deletes its token, which nobody received; the retry makes a
+/// new one. False when the claim had been lost.
+pub async fn not_delivered(
     db: &DatabaseConnection,
-    links: &Links,
-    actor: &Actor,
-) -> DomainResult<Option<outbox_email::Model>> {
+    letter: &Letter,
+    error: &str,
+) -> DomainResult<bool> {
     let tx = write_tx(db).await?;
-    let user = user::Entity::find_by_id(actor.user_id)
-        .one(&tx)
-        .await?
-        .ok_or(DomainError::Unauthenticated)?;
-    if user.email_verified_at.is_some() {
-        return Ok(None);
-    }
-    let mail = queue_verification(&tx, links, &user).await?;
+    email_token::Entity::delete_many()
+        .filter(email_token::Column::Id.eq(letter.token_id))
+        .filter(email_token::Column::UsedAt.is_null())
+        .exec(&tx)
+        .await?;
+    let marked = outbox::mark_failed(&tx, letter.outbox_id, letter.attempt, error).await?;
     tx.commit().await?;
-    Ok(Some(mail))
+    Ok(marked)
 }
 
 /// Takes a valid, unused token of `purpose`, marking it used; otherwise `BAD_USER_INPUT`.
 async fn redeem(
     tx: &impl ConnectionTrait,
     token: &str,
-    purpose: &str,
+    purpose: MailPurpose,
 ) -> DomainResult<email_token::Model> {
     let invalid = || {
         DomainError::bad_input(
@@ -123,13 +245,21 @@ async fn redeem(
     if used.rows_affected != 1 {
         return Err(invalid());
     }
+    // Using one link ends the account's other links of the same purpose.
+    email_token::Entity::update_many()
+        .col_expr(email_token::Column::UsedAt, Expr::value(at))
+        .filter(email_token::Column::UserId.eq(found.user_id))
+        .filter(email_token::Column::Purpose.eq(purpose))
+        .filter(email_token::Column::UsedAt.is_null())
+        .exec(tx)
+        .await?;
     Ok(found)
 }
 
 #[tracing::instrument(skip_all)]
 pub async fn verify(db: &DatabaseConnection, token: &str) -> DomainResult<user::Model> {
     let tx = write_tx(db).await?;
-    let redeemed = redeem(&tx, token, VERIFY).await?;
+    let redeemed = redeem(&tx, token, MailPurpose::Verify).await?;
     let user = user::Entity::find_by_id(redeemed.user_id)
         .one(&tx)
         .await?
@@ -152,40 +282,6 @@ pub async fn verify(db: &DatabaseConnection, token: &str) -> DomainResult<user::
     Ok(user)
 }
 
-/// Queues a reset mail when the email belongs to an account; the caller learns nothing
-/// either way.
-#[tracing::instrument(skip_all)]
-pub async fn request_reset(
-    db: &DatabaseConnection,
-    links: &Links,
-    email: &str,
-) -> DomainResult<Option<outbox_email::Model>> {
-    super::text::check_chars(email.trim(), "email", super::text::Lines::Single)?;
-    let Ok(email) = Email::parse(email, "email") else {
-        return Ok(None);
-    };
-    let tx = write_tx(db).await?;
-    let Some(user) = user::Entity::find()
-        .filter(user::Column::Email.eq(email.as_str()))
-        .one(&tx)
-        .await?
-    else {
-        return Ok(None);
-    };
-    let base = links.public_url.trim_end_matches('/');
-    let mail = issue(&tx, &user, RESET, RESET_TTL, "Reset your Boomerang password", |token| {
-        format!(
-            "Hello {},\n\nSomeone asked to reset your password. If it was you, open:\n{base}/reset-password?token={token}\n\n\
-             Or use this code with the resetPassword mutation: {token}\n\nThe link expires in one hour. \
-             If it was not you, ignore this mail; your password is unchanged.",
-            user.display_name
-        )
-    })
-    .await?;
-    tx.commit().await?;
-    Ok(Some(mail))
-}
-
 /// Sets a new password and ends every session of the account.
 #[tracing::instrument(skip_all)]
 pub async fn reset_password(
@@ -196,7 +292,7 @@ pub async fn reset_password(
     check_password(new_password, "input.newPassword")?;
     let password_hash = hash_password(new_password.to_string()).await?;
     let tx = write_tx(db).await?;
-    let redeemed = redeem(&tx, token, RESET).await?;
+    let redeemed = redeem(&tx, token, MailPurpose::Reset).await?;
     let at = now();
     user::Entity::update_many()
         .col_expr(user::Column::PasswordHash, Expr::value(password_hash))

@@ -17,6 +17,7 @@ pub mod invoices;
 pub mod jobs;
 pub mod ledger;
 pub mod money;
+pub mod outbox;
 pub mod page;
 pub mod payout_accounts;
 pub mod payouts;

@@ -19,8 +19,7 @@ use std::sync::Arc;
 
 use sea_orm::DatabaseConnection;
 
-use crate::domain::email_ownership::Links;
-use crate::mail::Mailer;
+use crate::mail::Wakeup;
 use crate::payments::flows::Stripe;
 use crate::ratelimit::RateLimiter;
 
@@ -40,27 +39,14 @@ pub const MAX_COMPLEXITY: usize = 25_000;
 pub const MAX_DIRECTIVES: usize = 20;
 
 /// What resolvers need beyond the database: the Stripe provider, mail, and the mode's rules.
+#[derive(Default)]
 pub struct ApiConfig {
     pub stripe: Option<Arc<Stripe>>,
-    pub mailer: Mailer,
-    pub links: Links,
+    /// Wakes the mail worker after a request queued mail.
+    pub mail_wakeup: Wakeup,
     /// Production hides the schema: no introspection, no field suggestions.
     pub production: bool,
     pub rate_limiter: RateLimiter,
-}
-
-impl Default for ApiConfig {
-    fn default() -> Self {
-        Self {
-            stripe: None,
-            mailer: Mailer::Log,
-            links: Links {
-                public_url: "http://127.0.0.1:8080".to_string(),
-            },
-            production: false,
-            rate_limiter: RateLimiter::default(),
-        }
-    }
 }
 
 pub fn build_schema(db: DatabaseConnection, api: ApiConfig) -> BoomerangSchema {
