@@ -4,12 +4,12 @@
 use entity::payout_account;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
-    EntityTrait, QueryFilter,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    TryInsertResult,
 };
 
 use super::audit::Subject;
-use super::error::DomainResult;
+use super::error::{DomainError, DomainResult};
 use super::{audit, jobs, now, payouts, write_tx};
 
 pub async fn of_user(
@@ -22,19 +22,16 @@ pub async fn of_user(
         .await?)
 }
 
-/// Records the user's Stripe account; when one is recorded already (a concurrent call won),
-/// that one is kept and returned.
+/// Records the user's Stripe account. Two concurrent onboardings get the same account from
+/// Stripe (the idempotency key is the user id); the first insert wins and the second finds it.
 pub async fn record(
     db: &DatabaseConnection,
     user_id: i64,
     stripe_account_id: &str,
 ) -> DomainResult<payout_account::Model> {
     let tx = write_tx(db).await?;
-    if let Some(existing) = of_user(&tx, user_id).await? {
-        return Ok(existing);
-    }
     let at = now();
-    let account = payout_account::ActiveModel {
+    let inserted = payout_account::Entity::insert(payout_account::ActiveModel {
         user_id: Set(user_id),
         stripe_account_id: Set(stripe_account_id.to_string()),
         payouts_enabled: Set(false),
@@ -43,15 +40,21 @@ pub async fn record(
         created_at: Set(at),
         updated_at: Set(at),
         ..Default::default()
+    })
+    .on_conflict_do_nothing_on([payout_account::Column::UserId])
+    .exec(&tx)
+    .await?;
+    let account = of_user(&tx, user_id)
+        .await?
+        .ok_or(DomainError::NotFound("payout account"))?;
+    if let TryInsertResult::Inserted(_) = inserted {
+        audit::record(
+            &tx,
+            Some(user_id),
+            audit::Change::new("payout_account.create", Subject::PayoutAccount, account.id),
+        )
+        .await?;
     }
-    .insert(&tx)
-    .await?;
-    audit::record(
-        &tx,
-        Some(user_id),
-        audit::Change::new("payout_account.create", Subject::PayoutAccount, account.id),
-    )
-    .await?;
     tx.commit().await?;
     Ok(account)
 }
