@@ -5,6 +5,7 @@ mod m20261125_000001_marketplace_core;
 mod m20261125_000002_stripe_payments;
 mod m20261125_000003_security;
 mod m20261126_000005_engagements;
+mod m20261126_000006_offboarding;
 
 pub struct Migrator;
 
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000002_stripe_payments::Migration),
             Box::new(m20261125_000003_security::Migration),
             Box::new(m20261126_000005_engagements::Migration),
+            Box::new(m20261126_000006_offboarding::Migration),
         ]
     }
 }

@@ -136,6 +136,13 @@ impl Bid {
         self.0.status.into()
     }
 
+    /// The company's reason, when a person rejected the bid (`rejectBid`); null when it was
+    /// rejected because another bid won or the project closed. Bids are visible only to their
+    /// bidder and the company's staff.
+    async fn rejection_reason(&self) -> Option<&str> {
+        self.0.rejection_reason.as_deref()
+    }
+
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
     }
