@@ -12,6 +12,7 @@ mod loading;
 mod marketplace;
 mod model;
 mod money;
+mod offboarding;
 mod payments;
 mod persistence;
 mod races;

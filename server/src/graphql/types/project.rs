@@ -3,7 +3,9 @@ use async_graphql::{Context, ID, Object};
 use chrono::{DateTime, Utc};
 use entity::{bid, project, user};
 
-use super::{Company, Contract, PageArgs, User, connection, load_one, load_opt};
+use super::engagement::audit_trail;
+use super::{AuditEvent, Company, Contract, PageArgs, User, connection, load_one, load_opt};
+use crate::domain::audit::Subject;
 use crate::domain::bids;
 use crate::graphql::context::access;
 use crate::graphql::errors::OrGql;
@@ -93,6 +95,15 @@ impl Project {
             |(b, _)| b.id,
             |(b, u)| Bid(b, Some(u)),
         ))
+    }
+
+    /// Every change to the project, oldest first (edits name their fields in `detail`); for
+    /// the company's staff only (empty for others).
+    async fn audit_trail(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<AuditEvent>> {
+        if !access(ctx).await?.is_staff(self.0.company_id) {
+            return Ok(Vec::new());
+        }
+        audit_trail(ctx, Subject::Project, self.0.id).await
     }
 
     /// The contract, once a bid is accepted; visible to the company's staff and the freelancer.
