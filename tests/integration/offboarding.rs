@@ -756,3 +756,55 @@ async fn admins_whose_requests_are_both_in_flight_still_leave_one_admin() {
     }
     s.finish().await;
 }
+
+/// Rights are read from the database on every request, so a removal made through one replica
+/// holds on the next request to another.
+#[tokio::test]
+async fn a_removal_through_one_replica_holds_on_the_next_request_to_another() {
+    let s = TestServer::start().await;
+    let other = s.replica().await;
+    let c = contracted(&s, "100000").await;
+    let inv = invoice(&s, &c.freelancer, &c.contract_id, "10000", "JPY").await;
+    let open = publish(&s, &c.a.member, &c.a.id, "50000", "JPY", "COMPANY_ALUMNI").await;
+    let project = "query($id: ID!) { project(id: $id) { id } }";
+    // Both replicas serve both people first.
+    other
+        .ok(c.freelancer.token(), project, json!({ "id": open }))
+        .await;
+    other
+        .ok(
+            c.a.finance.token(),
+            "query($id: ID!) { invoice(id: $id) { id } }",
+            json!({ "id": inv }),
+        )
+        .await;
+
+    s.ok(
+        c.a.admin.token(),
+        REMOVE_MEMBER,
+        remove_member(&c.a.id, &c.a.finance.email),
+    )
+    .await;
+    other
+        .ok(
+            c.a.admin.token(),
+            REMOVE_ALUMNI,
+            remove_alumni(&c.a.id, &[&c.freelancer.email]),
+        )
+        .await;
+
+    let approve = other
+        .gql(c.a.finance.token(), APPROVE, json!({ "id": inv }))
+        .await;
+    assert_eq!(
+        error_code(&approve).as_deref(),
+        Some("NOT_FOUND"),
+        "{approve}"
+    );
+    let seen = s
+        .gql(c.freelancer.token(), project, json!({ "id": open }))
+        .await;
+    assert_eq!(error_code(&seen).as_deref(), Some("NOT_FOUND"), "{seen}");
+    other.stop_replica().await;
+    s.finish().await;
+}
