@@ -808,3 +808,65 @@ async fn a_removal_through_one_replica_holds_on_the_next_request_to_another() {
     other.stop_replica().await;
     s.finish().await;
 }
+
+/// An alumnus bidding while an ADMIN removes them, the bid's request already in flight (its
+/// access loaded): either the bid is refused or it lands first and the removal withdraws it.
+/// No pending bid survives on a company-only project of a company whose roster lost them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_bid_racing_its_bidders_removal_never_stays_pending() {
+    use boomerang::domain::money::{Currency, Money};
+    use boomerang::domain::{Access, alumni, bids};
+
+    let s = TestServer::start().await;
+    let a = company(&s, "acme").await;
+    let project = publish(&s, &a.member, &a.id, "500000", "JPY", "COMPANY_ALUMNI").await;
+    let admin = Access::load(&s.conn, key(&a.admin.id), false)
+        .await
+        .unwrap();
+    let mut outcomes = Vec::new();
+    for round in 0..8 {
+        let alum = alumnus(&s, &a, &format!("racer{round}@alumni.example")).await;
+        let bidder = Access::load(&s.conn, key(&alum.id), false).await.unwrap();
+        let input = bids::NewBid {
+            project_id: key(&project),
+            amount: Money {
+                minor: 400_000,
+                currency: Currency::Jpy,
+            },
+            delivery_days: 5,
+            proposal: "Racing my own offboarding",
+        };
+        let emails = [alum.email.clone()];
+        let (placed, removed) = tokio::join!(
+            bids::place(&s.conn, &bidder, input),
+            alumni::remove(&s.conn, &admin, key(&a.id), &emails),
+        );
+        assert_eq!(removed.unwrap().len(), 1, "round {round}");
+        match placed {
+            Ok(bid) => {
+                let status = s
+                    .sql_i64(&format!(
+                        "SELECT COUNT(*) FROM bids WHERE id = {} AND status = 'WITHDRAWN'",
+                        bid.id
+                    ))
+                    .await;
+                assert_eq!(
+                    status, 1,
+                    "round {round}: the bid landed first and was withdrawn"
+                );
+                outcomes.push("withdrawn");
+            }
+            Err(e) => {
+                assert_eq!(e.code(), "NOT_FOUND", "round {round}: {e}");
+                outcomes.push("refused");
+            }
+        }
+    }
+    assert_eq!(
+        s.sql_i64("SELECT COUNT(*) FROM bids WHERE status = 'PENDING'")
+            .await,
+        0,
+        "{outcomes:?}"
+    );
+    s.finish().await;
+}

@@ -199,6 +199,29 @@ async fn withdraw_unseen_bids(
     Ok(())
 }
 
+/// The caller's access with their roster entries read again inside `tx`, under a share lock
+/// (PostgreSQL; SQLite's writer lock serialises anyway): a request that acts as an alumnus
+/// (placing a bid) either commits before a concurrent `remove` takes the entry — which then
+/// sees its bid and withdraws it — or finds the entry gone. Entries the request's access did not
+/// count (an unverified email where verification is required) stay uncounted.
+pub(crate) async fn recheck(tx: &impl ConnectionTrait, access: &Access) -> DomainResult<Access> {
+    let companies: Vec<i64> = alumni_record::Entity::find()
+        .select_only()
+        .column(alumni_record::Column::CompanyId)
+        .filter(alumni_record::Column::Email.eq(access.actor.email.as_str()))
+        .lock_shared()
+        .into_tuple()
+        .all(tx)
+        .await?;
+    Ok(Access {
+        alumni_of: companies
+            .into_iter()
+            .filter(|c| access.alumni_of.contains(c))
+            .collect(),
+        ..access.clone()
+    })
+}
+
 /// The roster, for the company's ADMINs.
 pub async fn roster(
     db: &impl ConnectionTrait,

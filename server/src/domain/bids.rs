@@ -12,7 +12,7 @@ use super::audit::Subject;
 use super::error::{DomainError, DomainResult};
 use super::money::Money;
 use super::projects::{self, STAFF_WHO_MANAGE_PROJECTS};
-use super::{Access, audit, now, text, write_tx};
+use super::{Access, alumni, audit, now, text, write_tx};
 
 pub const MAX_DELIVERY_DAYS: i32 = 3650;
 
@@ -37,6 +37,7 @@ pub async fn place(
     }
     let proposal = text::multi_line(input.proposal, "input.proposal", 10_000)?;
     let tx = write_tx(db).await?;
+    let access = &alumni::recheck(&tx, access).await?;
     let project = projects::visible_for_update(&tx, access, input.project_id).await?;
     if access.is_staff(project.company_id) {
         return Err(DomainError::forbidden(
