@@ -12,6 +12,8 @@ pub struct Model {
     pub delivery_days: i32,
     pub proposal: String,
     pub status: BidStatus,
+    /// Why the company turned the bid down, when a person rejected it (`rejectBid`).
+    pub rejection_reason: Option<String>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

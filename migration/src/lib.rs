@@ -6,6 +6,7 @@ mod m20261125_000002_stripe_payments;
 mod m20261125_000003_security;
 mod m20261126_000004_mail_intents;
 mod m20261126_000005_engagements;
+mod m20261126_000006_offboarding;
 
 pub struct Migrator;
 
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000003_security::Migration),
             Box::new(m20261126_000004_mail_intents::Migration),
             Box::new(m20261126_000005_engagements::Migration),
+            Box::new(m20261126_000006_offboarding::Migration),
         ]
     }
 }

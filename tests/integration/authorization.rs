@@ -131,6 +131,12 @@ const ROWS: &[Row] = &[
         "UNENOOOONN",
     ),
     row(
+        "Project.auditTrail",
+        "query($project: ID!) { project(id: $project) { auditTrail { action } } }",
+        "/project/auditTrail",
+        "UNENEOOONN",
+    ),
+    row(
         "Query.projects",
         "{ projects { edges { node { id } } } }",
         "/projects",
@@ -341,6 +347,30 @@ const ROWS: &[Row] = &[
         "UNFNFFOFNN",
     ),
     row(
+        "Mutation.updateProject",
+        "mutation($open: ID!) { updateProject(input: { id: $open, title: \"Edited\" }) { id } }",
+        "/updateProject",
+        "UNFNFAAFNN",
+    ),
+    row(
+        "Mutation.rejectBid",
+        "mutation($bidToReject: ID!) { rejectBid(input: { id: $bidToReject, reason: \"No\" }) { id } }",
+        "/rejectBid",
+        "UNNNFAAFNN",
+    ),
+    row(
+        "Mutation.removeAlumni",
+        "mutation($company: ID!, $alumLeaver: String!) { removeAlumni(input: { companyId: $company, emails: [$alumLeaver] }) { id } }",
+        "/removeAlumni",
+        "UNFNFFOFNN",
+    ),
+    row(
+        "Mutation.removeCompanyMember",
+        "mutation($company: ID!, $staffLeaver: String!) { removeCompanyMember(input: { companyId: $company, email: $staffLeaver }) { id } }",
+        "/removeCompanyMember",
+        "UNFNFFOFNN",
+    ),
+    row(
         "Mutation.logOut",
         "mutation { logOut }",
         "/logOut",
@@ -383,6 +413,12 @@ async fn world(s: &TestServer) -> World {
     let acceptable_project = publish(s, &a.member, &a.id, "5000", "JPY", "COMPANY_ALUMNI").await;
     let acceptable = bid(s, &bidder, &acceptable_project, "4000", "JPY").await;
     let closable = publish(s, &a.member, &a.id, "5000", "JPY", "COMPANY_ALUMNI").await;
+    let rejectable_project = publish(s, &a.member, &a.id, "5000", "JPY", "COMPANY_ALUMNI").await;
+    let bid_to_reject = bid(s, &bidder, &rejectable_project, "4000", "JPY").await;
+    // Who leaves in the removal rows: a member with an account, a roster entry without one.
+    let staff_leaver = sign_up(s, "leaver@example.jp").await;
+    add_member(s, &a.admin, &a.id, &staff_leaver.email, "MEMBER").await;
+    add_alumni(s, &a, &["leaving@alumni.example"]).await;
 
     let emails = HashMap::from([
         ("outsider", outsider.email.clone()),
@@ -421,6 +457,9 @@ async fn world(s: &TestServer) -> World {
         ("acceptable", acceptable),
         ("closable", closable),
         ("spareEmail", "spare@example.jp".to_string()),
+        ("bidToReject", bid_to_reject),
+        ("staffLeaver", staff_leaver.email),
+        ("alumLeaver", "leaving@alumni.example".to_string()),
     ];
     (
         tokens,

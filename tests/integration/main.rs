@@ -13,6 +13,7 @@ mod mail;
 mod marketplace;
 mod model;
 mod money;
+mod offboarding;
 mod payments;
 mod persistence;
 mod races;

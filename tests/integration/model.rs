@@ -6,7 +6,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use boomerang::domain::error::DomainError;
 use boomerang::domain::money::{Currency, Money};
-use boomerang::domain::{Access, Actor, bids, companies, invoices, ledger, payouts, projects};
+use boomerang::domain::{
+    Access, Actor, alumni, bids, companies, invoices, ledger, payouts, projects,
+};
 use boomerang_tests::TestDb;
 use entity::states::{CompanyRole, ProjectCategory, ProjectVisibility};
 use proptest::prelude::*;
@@ -19,6 +21,18 @@ const ADMIN: usize = 0;
 const MEMBER: usize = 1;
 const FINANCE: usize = 2;
 const OUTSIDER: usize = 5;
+/// Each actor's role when the world starts; the staff removal ops take it away, re-adding
+/// restores it.
+const ROLES: [Option<CompanyRole>; ACTORS] = [
+    Some(CompanyRole::Admin),
+    Some(CompanyRole::Member),
+    Some(CompanyRole::Finance),
+    None,
+    None,
+    None,
+];
+/// Who is on the roster when the world starts: the two alumni.
+const ROSTER: [bool; ACTORS] = [false, false, false, true, true, false];
 
 #[derive(Debug, Clone)]
 enum Op {
@@ -59,15 +73,40 @@ enum Op {
         actor: usize,
         payout: usize,
     },
+    RejectBid {
+        actor: usize,
+        bid: usize,
+    },
+    /// `target` is one of the staff (ADMIN, MEMBER, FINANCE).
+    RemoveMember {
+        actor: usize,
+        target: usize,
+    },
+    /// `target` is MEMBER or FINANCE, re-added with their starting role.
+    AddMember {
+        actor: usize,
+        target: usize,
+    },
+    /// `target` is one of the two alumni.
+    RemoveAlumnus {
+        actor: usize,
+        target: usize,
+    },
+    AddAlumnus {
+        actor: usize,
+        target: usize,
+    },
 }
 
 fn op() -> impl Strategy<Value = Op> {
     let actor = 0..ACTORS;
+    // Staff and roster changes are mostly tried by the ADMIN, so they happen in most sequences.
+    let admin = prop_oneof![3 => Just(ADMIN), 1 => 0..ACTORS];
     let pick = 0..8_usize;
     prop_oneof![
-        actor.clone().prop_map(|actor| Op::Publish { actor }),
-        (actor.clone(), pick.clone()).prop_map(|(actor, project)| Op::Close { actor, project }),
-        (
+        4 => actor.clone().prop_map(|actor| Op::Publish { actor }),
+        4 => (actor.clone(), pick.clone()).prop_map(|(actor, project)| Op::Close { actor, project }),
+        4 => (
             actor.clone(),
             pick.clone(),
             prop::sample::select(vec![500_i64, 1000])
@@ -77,9 +116,9 @@ fn op() -> impl Strategy<Value = Op> {
                 project,
                 amount
             }),
-        (actor.clone(), pick.clone()).prop_map(|(actor, bid)| Op::Withdraw { actor, bid }),
-        (actor.clone(), pick.clone()).prop_map(|(actor, bid)| Op::Accept { actor, bid }),
-        (
+        4 => (actor.clone(), pick.clone()).prop_map(|(actor, bid)| Op::Withdraw { actor, bid }),
+        4 => (actor.clone(), pick.clone()).prop_map(|(actor, bid)| Op::Accept { actor, bid }),
+        4 => (
             actor.clone(),
             pick.clone(),
             prop::sample::select(vec![300_i64, 500, 700])
@@ -89,9 +128,17 @@ fn op() -> impl Strategy<Value = Op> {
                 contract,
                 amount
             }),
-        (actor.clone(), pick.clone()).prop_map(|(actor, invoice)| Op::Approve { actor, invoice }),
-        (actor.clone(), pick.clone()).prop_map(|(actor, invoice)| Op::Reject { actor, invoice }),
-        (actor, pick).prop_map(|(actor, payout)| Op::Pay { actor, payout }),
+        4 => (actor.clone(), pick.clone()).prop_map(|(actor, invoice)| Op::Approve { actor, invoice }),
+        4 => (actor.clone(), pick.clone()).prop_map(|(actor, invoice)| Op::Reject { actor, invoice }),
+        4 => (actor.clone(), pick.clone()).prop_map(|(actor, payout)| Op::Pay { actor, payout }),
+        2 => (actor.clone(), pick).prop_map(|(actor, bid)| Op::RejectBid { actor, bid }),
+        1 => (admin.clone(), 0..=FINANCE)
+            .prop_map(|(actor, target)| Op::RemoveMember { actor, target }),
+        1 => (admin.clone(), MEMBER..=FINANCE)
+            .prop_map(|(actor, target)| Op::AddMember { actor, target }),
+        1 => (admin.clone(), 3..OUTSIDER)
+            .prop_map(|(actor, target)| Op::RemoveAlumnus { actor, target }),
+        1 => (admin, 3..OUTSIDER).prop_map(|(actor, target)| Op::AddAlumnus { actor, target }),
     ]
 }
 
@@ -131,8 +178,11 @@ impl S {
 }
 
 /// The reference model: what the rules say, kept in plain vectors.
-#[derive(Default)]
 struct Model {
+    /// Each actor's company role now (`None`: not staff).
+    roles: [Option<CompanyRole>; ACTORS],
+    /// Whether each actor's email is on the roster now.
+    roster: [bool; ACTORS],
     projects: Vec<(i64, S)>,
     /// (id, project index, bidder, amount, status)
     bids: Vec<(i64, usize, usize, i64, S)>,
@@ -146,24 +196,52 @@ struct Model {
 
 type Expected = Result<(), &'static str>;
 
-fn is_staff(actor: usize) -> bool {
-    actor <= FINANCE
-}
-
 impl Model {
-    fn publish(&self, actor: usize) -> Expected {
-        match actor {
-            OUTSIDER => Err("NOT_FOUND"),
-            ADMIN | MEMBER => Ok(()),
-            _ => Err("FORBIDDEN"),
+    fn new() -> Self {
+        Self {
+            roles: ROLES,
+            roster: ROSTER,
+            projects: Vec::new(),
+            bids: Vec::new(),
+            contracts: Vec::new(),
+            invoices: Vec::new(),
+            payouts: Vec::new(),
         }
     }
 
-    fn close(&self, actor: usize, p: usize) -> Expected {
-        if actor == OUTSIDER {
+    fn is_staff(&self, actor: usize) -> bool {
+        self.roles[actor].is_some()
+    }
+
+    fn has_role(&self, actor: usize, roles: &[CompanyRole]) -> bool {
+        self.roles[actor].is_some_and(|r| roles.contains(&r))
+    }
+
+    fn manages_projects(&self, actor: usize) -> bool {
+        self.has_role(actor, &[CompanyRole::Admin, CompanyRole::Member])
+    }
+
+    /// Staff and alumni see the company and its (COMPANY_ALUMNI) projects; others get
+    /// NOT_FOUND.
+    fn sees_company(&self, actor: usize) -> bool {
+        self.is_staff(actor) || self.roster[actor]
+    }
+
+    fn publish(&self, actor: usize) -> Expected {
+        if !self.sees_company(actor) {
             return Err("NOT_FOUND");
         }
-        if !matches!(actor, ADMIN | MEMBER) {
+        if !self.manages_projects(actor) {
+            return Err("FORBIDDEN");
+        }
+        Ok(())
+    }
+
+    fn close(&self, actor: usize, p: usize) -> Expected {
+        if !self.sees_company(actor) {
+            return Err("NOT_FOUND");
+        }
+        if !self.manages_projects(actor) {
             return Err("FORBIDDEN");
         }
         if self.projects[p].1 != S::Open {
@@ -174,10 +252,10 @@ impl Model {
     }
 
     fn bid(&self, actor: usize, p: usize) -> Expected {
-        if actor == OUTSIDER {
+        if !self.sees_company(actor) {
             return Err("NOT_FOUND");
         }
-        if is_staff(actor) {
+        if self.is_staff(actor) {
             return Err("FORBIDDEN");
         }
         if self.projects[p].1 != S::Open {
@@ -192,7 +270,7 @@ impl Model {
 
     fn withdraw(&self, actor: usize, b: usize) -> Expected {
         let bid = self.bids[b];
-        if bid.2 != actor && !is_staff(actor) {
+        if bid.2 != actor && !self.is_staff(actor) {
             return Err("NOT_FOUND");
         }
         if bid.2 != actor {
@@ -207,10 +285,10 @@ impl Model {
 
     fn accept(&self, actor: usize, b: usize) -> Expected {
         let bid = self.bids[b];
-        if bid.2 != actor && !is_staff(actor) {
+        if bid.2 != actor && !self.is_staff(actor) {
             return Err("NOT_FOUND");
         }
-        if !matches!(actor, ADMIN | MEMBER) {
+        if !self.manages_projects(actor) {
             return Err("FORBIDDEN");
         }
         if self.projects[bid.1].1 != S::Open || bid.4 != S::Pending {
@@ -222,7 +300,7 @@ impl Model {
 
     fn invoice(&self, actor: usize, c: usize, amount: i64) -> Expected {
         let contract = self.contracts[c];
-        if contract.1 != actor && !is_staff(actor) {
+        if contract.1 != actor && !self.is_staff(actor) {
             return Err("NOT_FOUND");
         }
         if contract.1 != actor {
@@ -238,10 +316,10 @@ impl Model {
     fn review(&self, actor: usize, i: usize) -> Expected {
         let invoice = self.invoices[i];
         let freelancer = self.contracts[invoice.1].1;
-        if freelancer != actor && !is_staff(actor) {
+        if freelancer != actor && !self.is_staff(actor) {
             return Err("NOT_FOUND");
         }
-        if actor != FINANCE {
+        if !self.has_role(actor, &[CompanyRole::Finance]) {
             return Err("FORBIDDEN");
         }
         if invoice.3 != S::Submitted {
@@ -254,10 +332,10 @@ impl Model {
     fn pay(&self, actor: usize, p: usize) -> Expected {
         let payout = self.payouts[p];
         let freelancer = self.contracts[self.invoices[payout.1].1].1;
-        if freelancer != actor && !is_staff(actor) {
+        if freelancer != actor && !self.is_staff(actor) {
             return Err("NOT_FOUND");
         }
-        if actor != FINANCE {
+        if !self.has_role(actor, &[CompanyRole::Finance]) {
             return Err("FORBIDDEN");
         }
         if payout.2 != S::Pending {
@@ -266,11 +344,56 @@ impl Model {
             Ok(())
         }
     }
+
+    fn reject_bid(&self, actor: usize, b: usize) -> Expected {
+        let bid = self.bids[b];
+        if bid.2 != actor && !self.is_staff(actor) {
+            return Err("NOT_FOUND");
+        }
+        if !self.manages_projects(actor) {
+            return Err("FORBIDDEN");
+        }
+        if bid.4 != S::Pending {
+            Err("CONFLICT")
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Roster and staff changes: ADMIN only.
+    fn administer(&self, actor: usize) -> Expected {
+        if !self.sees_company(actor) {
+            return Err("NOT_FOUND");
+        }
+        if !self.has_role(actor, &[CompanyRole::Admin]) {
+            return Err("FORBIDDEN");
+        }
+        Ok(())
+    }
+
+    fn remove_member(&self, actor: usize, target: usize) -> Expected {
+        self.administer(actor)?;
+        match self.roles[target] {
+            None => Err("NOT_FOUND"),
+            Some(CompanyRole::Admin)
+                if self
+                    .roles
+                    .iter()
+                    .filter(|r| **r == Some(CompanyRole::Admin))
+                    .count()
+                    == 1 =>
+            {
+                Err("CONFLICT")
+            }
+            Some(_) => Ok(()),
+        }
+    }
 }
 
 struct World {
     company: i64,
     access: Vec<Access>,
+    emails: Vec<String>,
 }
 
 static CASE: AtomicUsize = AtomicUsize::new(0);
@@ -334,6 +457,7 @@ async fn world(db: &DatabaseConnection) -> World {
     )
     .await
     .unwrap();
+    let emails = actors.iter().map(|a| a.email.clone()).collect();
     let mut access = Vec::new();
     for actor in actors {
         access.push(Access::load(db, actor.user_id, false).await.unwrap());
@@ -341,6 +465,7 @@ async fn world(db: &DatabaseConnection) -> World {
     World {
         company: company.id,
         access,
+        emails,
     }
 }
 
@@ -375,8 +500,8 @@ async fn count(db: &DatabaseConnection, sql: &str) -> i64 {
 
 /// Runs one sequence; returns a description of the first divergence.
 async fn run(db: &DatabaseConnection, ops: &[Op]) -> Result<(), String> {
-    let w = world(db).await;
-    let mut m = Model::default();
+    let mut w = world(db).await;
+    let mut m = Model::new();
     let money = |minor: i64| Money {
         minor,
         currency: Currency::Jpy,
@@ -519,14 +644,81 @@ async fn run(db: &DatabaseConnection, ops: &[Op]) -> Result<(), String> {
                 }
                 (expected, code(&result))
             }
+            Op::RejectBid { actor, bid } if !m.bids.is_empty() => {
+                let b = bid % m.bids.len();
+                let expected = m.reject_bid(actor, b);
+                let result = bids::reject(db, a(actor), m.bids[b].0, "Generated").await;
+                if result.is_ok() {
+                    m.bids[b].4 = S::Rejected;
+                }
+                (expected, code(&result))
+            }
+            Op::RemoveMember { actor, target } => {
+                let expected = m.remove_member(actor, target);
+                let result =
+                    companies::remove_member(db, a(actor), w.company, &w.emails[target]).await;
+                if result.is_ok() {
+                    m.roles[target] = None;
+                }
+                (expected, code(&result))
+            }
+            Op::AddMember { actor, target } => {
+                let expected = m.administer(actor);
+                let role = ROLES[target].unwrap_or(CompanyRole::Member);
+                let result =
+                    companies::add_member(db, a(actor), w.company, &w.emails[target], role).await;
+                if result.is_ok() {
+                    m.roles[target] = Some(role);
+                }
+                (expected, code(&result))
+            }
+            Op::RemoveAlumnus { actor, target } => {
+                let expected = m.administer(actor);
+                let result =
+                    alumni::remove(db, a(actor), w.company, &[w.emails[target].clone()]).await;
+                if result.is_ok() {
+                    m.roster[target] = false;
+                    // Every project is the company's own COMPANY_ALUMNI one: all their pending
+                    // bids go; their contracts stay.
+                    for b in m
+                        .bids
+                        .iter_mut()
+                        .filter(|b| b.2 == target && b.4 == S::Pending)
+                    {
+                        b.4 = S::Withdrawn;
+                    }
+                }
+                (expected, code(&result))
+            }
+            Op::AddAlumnus { actor, target } => {
+                let expected = m.administer(actor);
+                let result =
+                    alumni::add(db, a(actor), w.company, &[w.emails[target].clone()]).await;
+                if result.is_ok() {
+                    m.roster[target] = true;
+                }
+                (expected, code(&result))
+            }
             _ => continue,
         };
+        if matches!(
+            op,
+            Op::RemoveMember { .. }
+                | Op::AddMember { .. }
+                | Op::RemoveAlumnus { .. }
+                | Op::AddAlumnus { .. }
+        ) {
+            // A request loads its caller's access afresh: so does every later step.
+            for access in &mut w.access {
+                *access = Access::load(db, access.user_id(), false).await.unwrap();
+            }
+        }
         if expected != actual {
             return Err(format!(
                 "step {step} {op:?}: the model expected {expected:?}, the domain answered {actual:?}"
             ));
         }
-        check(db, &m)
+        check(db, &w, &m)
             .await
             .map_err(|e| format!("after step {step} {op:?}: {e}"))?;
     }
@@ -534,7 +726,17 @@ async fn run(db: &DatabaseConnection, ops: &[Op]) -> Result<(), String> {
 }
 
 /// The model's states are the stored ones, each with its audit event, and the invariants hold.
-async fn check(db: &DatabaseConnection, m: &Model) -> Result<(), String> {
+async fn check(db: &DatabaseConnection, w: &World, m: &Model) -> Result<(), String> {
+    for (actor, access) in w.access.iter().enumerate() {
+        let role = access.staff.get(&w.company).copied();
+        let on_roster = access.alumni_of.contains(&w.company);
+        if role != m.roles[actor] || on_roster != m.roster[actor] {
+            return Err(format!(
+                "actor {actor} is {role:?}/roster {on_roster}, the model says {:?}/{}",
+                m.roles[actor], m.roster[actor]
+            ));
+        }
+    }
     let tables = [
         ("projects", "Project", m.projects.clone()),
         ("bids", "Bid", m.bids.iter().map(|b| (b.0, b.4)).collect()),
@@ -591,6 +793,14 @@ async fn check(db: &DatabaseConnection, m: &Model) -> Result<(), String> {
         (
             "a contract whose invoiced sum is off",
             "SELECT COUNT(*) FROM contracts c WHERE c.invoiced_minor <> (SELECT COALESCE(SUM(i.amount_minor), 0) FROM invoices i WHERE i.contract_id = c.id AND i.status <> 'REJECTED')",
+        ),
+        (
+            "a company without an ADMIN",
+            "SELECT COUNT(*) FROM companies c WHERE NOT EXISTS (SELECT 1 FROM company_members m WHERE m.company_id = c.id AND m.role = 'ADMIN')",
+        ),
+        (
+            "a pending bid by someone on no roster of the project's company",
+            "SELECT COUNT(*) FROM bids b JOIN projects p ON p.id = b.project_id JOIN users u ON u.id = b.bidder_id WHERE b.status = 'PENDING' AND p.visibility = 'COMPANY_ALUMNI' AND NOT EXISTS (SELECT 1 FROM alumni_records a WHERE a.company_id = p.company_id AND a.email = u.email)",
         ),
         (
             "an invoice with two payouts",

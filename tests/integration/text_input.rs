@@ -66,6 +66,8 @@ async fn control_characters_in_any_text_input_are_refused_naming_the_field_and_n
     let to_reject = invoice(&s, &c.freelancer, &contract, "10000", "JPY").await;
     let to_approve = invoice(&s, &c.freelancer, &contract, "20000", "JPY").await;
     let payout = approve(&s, &c.a.finance, &to_approve).await;
+    let other_project = publish(&s, &c.a.member, &company, "50000", "JPY", "COMPANY_ALUMNI").await;
+    let pending_bid = bid(&s, &c.freelancer, &other_project, "40000", "JPY").await;
 
     let cases: Vec<Case> = vec![
         Case {
@@ -243,6 +245,66 @@ async fn control_characters_in_any_text_input_are_refused_naming_the_field_and_n
                 move |bad| json!({ "input": { "payoutId": payout, "reference": format!("TRF{bad}0001") } })
             }),
             field: "input.reference",
+        },
+        Case {
+            name: "removeCompanyMember email",
+            token: Some(admin.clone()),
+            query: "mutation($input: RemoveCompanyMemberInput!) { removeCompanyMember(input: $input) { id } }",
+            variables: Box::new({
+                let company = company.clone();
+                move |bad| json!({ "input": { "companyId": company, "email": format!("acme-member{bad}@acme.example") } })
+            }),
+            field: "input.email",
+        },
+        Case {
+            name: "removeAlumni emails",
+            token: Some(admin.clone()),
+            query: "mutation($input: RemoveAlumniInput!) { removeAlumni(input: $input) { id } }",
+            variables: Box::new({
+                let company = company.clone();
+                move |bad| json!({ "input": { "companyId": company, "emails": [format!("hanako{bad}@alumni.example")] } })
+            }),
+            field: "input.emails[0]",
+        },
+        Case {
+            name: "updateProject title",
+            token: Some(admin.clone()),
+            query: "mutation($input: UpdateProjectInput!) { updateProject(input: $input) { id } }",
+            variables: Box::new({
+                let project = open_project.clone();
+                move |bad| json!({ "input": { "id": project, "title": format!("Churn{bad} 2") } })
+            }),
+            field: "input.title",
+        },
+        Case {
+            name: "updateProject description",
+            token: Some(admin.clone()),
+            query: "mutation($input: UpdateProjectInput!) { updateProject(input: $input) { id } }",
+            variables: Box::new({
+                let project = open_project.clone();
+                move |bad| json!({ "input": { "id": project, "description": format!("Model{bad} churn") } })
+            }),
+            field: "input.description",
+        },
+        Case {
+            name: "updateProject skills",
+            token: Some(admin.clone()),
+            query: "mutation($input: UpdateProjectInput!) { updateProject(input: $input) { id } }",
+            variables: Box::new({
+                let project = open_project.clone();
+                move |bad| json!({ "input": { "id": project, "skills": [format!("sql{bad}")] } })
+            }),
+            field: "input.skills[0]",
+        },
+        Case {
+            name: "rejectBid reason",
+            token: Some(admin.clone()),
+            query: "mutation($input: RejectBidInput!) { rejectBid(input: $input) { id } }",
+            variables: Box::new({
+                let bid = pending_bid.clone();
+                move |bad| json!({ "input": { "id": bid, "reason": format!("Not{bad} now") } })
+            }),
+            field: "input.reason",
         },
         Case {
             name: "projects skill filter",

@@ -308,9 +308,37 @@ impl TestServer {
     }
 
     pub async fn start_configured(db: TestDb, configure: impl FnOnce(&mut Config)) -> Self {
+        let url = db.url.clone();
+        Self {
+            db: Some(db),
+            ..Self::launch(url, configure).await
+        }
+    }
+
+    /// Another server on the same database, as a second replica behind a load balancer would
+    /// be (its worker off). Stop it with `stop_replica` before this one finishes.
+    pub async fn replica(&self) -> Self {
+        let url = self.db.as_ref().expect("database").url.clone();
+        Self::launch(url, |c| c.worker = false).await
+    }
+
+    /// Stops a server started by `replica` (it owns no database).
+    pub async fn stop_replica(mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            tx.send(()).ok();
+        }
+        if let Some(handle) = self.handle.take() {
+            handle
+                .await
+                .expect("server task")
+                .expect("server ran cleanly");
+        }
+    }
+
+    async fn launch(url: String, configure: impl FnOnce(&mut Config)) -> Self {
         capture_logs();
         let smtp = SmtpMock::start().await;
-        let mut config = Config::for_database(db.url.clone());
+        let mut config = Config::for_database(url);
         config.smtp_url = Some(Secret::new(smtp.url()));
         configure(&mut config);
         let app = App::build(&config).await.expect("building the app");
@@ -324,7 +352,7 @@ impl TestServer {
         }));
         Self {
             base: format!("http://{addr}"),
-            db: Some(db),
+            db: None,
             conn,
             stripe,
             smtp,

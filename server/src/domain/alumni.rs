@@ -1,10 +1,11 @@
 //! The alumni roster: a user whose email is on a company's roster is its alumnus, whether
 //! they signed up before or after the upload.
-use entity::alumni_record;
-use entity::states::CompanyRole;
+use entity::states::{BidStatus, CompanyRole};
+use entity::{alumni_record, bid, project, user};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
-    EntityTrait, QueryFilter, QueryOrder,
+    ActiveEnum, ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait,
+    DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 
 use super::audit::Subject;
@@ -31,19 +32,7 @@ pub async fn add(
         &[CompanyRole::Admin],
         "uploading the alumni roster",
     )?;
-    if emails.is_empty() || emails.len() > MAX_ROSTER_UPLOAD {
-        return Err(DomainError::bad_input(
-            "input.emails",
-            format!("give between 1 and {MAX_ROSTER_UPLOAD} emails"),
-        ));
-    }
-    let mut parsed: Vec<Email> = Vec::with_capacity(emails.len());
-    for (i, raw) in emails.iter().enumerate() {
-        let email = Email::parse(raw, &format!("input.emails[{i}]"))?;
-        if !parsed.contains(&email) {
-            parsed.push(email);
-        }
-    }
+    let parsed = parse_emails(emails)?;
     let tx = write_tx(db).await?;
     let existing = alumni_record::Entity::find()
         .filter(alumni_record::Column::CompanyId.eq(company_id))
@@ -74,6 +63,163 @@ pub async fn add(
     }
     tx.commit().await?;
     Ok(records)
+}
+
+/// 1 to `MAX_ROSTER_UPLOAD` emails, each well-formed (or nothing happens), without repeats.
+fn parse_emails(emails: &[String]) -> DomainResult<Vec<Email>> {
+    if emails.is_empty() || emails.len() > MAX_ROSTER_UPLOAD {
+        return Err(DomainError::bad_input(
+            "input.emails",
+            format!("give between 1 and {MAX_ROSTER_UPLOAD} emails"),
+        ));
+    }
+    let mut parsed: Vec<Email> = Vec::with_capacity(emails.len());
+    for (i, raw) in emails.iter().enumerate() {
+        let email = Email::parse(raw, &format!("input.emails[{i}]"))?;
+        if !parsed.contains(&email) {
+            parsed.push(email);
+        }
+    }
+    Ok(parsed)
+}
+
+/// Takes emails off the roster, one audit event per entry; emails not on it are ignored, so a
+/// retry is harmless. Returns the entries removed. ADMIN only; all-or-nothing like `add`.
+///
+/// In the same transaction, each removed alumnus's PENDING bids on projects they may no longer
+/// see are WITHDRAWN (audited): the rule is the one that let them bid, `Access::can_see_project`
+/// read again without the removed entries. So their bids on this company's COMPANY_ALUMNI
+/// projects go; bids on ALL_ALUMNI projects stay while they are still on some company's roster.
+/// Contracts they hold are untouched: the freelancer keeps working, invoicing and being paid.
+#[tracing::instrument(skip_all, fields(user = access.user_id(), company_id, count = emails.len()))]
+pub async fn remove(
+    db: &DatabaseConnection,
+    access: &Access,
+    company_id: i64,
+    emails: &[String],
+) -> DomainResult<Vec<alumni_record::Model>> {
+    if !access.can_see_company(company_id) {
+        return Err(DomainError::NotFound("company"));
+    }
+    access.require_role(
+        company_id,
+        &[CompanyRole::Admin],
+        "removing alumni from the roster",
+    )?;
+    let parsed = parse_emails(emails)?;
+    let tx = write_tx(db).await?;
+    let records = alumni_record::Entity::find()
+        .filter(alumni_record::Column::CompanyId.eq(company_id))
+        .filter(alumni_record::Column::Email.is_in(parsed.iter().map(Email::as_str)))
+        .order_by_asc(alumni_record::Column::Id)
+        .lock_exclusive()
+        .all(&tx)
+        .await?;
+    if records.is_empty() {
+        return Ok(records);
+    }
+    let deleted = alumni_record::Entity::delete_many()
+        .filter(alumni_record::Column::Id.is_in(records.iter().map(|r| r.id)))
+        .exec(&tx)
+        .await?;
+    if deleted.rows_affected != records.len() as u64 {
+        return Err(DomainError::conflict(
+            "the roster changed meanwhile; reload and retry",
+        ));
+    }
+    for record in &records {
+        audit::record(
+            &tx,
+            Some(access.user_id()),
+            audit::Change::new("alumni.remove", Subject::AlumniRecord, record.id),
+        )
+        .await?;
+    }
+    let users = user::Entity::find()
+        .filter(user::Column::Email.is_in(records.iter().map(|r| r.email.as_str())))
+        .all(&tx)
+        .await?;
+    for user in users {
+        withdraw_unseen_bids(&tx, access.user_id(), user.id).await?;
+    }
+    tx.commit().await?;
+    Ok(records)
+}
+
+/// Withdraws the user's PENDING bids on projects their access (as it now stands in `tx`) no
+/// longer lets them see or bid on. A bid that moved on meanwhile (accepted by a racing
+/// `acceptBid`) is left as it is.
+async fn withdraw_unseen_bids(
+    tx: &impl ConnectionTrait,
+    actor_id: i64,
+    bidder_id: i64,
+) -> DomainResult<()> {
+    let bidder = Access::load(tx, bidder_id, false).await?;
+    let pending = bid::Entity::find()
+        .filter(bid::Column::BidderId.eq(bidder_id))
+        .filter(bid::Column::Status.eq(BidStatus::Pending))
+        .all(tx)
+        .await?;
+    if pending.is_empty() {
+        return Ok(());
+    }
+    let projects = project::Entity::find()
+        .filter(project::Column::Id.is_in(pending.iter().map(|b| b.project_id)))
+        .all(tx)
+        .await?;
+    for bid in pending {
+        let still_visible = projects
+            .iter()
+            .find(|p| p.id == bid.project_id)
+            .is_some_and(|p| bidder.is_alumnus() && bidder.can_see_project(p));
+        if still_visible {
+            continue;
+        }
+        let updated = bid::Entity::update_many()
+            .col_expr(
+                bid::Column::Status,
+                Expr::value(BidStatus::Withdrawn.to_value()),
+            )
+            .col_expr(bid::Column::UpdatedAt, Expr::value(now()))
+            .filter(bid::Column::Id.eq(bid.id))
+            .filter(bid::Column::Status.eq(BidStatus::Pending))
+            .exec(tx)
+            .await?;
+        if updated.rows_affected == 1 {
+            audit::record(
+                tx,
+                Some(actor_id),
+                audit::Change::new("bid.withdraw.alumni_removed", Subject::Bid, bid.id)
+                    .from(BidStatus::Pending)
+                    .to(BidStatus::Withdrawn),
+            )
+            .await?;
+        }
+    }
+    Ok(())
+}
+
+/// The caller's access with their roster entries read again inside `tx`, under a share lock
+/// (PostgreSQL; SQLite's writer lock serialises anyway): a request that acts as an alumnus
+/// (placing a bid) either commits before a concurrent `remove` takes the entry — which then
+/// sees its bid and withdraws it — or finds the entry gone. Entries the request's access did not
+/// count (an unverified email where verification is required) stay uncounted.
+pub(crate) async fn recheck(tx: &impl ConnectionTrait, access: &Access) -> DomainResult<Access> {
+    let companies: Vec<i64> = alumni_record::Entity::find()
+        .select_only()
+        .column(alumni_record::Column::CompanyId)
+        .filter(alumni_record::Column::Email.eq(access.actor.email.as_str()))
+        .lock_shared()
+        .into_tuple()
+        .all(tx)
+        .await?;
+    Ok(Access {
+        alumni_of: companies
+            .into_iter()
+            .filter(|c| access.alumni_of.contains(c))
+            .collect(),
+        ..access.clone()
+    })
 }
 
 /// The roster, for the company's ADMINs.

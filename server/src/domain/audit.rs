@@ -69,6 +69,7 @@ pub struct Change {
     object_id: i64,
     from: Option<String>,
     to: Option<String>,
+    detail: Option<String>,
 }
 
 impl Change {
@@ -79,6 +80,7 @@ impl Change {
             object_id,
             from: None,
             to: None,
+            detail: None,
         }
     }
 
@@ -91,6 +93,12 @@ impl Change {
     /// The state reached.
     pub fn to<S: ActiveEnum<Value = String>>(mut self, state: S) -> Self {
         self.to = Some(state.to_value());
+        self
+    }
+
+    /// What changed when no state did (an edit): e.g. the fields of a `project.update`.
+    pub fn detail(mut self, detail: impl Into<String>) -> Self {
+        self.detail = Some(detail.into());
         self
     }
 }
@@ -107,6 +115,7 @@ pub async fn record(
         object_id: Set(change.object_id),
         from_status: Set(change.from),
         to_status: Set(change.to),
+        detail: Set(change.detail),
         created_at: Set(super::now()),
         ..Default::default()
     })

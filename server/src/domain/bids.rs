@@ -12,7 +12,7 @@ use super::audit::Subject;
 use super::error::{DomainError, DomainResult};
 use super::money::Money;
 use super::projects::{self, STAFF_WHO_MANAGE_PROJECTS};
-use super::{Access, audit, now, text, write_tx};
+use super::{Access, alumni, audit, now, text, write_tx};
 
 pub const MAX_DELIVERY_DAYS: i32 = 3650;
 
@@ -37,6 +37,7 @@ pub async fn place(
     }
     let proposal = text::multi_line(input.proposal, "input.proposal", 10_000)?;
     let tx = write_tx(db).await?;
+    let access = &alumni::recheck(&tx, access).await?;
     let project = projects::visible_for_update(&tx, access, input.project_id).await?;
     if access.is_staff(project.company_id) {
         return Err(DomainError::forbidden(
@@ -266,4 +267,45 @@ pub fn bidder_scope(access: &Access, project: &project::Model) -> Option<i64> {
     } else {
         Some(access.user_id())
     }
+}
+
+/// Longest rejection reason, in characters (multi-line).
+pub const MAX_REJECTION_REASON: usize = 2_000;
+
+/// PENDING → REJECTED with the company's reason, which the bidder and the company's staff see.
+/// ADMIN or MEMBER of the project's company.
+#[tracing::instrument(skip_all, fields(user = access.user_id(), bid_id))]
+pub async fn reject(
+    db: &DatabaseConnection,
+    access: &Access,
+    bid_id: i64,
+    reason: &str,
+) -> DomainResult<bid::Model> {
+    let reason = text::multi_line(reason, "input.reason", MAX_REJECTION_REASON)?;
+    let tx = write_tx(db).await?;
+    let (bid, project) = visible(&tx, access, bid_id).await?;
+    access.require_role(
+        project.company_id,
+        STAFF_WHO_MANAGE_PROJECTS,
+        "rejecting a bid",
+    )?;
+    let bid = transition(&tx, bid, BidStatus::Rejected).await?;
+    bid::Entity::update_many()
+        .col_expr(bid::Column::RejectionReason, Expr::value(reason.clone()))
+        .filter(bid::Column::Id.eq(bid.id))
+        .exec(&tx)
+        .await?;
+    audit::record(
+        &tx,
+        Some(access.user_id()),
+        audit::Change::new("bid.reject", Subject::Bid, bid.id)
+            .from(BidStatus::Pending)
+            .to(BidStatus::Rejected),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(bid::Model {
+        rejection_reason: Some(reason),
+        ..bid
+    })
 }

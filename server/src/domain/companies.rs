@@ -46,7 +46,8 @@ pub async fn create(
     Ok(company)
 }
 
-/// Adds an existing user to the company's staff, or changes their role. ADMIN only.
+/// Adds an existing user to the company's staff, or changes their role. ADMIN only; the last
+/// ADMIN cannot be demoted (counted under the staff lock, like `remove_member`).
 #[tracing::instrument(skip_all, fields(user = access.user_id(), company_id))]
 pub async fn add_member(
     db: &DatabaseConnection,
@@ -61,6 +62,8 @@ pub async fn add_member(
     access.require_role(company_id, &[CompanyRole::Admin], "adding a company member")?;
     let email = Email::parse(email, "input.email")?;
     let tx = write_tx(db).await?;
+    let staff = staff_for_update(&tx, company_id).await?;
+    still_admin(&staff, access)?;
     let member = user::Entity::find()
         .filter(user::Column::Email.eq(email.as_str()))
         .one(&tx)
@@ -71,17 +74,18 @@ pub async fn add_member(
                 "no account uses this email; ask them to sign up first",
             )
         })?;
-    let existing = company_member::Entity::find()
-        .filter(company_member::Column::CompanyId.eq(company_id))
-        .filter(company_member::Column::UserId.eq(member.id))
-        .one(&tx)
-        .await?;
+    let existing = staff.iter().find(|m| m.user_id == member.id).cloned();
     let saved = match existing {
         Some(existing) if existing.role == role => existing,
         Some(existing) => {
             if existing.user_id == access.user_id() && existing.role == CompanyRole::Admin {
                 return Err(DomainError::conflict(
                     "an admin cannot change their own role",
+                ));
+            }
+            if existing.role == CompanyRole::Admin && admins(&staff) == 1 {
+                return Err(DomainError::conflict(
+                    "the last ADMIN cannot be demoted; make someone else ADMIN first",
                 ));
             }
             let from = existing.role;
@@ -106,6 +110,97 @@ pub async fn add_member(
     };
     tx.commit().await?;
     Ok(saved)
+}
+
+/// Removes a member from the company's staff. ADMIN only; the last ADMIN cannot be removed.
+/// Their rights end with their next request: access is read from the database per request.
+/// Returns the membership as it was.
+#[tracing::instrument(skip_all, fields(user = access.user_id(), company_id))]
+pub async fn remove_member(
+    db: &DatabaseConnection,
+    access: &Access,
+    company_id: i64,
+    email: &str,
+) -> DomainResult<company_member::Model> {
+    if !access.can_see_company(company_id) {
+        return Err(DomainError::NotFound("company"));
+    }
+    access.require_role(
+        company_id,
+        &[CompanyRole::Admin],
+        "removing a company member",
+    )?;
+    let email = Email::parse(email, "input.email")?;
+    let tx = write_tx(db).await?;
+    let staff = staff_for_update(&tx, company_id).await?;
+    still_admin(&staff, access)?;
+    let user = user::Entity::find()
+        .filter(user::Column::Email.eq(email.as_str()))
+        .one(&tx)
+        .await?;
+    let member = user
+        .and_then(|u| staff.iter().find(|m| m.user_id == u.id))
+        .cloned()
+        .ok_or(DomainError::NotFound("company member"))?;
+    if member.role == CompanyRole::Admin && admins(&staff) == 1 {
+        return Err(DomainError::conflict(
+            "the last ADMIN cannot be removed; make someone else ADMIN first",
+        ));
+    }
+    let deleted = company_member::Entity::delete_many()
+        .filter(company_member::Column::Id.eq(member.id))
+        .exec(&tx)
+        .await?;
+    if deleted.rows_affected != 1 {
+        return Err(DomainError::conflict("the member was removed meanwhile"));
+    }
+    audit::record(
+        &tx,
+        Some(access.user_id()),
+        audit::Change::new("company_member.remove", Subject::CompanyMember, member.id)
+            .from(member.role),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(member)
+}
+
+/// The company's staff inside a write transaction, every row locked on PostgreSQL (SQLite's
+/// `BEGIN IMMEDIATE` already serialises writers), in id order so lockers never deadlock. Two
+/// admins removing or demoting each other queue here, and the second counts what the first
+/// left: the company always keeps an ADMIN.
+async fn staff_for_update(
+    tx: &impl ConnectionTrait,
+    company_id: i64,
+) -> DomainResult<Vec<company_member::Model>> {
+    Ok(company_member::Entity::find()
+        .filter(company_member::Column::CompanyId.eq(company_id))
+        .order_by_asc(company_member::Column::Id)
+        .lock_exclusive()
+        .all(tx)
+        .await?)
+}
+
+fn admins(staff: &[company_member::Model]) -> usize {
+    staff
+        .iter()
+        .filter(|m| m.role == CompanyRole::Admin)
+        .count()
+}
+
+/// The caller's ADMIN role as it stands under the lock: one removed or demoted while this
+/// request was in flight acts no more.
+fn still_admin(staff: &[company_member::Model], access: &Access) -> DomainResult<()> {
+    if staff
+        .iter()
+        .any(|m| m.user_id == access.user_id() && m.role == CompanyRole::Admin)
+    {
+        Ok(())
+    } else {
+        Err(DomainError::forbidden(
+            "you are no longer an ADMIN of this company",
+        ))
+    }
 }
 
 async fn insert_member(

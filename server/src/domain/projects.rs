@@ -323,3 +323,149 @@ fn normalise_skills(skills: &[String]) -> DomainResult<Vec<String>> {
     }
     Ok(out)
 }
+
+/// The fields `update` may change; `None` leaves a field as it is. `deadline: Some(None)`
+/// clears the deadline.
+#[derive(Default)]
+pub struct ProjectEdit<'a> {
+    pub title: Option<&'a str>,
+    pub description: Option<&'a str>,
+    pub skills: Option<&'a [String]>,
+    pub budget: Option<Money>,
+    pub deadline: Option<Option<chrono::DateTime<chrono::Utc>>>,
+}
+
+/// Edits an OPEN project (a posting must stay accurate while it takes bids), with the same
+/// rules as `publish`. ADMIN or MEMBER of its company. The audit event's detail names the
+/// fields that changed; an edit that changes nothing writes nothing. The budget's currency
+/// cannot change under pending bids, which were placed in the old one.
+#[tracing::instrument(skip_all, fields(user = access.user_id(), project_id))]
+pub async fn update(
+    db: &DatabaseConnection,
+    access: &Access,
+    project_id: i64,
+    edit: ProjectEdit<'_>,
+) -> DomainResult<project::Model> {
+    let title = edit
+        .title
+        .map(|t| required_text(t, "input.title", 200))
+        .transpose()?;
+    let description = edit
+        .description
+        .map(|d| text::multi_line(d, "input.description", 20_000))
+        .transpose()?;
+    let skills = edit.skills.map(normalise_skills).transpose()?;
+    if edit.deadline.flatten().is_some_and(|d| d <= now()) {
+        return Err(DomainError::bad_input(
+            "input.deadline",
+            "must be in the future",
+        ));
+    }
+    let tx = write_tx(db).await?;
+    let project = visible_for_update(&tx, access, project_id).await?;
+    access.require_role(
+        project.company_id,
+        STAFF_WHO_MANAGE_PROJECTS,
+        "editing a project",
+    )?;
+    if project.status != ProjectStatus::Open {
+        return Err(DomainError::conflict(format!(
+            "the project is {}, only an OPEN project can be edited",
+            project.status.to_value()
+        )));
+    }
+    let mut changed: Vec<&str> = Vec::new();
+    let mut active: project::ActiveModel = project.clone().into();
+    if let Some(title) = title.filter(|t| *t != project.title) {
+        active.title = Set(title);
+        changed.push("title");
+    }
+    if let Some(description) = description.filter(|d| *d != project.description) {
+        active.description = Set(description);
+        changed.push("description");
+    }
+    if let Some(budget) = edit.budget {
+        let currency = budget.currency.code();
+        if currency != project.currency && has_pending_bids(&tx, project.id).await? {
+            return Err(DomainError::conflict(format!(
+                "the project has pending bids in {}; its budget's currency cannot change",
+                project.currency
+            )));
+        }
+        if budget.minor != project.budget_minor || currency != project.currency {
+            active.budget_minor = Set(budget.minor);
+            active.currency = Set(currency.to_string());
+            changed.push("budget");
+        }
+    }
+    if let Some(deadline) = edit.deadline.filter(|d| *d != project.deadline) {
+        active.deadline = Set(deadline);
+        changed.push("deadline");
+    }
+    if let Some(skills) = skills {
+        let mut current: Vec<String> = project_skill::Entity::find()
+            .select_only()
+            .column(project_skill::Column::Skill)
+            .filter(project_skill::Column::ProjectId.eq(project.id))
+            .into_tuple()
+            .all(&tx)
+            .await?;
+        let mut wanted = skills.clone();
+        current.sort();
+        wanted.sort();
+        if current != wanted {
+            project_skill::Entity::delete_many()
+                .filter(project_skill::Column::ProjectId.eq(project.id))
+                .exec(&tx)
+                .await?;
+            if !skills.is_empty() {
+                project_skill::Entity::insert_many(skills.into_iter().map(|skill| {
+                    project_skill::ActiveModel {
+                        project_id: Set(project.id),
+                        skill: Set(skill),
+                        ..Default::default()
+                    }
+                }))
+                .exec(&tx)
+                .await?;
+            }
+            changed.push("skills");
+        }
+    }
+    if changed.is_empty() {
+        return Ok(project);
+    }
+    active.updated_at = Set(now());
+    // Conditional on OPEN as well, so an edit never lands on a project that moved on.
+    let updated = project::Entity::update_many()
+        .set(active)
+        .filter(project::Column::Id.eq(project.id))
+        .filter(project::Column::Status.eq(ProjectStatus::Open))
+        .exec(&tx)
+        .await?;
+    if updated.rows_affected != 1 {
+        return Err(DomainError::conflict("the project is no longer OPEN"));
+    }
+    audit::record(
+        &tx,
+        Some(access.user_id()),
+        audit::Change::new("project.update", Subject::Project, project.id)
+            .detail(changed.join(",")),
+    )
+    .await?;
+    let project = project::Entity::find_by_id(project.id)
+        .one(&tx)
+        .await?
+        .ok_or(DomainError::NotFound("project"))?;
+    tx.commit().await?;
+    Ok(project)
+}
+
+async fn has_pending_bids(tx: &impl ConnectionTrait, project_id: i64) -> DomainResult<bool> {
+    Ok(bid::Entity::find()
+        .filter(bid::Column::ProjectId.eq(project_id))
+        .filter(bid::Column::Status.eq(BidStatus::Pending))
+        .one(tx)
+        .await?
+        .is_some())
+}

@@ -29,6 +29,20 @@ pub struct AddAlumniInput {
     pub emails: Vec<String>,
 }
 
+#[derive(InputObject)]
+pub struct RemoveCompanyMemberInput {
+    pub company_id: ID,
+    /// The member's account email.
+    pub email: String,
+}
+
+#[derive(InputObject)]
+pub struct RemoveAlumniInput {
+    pub company_id: ID,
+    /// Emails not on the roster are ignored.
+    pub emails: Vec<String>,
+}
+
 #[Object]
 impl CompanyMutation {
     /// Creates a company; the caller becomes its ADMIN.
@@ -68,6 +82,37 @@ impl CompanyMutation {
         let access = access(ctx).await?;
         let company_id = ids::decode(&input.company_id, "Company", "company").gql()?;
         let records = alumni::add(db(ctx), access, company_id, &input.emails)
+            .await
+            .gql()?;
+        Ok(records.into_iter().map(AlumniRecord).collect())
+    }
+
+    /// Removes a member from the staff; their rights end with their next request. ADMIN only;
+    /// the last ADMIN cannot be removed (CONFLICT). Returns the membership as it was.
+    async fn remove_company_member(
+        &self,
+        ctx: &Context<'_>,
+        input: RemoveCompanyMemberInput,
+    ) -> async_graphql::Result<CompanyMember> {
+        let access = access(ctx).await?;
+        let company_id = ids::decode(&input.company_id, "Company", "company").gql()?;
+        let member = companies::remove_member(db(ctx), access, company_id, &input.email)
+            .await
+            .gql()?;
+        Ok(CompanyMember(member))
+    }
+
+    /// Takes emails off the alumni roster (up to 1,000 at a time); returns the entries removed.
+    /// Their pending bids on projects they can no longer see are WITHDRAWN; contracts they hold
+    /// continue. ADMIN only.
+    async fn remove_alumni(
+        &self,
+        ctx: &Context<'_>,
+        input: RemoveAlumniInput,
+    ) -> async_graphql::Result<Vec<AlumniRecord>> {
+        let access = access(ctx).await?;
+        let company_id = ids::decode(&input.company_id, "Company", "company").gql()?;
+        let records = alumni::remove(db(ctx), access, company_id, &input.emails)
             .await
             .gql()?;
         Ok(records.into_iter().map(AlumniRecord).collect())

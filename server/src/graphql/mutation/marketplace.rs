@@ -1,4 +1,4 @@
-use async_graphql::{Context, ID, InputObject, Object};
+use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object};
 use chrono::{DateTime, Utc};
 
 use crate::domain::{bids, projects};
@@ -34,6 +34,26 @@ pub struct PlaceBidInput {
     pub amount: MoneyInput,
     pub delivery_days: i32,
     pub proposal: String,
+}
+
+/// Only the fields given change.
+#[derive(InputObject)]
+pub struct UpdateProjectInput {
+    pub id: ID,
+    pub title: Option<String>,
+    pub description: Option<String>,
+    /// Replaces the whole list.
+    pub skills: Option<Vec<String>>,
+    pub budget: Option<MoneyInput>,
+    /// Must be in the future; `null` removes the deadline.
+    pub deadline: MaybeUndefined<DateTime<Utc>>,
+}
+
+#[derive(InputObject)]
+pub struct RejectBidInput {
+    pub id: ID,
+    /// Shown to the bidder.
+    pub reason: String,
 }
 
 #[Object]
@@ -110,5 +130,50 @@ impl MarketplaceMutation {
         let access = access(ctx).await?;
         let key = ids::decode(&id, "Bid", "bid").gql()?;
         Ok(Contract(bids::accept(db(ctx), access, key).await.gql()?))
+    }
+
+    /// Edits an OPEN project; only the fields given change. ADMIN or MEMBER of the company.
+    async fn update_project(
+        &self,
+        ctx: &Context<'_>,
+        input: UpdateProjectInput,
+    ) -> async_graphql::Result<Project> {
+        let access = access(ctx).await?;
+        let key = ids::decode(&input.id, "Project", "project").gql()?;
+        let budget = input
+            .budget
+            .map(|b| b.parse("input.budget"))
+            .transpose()
+            .gql()?;
+        let deadline = match input.deadline {
+            MaybeUndefined::Undefined => None,
+            MaybeUndefined::Null => Some(None),
+            MaybeUndefined::Value(d) => Some(Some(d)),
+        };
+        let edit = projects::ProjectEdit {
+            title: input.title.as_deref(),
+            description: input.description.as_deref(),
+            skills: input.skills.as_deref(),
+            budget,
+            deadline,
+        };
+        Ok(Project(
+            projects::update(db(ctx), access, key, edit).await.gql()?,
+        ))
+    }
+
+    /// PENDING → REJECTED with a reason the bidder sees. ADMIN or MEMBER of the company.
+    async fn reject_bid(
+        &self,
+        ctx: &Context<'_>,
+        input: RejectBidInput,
+    ) -> async_graphql::Result<Bid> {
+        let access = access(ctx).await?;
+        let key = ids::decode(&input.id, "Bid", "bid").gql()?;
+        Ok(Bid::new(
+            bids::reject(db(ctx), access, key, &input.reason)
+                .await
+                .gql()?,
+        ))
     }
 }

@@ -39,6 +39,11 @@ impl AuditEvent {
         self.0.to_status.as_deref()
     }
 
+    /// What an edit changed when no state did: for `project.update`, the fields that changed.
+    async fn detail(&self) -> Option<&str> {
+        self.0.detail.as_deref()
+    }
+
     async fn at(&self) -> DateTime<Utc> {
         self.0.created_at
     }

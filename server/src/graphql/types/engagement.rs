@@ -15,7 +15,7 @@ use crate::graphql::scalars::{
     ContractStatus, FundingStatus, InvoiceStatus, Money, PaymentProvider, PayoutStatus,
 };
 
-async fn audit_trail(
+pub(super) async fn audit_trail(
     ctx: &Context<'_>,
     subject: Subject,
     object_id: i64,

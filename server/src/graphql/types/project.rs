@@ -3,7 +3,9 @@ use async_graphql::{Context, ID, Object};
 use chrono::{DateTime, Utc};
 use entity::{bid, project, user};
 
-use super::{Company, Contract, PageArgs, User, connection, load_one, load_opt};
+use super::engagement::audit_trail;
+use super::{AuditEvent, Company, Contract, PageArgs, User, connection, load_one, load_opt};
+use crate::domain::audit::Subject;
 use crate::domain::bids;
 use crate::graphql::context::access;
 use crate::graphql::errors::OrGql;
@@ -95,6 +97,15 @@ impl Project {
         ))
     }
 
+    /// Every change to the project, oldest first (edits name their fields in `detail`); for
+    /// the company's staff only (empty for others).
+    async fn audit_trail(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<AuditEvent>> {
+        if !access(ctx).await?.is_staff(self.0.company_id) {
+            return Ok(Vec::new());
+        }
+        audit_trail(ctx, Subject::Project, self.0.id).await
+    }
+
     /// The contract, once a bid is accepted; visible to the company's staff and the freelancer.
     async fn contract(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Contract>> {
         let access = access(ctx).await?;
@@ -134,6 +145,13 @@ impl Bid {
 
     async fn status(&self) -> BidStatus {
         self.0.status.into()
+    }
+
+    /// The company's reason, when a person rejected the bid (`rejectBid`); null when it was
+    /// rejected because another bid won or the project closed. Bids are visible only to their
+    /// bidder and the company's staff.
+    async fn rejection_reason(&self) -> Option<&str> {
+        self.0.rejection_reason.as_deref()
     }
 
     async fn created_at(&self) -> DateTime<Utc> {
