@@ -131,6 +131,15 @@ async fn error_responses_for_bad_requests_carry_no_internals() {
             "mutation { placeBid(input: { projectId: \"x\", amount: { amount: \"1\", currencyCode: JPY }, deliveryDays: 99999999999, proposal: \"p\" }) { id } }",
             json!({}),
         ),
+        // A variable of the wrong type where an input object is expected (found by the fuzzer).
+        (
+            "mutation F($v: String) { signUp(input: $v) { __typename } }",
+            json!({ "v": [] }),
+        ),
+        (
+            "mutation F($v: String) { signUp(input: $v) { __typename } }",
+            json!({ "v": "x" }),
+        ),
     ] {
         let body = s.gql(a.admin.token(), query, variables).await;
         let code = error_code(&body).unwrap_or_else(|| panic!("no code: {body}"));

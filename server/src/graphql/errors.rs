@@ -66,7 +66,8 @@ fn classify(error: &mut ServerError) {
     }
     let is_input = error.path.is_empty()
         || error.message.starts_with("Failed to parse")
-        || error.message.starts_with("Invalid value");
+        || error.message.starts_with("Invalid value")
+        || error.message.starts_with("Expected input type");
     let code = if is_input {
         "BAD_USER_INPUT"
     } else {
