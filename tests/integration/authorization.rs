@@ -373,7 +373,7 @@ async fn world(s: &TestServer) -> World {
 
     let project = publish(s, &a.member, &a.id, "100000", "JPY", "COMPANY_ALUMNI").await;
     let accepted = bid(s, &bidder, &project, "100000", "JPY").await;
-    let contract = accept(s, &a.member, &accepted).await;
+    let contract = accept_with_work_done(s, &a.member, &bidder, &accepted).await;
     let approved = invoice(s, &bidder, &contract, "40000", "JPY").await;
     let payout = approve(s, &a.finance, &approved).await;
     let submitted = invoice(s, &bidder, &contract, "10000", "JPY").await;

@@ -99,7 +99,7 @@ async fn funded_contract(s: &TestServer, amount: &str) -> Contracted {
     onboarded(s, &freelancer).await;
     let project_id = publish(s, &a.member, &a.id, amount, "JPY", "COMPANY_ALUMNI").await;
     let bid_id = bid(s, &freelancer, &project_id, amount, "JPY").await;
-    let contract_id = accept(s, &a.member, &bid_id).await;
+    let contract_id = accept_with_work_done(s, &a.member, &freelancer, &bid_id).await;
     let funding = s
         .ok(a.finance.token(), FUND, json!({ "c": contract_id }))
         .await;
@@ -918,7 +918,7 @@ async fn unfunded_contract(s: &TestServer) -> Contracted {
     let freelancer = alumnus(s, &a, "hanako@alumni.example").await;
     let project_id = publish(s, &a.member, &a.id, "80000", "JPY", "COMPANY_ALUMNI").await;
     let bid_id = bid(s, &freelancer, &project_id, "80000", "JPY").await;
-    let contract_id = accept(s, &a.member, &bid_id).await;
+    let contract_id = accept_with_work_done(s, &a.member, &freelancer, &bid_id).await;
     Contracted {
         a,
         freelancer,
