@@ -299,3 +299,21 @@ pub async fn accept_with_work_done(
     deliver_and_accept(s, freelancer, staff, &contract_id).await;
     contract_id
 }
+
+/// Bids the sum of `amounts` JPY, proposing one milestone per amount ("Part 1", …).
+pub async fn bid_with_milestones(
+    s: &TestServer,
+    by: &Person,
+    project_id: &str,
+    amounts: &[&str],
+) -> String {
+    let total: i64 = amounts.iter().map(|a| a.parse::<i64>().unwrap()).sum();
+    let mut input = bid_input(project_id, &total.to_string(), "JPY");
+    input["input"]["milestones"] = amounts
+        .iter()
+        .enumerate()
+        .map(|(i, a)| json!({ "title": format!("Part {}", i + 1), "amount": { "amount": a, "currencyCode": "JPY" } }))
+        .collect();
+    let data = s.ok(by.token(), PLACE_BID, input).await;
+    data["placeBid"]["id"].as_str().unwrap().to_string()
+}
