@@ -20,7 +20,7 @@ use crate::mail::{Mailer, Wakeup};
 use crate::payments::flows::Stripe;
 use crate::payments::{StripeGateway, worker};
 use crate::ratelimit::RateLimiter;
-use crate::{db, graphql};
+use crate::{db, engagements, graphql};
 
 pub struct App {
     listener: TcpListener,
@@ -128,8 +128,8 @@ impl App {
     }
 
     /// Serves until `shutdown` resolves; requests in flight and the workers' current jobs
-    /// finish, then the pool closes. The mail worker runs whenever `BOOMERANG_WORKER` is on;
-    /// the payout worker when Stripe is configured too.
+    /// finish, then the pool closes. The mail and engagements (auto-acceptance)
+    /// workers run whenever `BOOMERANG_WORKER` is on; the payout worker when Stripe is configured too.
     pub async fn run_until(
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
@@ -147,6 +147,11 @@ impl App {
             }
             _ => None,
         };
+        let engagements = self.worker.map(|idle| {
+            let db = self.worker_db.clone();
+            let stopped = stop_worker.subscribe();
+            tokio::spawn(async move { engagements::worker::run(db, idle, stopped).await })
+        });
         let mail_worker = self.worker.map(|idle| {
             let (mail, db, wakeup) = (self.mail, self.worker_db, self.mail_wakeup);
             tokio::spawn(async move { mail.run(db, idle, wakeup, stopped).await })
@@ -164,6 +169,9 @@ impl App {
         }
         if let Some(worker) = mail_worker {
             worker.await.context("the mail worker panicked")?;
+        }
+        if let Some(worker) = engagements {
+            worker.await.context("the engagements worker panicked")?;
         }
         served?;
         db.close().await.context("closing the database pool")?;

@@ -90,8 +90,8 @@ pub struct Config {
         default_value = "http://127.0.0.1:8080"
     )]
     pub public_url: String,
-    /// Runs the background workers in this process — mail, and payouts when Stripe is on
-    /// (`false` leaves them to other replicas).
+    /// Runs the background workers in this process — mail, the automatic acceptance of
+    /// deliveries, and payouts when Stripe is on (`false` leaves them to other replicas).
     #[arg(long, env = "BOOMERANG_WORKER", default_value_t = true, action = clap::ArgAction::Set)]
     pub worker: bool,
     /// How often an idle worker looks for due work (mail from other replicas, retries), in

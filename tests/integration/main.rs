@@ -11,6 +11,7 @@ mod limits;
 mod loading;
 mod mail;
 mod marketplace;
+mod milestones;
 mod model;
 mod money;
 mod offboarding;

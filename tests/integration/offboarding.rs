@@ -835,6 +835,7 @@ async fn a_bid_racing_its_bidders_removal_never_stays_pending() {
             },
             delivery_days: 5,
             proposal: "Racing my own offboarding",
+            milestones: None,
         };
         let emails = [alum.email.clone()];
         let (placed, removed) = tokio::join!(

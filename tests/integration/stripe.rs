@@ -99,7 +99,7 @@ async fn funded_contract(s: &TestServer, amount: &str) -> Contracted {
     onboarded(s, &freelancer).await;
     let project_id = publish(s, &a.member, &a.id, amount, "JPY", "COMPANY_ALUMNI").await;
     let bid_id = bid(s, &freelancer, &project_id, amount, "JPY").await;
-    let contract_id = accept(s, &a.member, &bid_id).await;
+    let contract_id = accept_with_work_done(s, &a.member, &freelancer, &bid_id).await;
     let funding = s
         .ok(a.finance.token(), FUND, json!({ "c": contract_id }))
         .await;
@@ -226,12 +226,8 @@ async fn a_stripe_contract_is_funded_once_before_its_invoices_can_be_approved() 
     );
     let freelancer = alumnus(&s, &a, "hanako@alumni.example").await;
     let project = publish(&s, &a.member, &a.id, "150000", "JPY", "COMPANY_ALUMNI").await;
-    let contract = accept(
-        &s,
-        &a.member,
-        &bid(&s, &freelancer, &project, "150000", "JPY").await,
-    )
-    .await;
+    let bid_id = bid(&s, &freelancer, &project, "150000", "JPY").await;
+    let contract = accept_with_work_done(&s, &a.member, &freelancer, &bid_id).await;
     let inv = invoice(&s, &freelancer, &contract, "150000", "JPY").await;
     assert_eq!(
         s.err(a.finance.token(), APPROVE, json!({ "id": inv }))
@@ -544,12 +540,8 @@ async fn a_payout_waits_with_a_reason_until_the_account_can_receive_transfers() 
     let freelancer = alumnus(&s, &a, "hanako@alumni.example").await;
     s.ok(freelancer.token(), ONBOARD, json!({})).await;
     let project = publish(&s, &a.member, &a.id, "30000", "JPY", "COMPANY_ALUMNI").await;
-    let contract = accept(
-        &s,
-        &a.member,
-        &bid(&s, &freelancer, &project, "30000", "JPY").await,
-    )
-    .await;
+    let bid_id = bid(&s, &freelancer, &project, "30000", "JPY").await;
+    let contract = accept_with_work_done(&s, &a.member, &freelancer, &bid_id).await;
     let intent = s
         .ok(a.finance.token(), FUND, json!({ "c": contract }))
         .await["fundContract"]["paymentIntentId"]
@@ -751,12 +743,8 @@ async fn world(s: &TestServer) -> (Vec<String>, Vec<(i64, String)>, Vec<(i64, i6
     for i in 0..10 {
         let person = &people[i % 4];
         let project = publish(s, &a.member, &a.id, "10000", "JPY", "COMPANY_ALUMNI").await;
-        let contract = accept(
-            s,
-            &a.member,
-            &bid(s, person, &project, "10000", "JPY").await,
-        )
-        .await;
+        let bid_id = bid(s, person, &project, "10000", "JPY").await;
+        let contract = accept_with_work_done(s, &a.member, person, &bid_id).await;
         let intent = s
             .ok(a.finance.token(), FUND, json!({ "c": contract }))
             .await["fundContract"]["paymentIntentId"]
@@ -918,7 +906,7 @@ async fn unfunded_contract(s: &TestServer) -> Contracted {
     let freelancer = alumnus(s, &a, "hanako@alumni.example").await;
     let project_id = publish(s, &a.member, &a.id, "80000", "JPY", "COMPANY_ALUMNI").await;
     let bid_id = bid(s, &freelancer, &project_id, "80000", "JPY").await;
-    let contract_id = accept(s, &a.member, &bid_id).await;
+    let contract_id = accept_with_work_done(s, &a.member, &freelancer, &bid_id).await;
     Contracted {
         a,
         freelancer,

@@ -25,10 +25,11 @@ pub enum Subject {
     Invoice,
     Payout,
     PayoutAccount,
+    Milestone,
 }
 
 impl Subject {
-    pub const ALL: [Subject; 10] = [
+    pub const ALL: [Subject; 11] = [
         Self::User,
         Self::Company,
         Self::CompanyMember,
@@ -39,6 +40,7 @@ impl Subject {
         Self::Invoice,
         Self::Payout,
         Self::PayoutAccount,
+        Self::Milestone,
     ];
 
     pub const fn as_str(self) -> &'static str {
@@ -53,6 +55,7 @@ impl Subject {
             Self::Invoice => "Invoice",
             Self::Payout => "Payout",
             Self::PayoutAccount => "PayoutAccount",
+            Self::Milestone => "Milestone",
         }
     }
 

@@ -31,6 +31,10 @@ pub enum DomainError {
 
 pub type DomainResult<T> = Result<T, DomainError>;
 
+/// Starts the message of the database trigger (engagements migration) that keeps a contract's
+/// `invoiced_minor <= accepted_minor <= amount_minor`.
+const ACCEPTED_WORK_TRIGGER: &str = "contracts_accepted_work";
+
 impl DomainError {
     pub fn bad_input(field: impl Into<String>, message: impl Into<String>) -> Self {
         Self::BadInput {
@@ -69,7 +73,30 @@ impl From<DbErr> for DomainError {
             Some(SqlErr::UniqueConstraintViolation(_)) => {
                 Self::conflict("the change conflicts with a concurrent one; reload and retry")
             }
+            _ if err.to_string().contains(ACCEPTED_WORK_TRIGGER) => Self::conflict(
+                "only accepted work can be invoiced, and no more than the contract amount can be accepted",
+            ),
             _ => Self::Internal(anyhow::Error::new(err).context("database")),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_accepted_work_trigger_is_a_conflict() {
+        let err = DomainError::from(DbErr::Custom(
+            "error returned from database: contracts_accepted_work: invoiced <= accepted <= amount"
+                .into(),
+        ));
+        assert_eq!(err.code(), "CONFLICT");
+        assert!(
+            err.to_string()
+                .contains("only accepted work can be invoiced")
+        );
+        let other = DomainError::from(DbErr::Custom("disk full".into()));
+        assert_eq!(other.code(), "INTERNAL_SERVER_ERROR");
     }
 }
