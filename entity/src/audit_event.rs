@@ -12,6 +12,8 @@ pub struct Model {
     pub object_id: i64,
     pub from_status: Option<String>,
     pub to_status: Option<String>,
+    /// What the actor said about the change (the reason a contract ended), if anything.
+    pub note: Option<String>,
     pub created_at: DateTimeUtc,
 }
 

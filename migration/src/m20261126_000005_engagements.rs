@@ -1,6 +1,8 @@
 //! Engagements from offer to review (issue 10): milestones proposed on bids and worked on
 //! contracts, delivery and acceptance, ending a contract early with its refund, reviews, and a
-//! company's review window.
+//! company's review window. `contracts.completed_at` opens the review window of a contract
+//! completed without ending early; `audit_events.note` carries the reason a user gave for a
+//! change (ending a contract) into its audit trail.
 //!
 //! Existing contracts get one milestone for their whole amount, ACCEPTED when
 //! they were invoiced already (the invoice predates acceptance), PAID when fully paid.
@@ -80,6 +82,7 @@ const BACKFILL: &[&str] = &[
      CASE WHEN paid_minor = amount_minor THEN 'PAID' WHEN invoiced_minor > 0 THEN 'ACCEPTED' ELSE 'ACTIVE' END, \
      CASE WHEN invoiced_minor > 0 THEN updated_at END, created_at, updated_at FROM contracts",
     "UPDATE contracts SET accepted_minor = amount_minor WHERE invoiced_minor > 0",
+    "UPDATE contracts SET completed_at = updated_at WHERE status = 'COMPLETED'",
 ];
 
 #[async_trait::async_trait]
@@ -105,6 +108,14 @@ impl MigrationTrait for Migration {
             Table::alter()
                 .table("contracts")
                 .add_column(string_len_null("refund_id", 255))
+                .take(),
+            Table::alter()
+                .table("contracts")
+                .add_column(timestamp_with_time_zone_null("completed_at"))
+                .take(),
+            Table::alter()
+                .table("audit_events")
+                .add_column(text_null("note"))
                 .take(),
             Table::alter()
                 .table("companies")
@@ -144,6 +155,8 @@ impl MigrationTrait for Migration {
         for (table, column) in [
             ("invoices", "milestone_id"),
             ("companies", "review_window_days"),
+            ("audit_events", "note"),
+            ("contracts", "completed_at"),
             ("contracts", "refund_id"),
             ("contracts", "end_reason"),
             ("contracts", "ended_at"),

@@ -25,10 +25,12 @@ pub enum Subject {
     Invoice,
     Payout,
     PayoutAccount,
+    Milestone,
+    Review,
 }
 
 impl Subject {
-    pub const ALL: [Subject; 10] = [
+    pub const ALL: [Subject; 12] = [
         Self::User,
         Self::Company,
         Self::CompanyMember,
@@ -39,6 +41,8 @@ impl Subject {
         Self::Invoice,
         Self::Payout,
         Self::PayoutAccount,
+        Self::Milestone,
+        Self::Review,
     ];
 
     pub const fn as_str(self) -> &'static str {
@@ -53,6 +57,8 @@ impl Subject {
             Self::Invoice => "Invoice",
             Self::Payout => "Payout",
             Self::PayoutAccount => "PayoutAccount",
+            Self::Milestone => "Milestone",
+            Self::Review => "Review",
         }
     }
 
@@ -69,6 +75,7 @@ pub struct Change {
     object_id: i64,
     from: Option<String>,
     to: Option<String>,
+    note: Option<String>,
 }
 
 impl Change {
@@ -79,6 +86,7 @@ impl Change {
             object_id,
             from: None,
             to: None,
+            note: None,
         }
     }
 
@@ -91,6 +99,12 @@ impl Change {
     /// The state reached.
     pub fn to<S: ActiveEnum<Value = String>>(mut self, state: S) -> Self {
         self.to = Some(state.to_value());
+        self
+    }
+
+    /// What the actor gave as the reason, kept with the event (already checked text).
+    pub fn note(mut self, note: &str) -> Self {
+        self.note = Some(note.to_string());
         self
     }
 }
@@ -107,6 +121,7 @@ pub async fn record(
         object_id: Set(change.object_id),
         from_status: Set(change.from),
         to_status: Set(change.to),
+        note: Set(change.note),
         created_at: Set(super::now()),
         ..Default::default()
     })

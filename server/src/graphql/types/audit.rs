@@ -39,6 +39,11 @@ impl AuditEvent {
         self.0.to_status.as_deref()
     }
 
+    /// The reason the actor gave, for changes that take one (ending a contract).
+    async fn note(&self) -> Option<&str> {
+        self.0.note.as_deref()
+    }
+
     async fn at(&self) -> DateTime<Utc> {
         self.0.created_at
     }
