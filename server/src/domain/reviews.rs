@@ -12,7 +12,7 @@ use entity::{contract, review};
 use sea_orm::sea_query::Query;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr,
-    EntityTrait, QueryFilter, QueryOrder,
+    EntityTrait, QueryFilter,
 };
 
 use super::audit::Subject;
@@ -128,47 +128,34 @@ pub struct Visible {
     pub shows_would_rehire: bool,
 }
 
-/// The reviews of a contract the caller may see (the caller may see the contract): their own
-/// side's always, the other side's once both are written or the window has closed.
+/// The reviews of a contract the caller may see, company side first: none unless the caller
+/// may see the contract; their own side's always; the other side's once both are written or
+/// the window has closed.
 pub fn visible(
     access: &Access,
     contract: &contract::Model,
     reviews: Vec<review::Model>,
 ) -> Vec<Visible> {
+    if !access.can_see_engagement(contract.company_id, contract.freelancer_id) {
+        return Vec::new();
+    }
+    let staff = access.is_staff(contract.company_id);
     let viewer_side = if contract.freelancer_id == access.user_id() {
-        Some(ReviewSide::Freelancer)
-    } else if access.is_staff(contract.company_id) {
-        Some(ReviewSide::Company)
+        ReviewSide::Freelancer
     } else {
-        None
+        ReviewSide::Company
     };
     let published = reviews.len() >= 2 || window_closed(contract, now());
-    let staff = access.is_staff(contract.company_id);
-    reviews
+    let mut shown: Vec<Visible> = reviews
         .into_iter()
-        .filter(|r| published || Some(r.side) == viewer_side)
+        .filter(|r| published || r.side == viewer_side)
         .map(|review| Visible {
             review,
             shows_would_rehire: staff,
         })
-        .collect()
-}
-
-/// The reviews of a contract, company side first.
-pub async fn of_contract(
-    db: &impl ConnectionTrait,
-    access: &Access,
-    contract_id: i64,
-) -> DomainResult<Vec<Visible>> {
-    let contract = contracts::get(db, access, contract_id).await?;
-    let reviews = review::Entity::find()
-        .filter(review::Column::ContractId.eq(contract.id))
-        .order_by_asc(review::Column::Id)
-        .all(db)
-        .await?;
-    let mut shown = visible(access, &contract, reviews);
+        .collect();
     shown.sort_by_key(|v| v.review.side != ReviewSide::Company);
-    Ok(shown)
+    shown
 }
 
 /// A freelancer's standing from the companies' published reviews of them.

@@ -1,6 +1,7 @@
 //! Mutations, one object per area, merged into the schema's `Mutation`.
 mod accounts;
 mod companies;
+mod endings;
 mod marketplace;
 mod payments;
 mod stripe;
@@ -11,6 +12,7 @@ use async_graphql::MergedObject;
 pub struct Mutation(
     accounts::AccountMutation,
     companies::CompanyMutation,
+    endings::EndingMutation,
     marketplace::MarketplaceMutation,
     payments::PaymentMutation,
     stripe::StripeMutation,

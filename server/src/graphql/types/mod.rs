@@ -6,6 +6,7 @@ mod connection;
 mod engagement;
 mod node;
 mod project;
+mod review;
 mod user;
 
 use std::sync::Arc;
@@ -20,6 +21,7 @@ pub use connection::{PageArgs, connection};
 pub use engagement::{Contract, Invoice, Payout};
 pub use node::Node;
 pub use project::{Bid, Project};
+pub use review::{Rating, Review};
 pub use user::User;
 
 use super::context::loader;
