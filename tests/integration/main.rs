@@ -5,6 +5,7 @@
 mod accounts;
 mod authorization;
 mod companies;
+mod endings;
 mod fuzz;
 mod http;
 mod limits;

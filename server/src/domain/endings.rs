@@ -4,9 +4,10 @@
 //! once when nothing was accepted. A funded Stripe contract gets back the escrow not owed for
 //! accepted work through a refund job (`refunds`), enqueued in the same transaction.
 //!
-//! The contract row is locked first (PostgreSQL; SQLite writers queue on `BEGIN IMMEDIATE`), as
-//! every change that moves its amounts does, so an end racing an acceptance, an approval or a
-//! payment sees the outcome of the other and the completion rule holds either way.
+//! The open milestones and then the contract row are locked (PostgreSQL; SQLite writers queue on
+//! `BEGIN IMMEDIATE`), in the order acceptance locks them, and approvals and payments lock the
+//! contract too, so an end racing an acceptance, an approval or a payment sees the outcome of
+//! the other and the completion rule holds either way.
 use entity::states::{CompanyRole, ContractStatus, MilestoneStatus};
 use entity::{contract, milestone};
 use sea_orm::sea_query::Expr;
@@ -42,28 +43,19 @@ pub async fn end(
 ) -> DomainResult<contract::Model> {
     let reason = text::multi_line(reason, "input.reason", REASON_MAX_CHARS)?;
     let tx = write_tx(db).await?;
-    let contract = contracts::visible_for_update(&tx, access, contract_id).await?;
+    let contract = contracts::get(&tx, access, contract_id).await?;
     if contract.freelancer_id != access.user_id() {
         access.require_role(contract.company_id, ENDERS, "ending a contract")?;
     }
-    if contract.status != ContractStatus::Active || contract.ended_at.is_some() {
-        return Err(DomainError::conflict(format!(
-            "the contract is {}{}; only a running contract can be ended",
-            contract.status.to_value(),
-            if contract.ended_at.is_some() {
-                " and ended already"
-            } else {
-                ""
-            }
-        )));
-    }
+    require_running(&contract)?;
     let actor = Some(access.user_id());
+    // Milestones first, then the contract: the order delivery and acceptance lock them in,
+    // so a racing acceptance either lands before the end (and stays payable) or finds its
+    // milestone CANCELLED.
     cancel_open_milestones(&tx, actor, contract.id).await?;
     // Read again under the lock: what was accepted before the end is what stays payable.
-    let contract = contract::Entity::find_by_id(contract.id)
-        .one(&tx)
-        .await?
-        .ok_or(DomainError::NotFound("contract"))?;
+    let contract = contracts::visible_for_update(&tx, access, contract_id).await?;
+    require_running(&contract)?;
     let to = if contract.accepted_minor == 0 {
         ContractStatus::Cancelled
     } else if contract.paid_minor >= contract.accepted_minor {
@@ -115,6 +107,21 @@ pub async fn end(
     Ok(ended)
 }
 
+fn require_running(contract: &contract::Model) -> DomainResult<()> {
+    if contract.status == ContractStatus::Active && contract.ended_at.is_none() {
+        return Ok(());
+    }
+    Err(DomainError::conflict(format!(
+        "the contract is {}{}; only a running contract can be ended",
+        contract.status.to_value(),
+        if contract.ended_at.is_some() {
+            " and ended already"
+        } else {
+            ""
+        }
+    )))
+}
+
 /// ACTIVE, SUBMITTED and CHANGES_REQUESTED milestones become CANCELLED, each with its event.
 async fn cancel_open_milestones(
     tx: &impl ConnectionTrait,
@@ -159,14 +166,4 @@ async fn cancel_open_milestones(
         .await?;
     }
     Ok(())
-}
-
-/// Refuses work on a contract that was ended: no new delivery or acceptance after the end.
-pub fn require_not_ended(contract: &contract::Model, doing: &str) -> DomainResult<()> {
-    match contract.ended_at {
-        Some(_) => Err(DomainError::conflict(format!(
-            "the contract was ended; {doing} is no longer possible"
-        ))),
-        None => Ok(()),
-    }
 }
