@@ -16,6 +16,7 @@ mod money;
 mod payments;
 mod persistence;
 mod races;
+mod refunds;
 mod schema;
 mod security;
 mod stripe;
