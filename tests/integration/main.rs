@@ -17,6 +17,7 @@ mod payments;
 mod persistence;
 mod races;
 mod refunds;
+mod reviews;
 mod schema;
 mod security;
 mod stripe;
