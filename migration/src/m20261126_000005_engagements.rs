@@ -6,6 +6,7 @@
 //!
 //! Existing contracts get one milestone for their whole amount, ACCEPTED when
 //! they were invoiced already (the invoice predates acceptance), PAID when fully paid.
+use sea_orm_migration::sea_orm::DbBackend;
 use sea_orm_migration::{prelude::*, schema::*};
 
 #[derive(DeriveMigrationName)]
@@ -85,6 +86,32 @@ const BACKFILL: &[&str] = &[
     "UPDATE contracts SET completed_at = updated_at WHERE status = 'COMPLETED'",
 ];
 
+/// Invoices bill accepted work only, and accepted work never exceeds the contract: the code
+/// checks it with conditional updates, these triggers make it true whatever writes the row.
+/// Their message starts `contracts_accepted_work`, which `DomainError` answers as `CONFLICT`.
+const SQLITE_TRIGGERS: &[&str] = &[
+    "CREATE TRIGGER contracts_accepted_work_insert BEFORE INSERT ON contracts \
+     WHEN NEW.invoiced_minor > NEW.accepted_minor OR NEW.accepted_minor > NEW.amount_minor \
+     BEGIN SELECT RAISE(ABORT, 'contracts_accepted_work: invoiced <= accepted <= amount'); END",
+    "CREATE TRIGGER contracts_accepted_work_update BEFORE UPDATE ON contracts \
+     WHEN NEW.invoiced_minor > NEW.accepted_minor OR NEW.accepted_minor > NEW.amount_minor \
+     BEGIN SELECT RAISE(ABORT, 'contracts_accepted_work: invoiced <= accepted <= amount'); END",
+];
+
+/// `CHANGES_REQUESTED` (17 characters) does not fit the audit trail's 16; SQLite does not
+/// enforce lengths.
+const POSTGRES_WIDEN_AUDIT: &str = "ALTER TABLE audit_events ALTER COLUMN from_status TYPE VARCHAR(24), \
+     ALTER COLUMN to_status TYPE VARCHAR(24)";
+
+const POSTGRES_TRIGGERS: &[&str] = &[
+    "CREATE FUNCTION contracts_accepted_work() RETURNS trigger AS $$ BEGIN \
+     IF NEW.invoiced_minor > NEW.accepted_minor OR NEW.accepted_minor > NEW.amount_minor THEN \
+     RAISE EXCEPTION 'contracts_accepted_work: invoiced <= accepted <= amount' USING ERRCODE = 'check_violation'; \
+     END IF; RETURN NEW; END $$ LANGUAGE plpgsql",
+    "CREATE TRIGGER contracts_accepted_work BEFORE INSERT OR UPDATE ON contracts \
+     FOR EACH ROW EXECUTE FUNCTION contracts_accepted_work()",
+];
+
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
@@ -137,7 +164,14 @@ impl MigrationTrait for Migration {
             manager.create_table(table).await?;
         }
         let db = manager.get_connection();
-        for sql in INDEXES.iter().chain(BACKFILL) {
+        let triggers = match manager.get_database_backend() {
+            DbBackend::Postgres => {
+                db.execute_unprepared(POSTGRES_WIDEN_AUDIT).await?;
+                POSTGRES_TRIGGERS
+            }
+            _ => SQLITE_TRIGGERS,
+        };
+        for sql in INDEXES.iter().chain(BACKFILL).chain(triggers) {
             db.execute_unprepared(sql).await?;
         }
         Ok(())
@@ -145,6 +179,20 @@ impl MigrationTrait for Migration {
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         let db = manager.get_connection();
+        match manager.get_database_backend() {
+            DbBackend::Postgres => {
+                db.execute_unprepared("DROP TRIGGER contracts_accepted_work ON contracts")
+                    .await?;
+                db.execute_unprepared("DROP FUNCTION contracts_accepted_work()")
+                    .await?;
+            }
+            _ => {
+                db.execute_unprepared("DROP TRIGGER contracts_accepted_work_insert")
+                    .await?;
+                db.execute_unprepared("DROP TRIGGER contracts_accepted_work_update")
+                    .await?;
+            }
+        }
         for table in ["reviews", "milestones", "bid_milestones"] {
             manager
                 .drop_table(Table::drop().table(table).take())

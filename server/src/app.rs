@@ -19,7 +19,7 @@ use crate::mail::Mailer;
 use crate::payments::flows::Stripe;
 use crate::payments::{StripeGateway, worker};
 use crate::ratelimit::RateLimiter;
-use crate::{db, graphql};
+use crate::{db, engagements, graphql};
 
 pub struct App {
     listener: TcpListener,
@@ -100,8 +100,8 @@ impl App {
         self.stripe.clone()
     }
 
-    /// Serves until `shutdown` resolves; requests in flight and the payout worker's current
-    /// job finish, then the pool closes.
+    /// Serves until `shutdown` resolves; requests in flight and the workers' current jobs
+    /// (payouts with Stripe; auto-acceptance always) finish, then the pool closes.
     pub async fn run_until(
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
@@ -118,6 +118,11 @@ impl App {
             }
             _ => None,
         };
+        let engagements = self.worker.map(|idle| {
+            let db = db.clone();
+            let stopped = stop_worker.subscribe();
+            tokio::spawn(async move { engagements::worker::run(db, idle, stopped).await })
+        });
         let served = axum::serve(
             self.listener,
             router(self.state).into_make_service_with_connect_info::<SocketAddr>(),
@@ -128,6 +133,9 @@ impl App {
         stop_worker.send(true).ok();
         if let Some(worker) = worker {
             worker.await.context("the payout worker panicked")?;
+        }
+        if let Some(worker) = engagements {
+            worker.await.context("the engagements worker panicked")?;
         }
         served?;
         db.close().await.context("closing the database pool")?;

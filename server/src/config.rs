@@ -90,7 +90,8 @@ pub struct Config {
         default_value = "http://127.0.0.1:8080"
     )]
     pub public_url: String,
-    /// Runs the payout worker in this process (`false` leaves it to other replicas).
+    /// Runs the job workers in this process: payouts (with Stripe) and the automatic acceptance
+    /// of deliveries (`false` leaves them to other replicas).
     #[arg(long, env = "BOOMERANG_WORKER", default_value_t = true, action = clap::ArgAction::Set)]
     pub worker: bool,
     /// How often an idle payout worker looks for due jobs, in milliseconds.

@@ -6,6 +6,7 @@ pub mod app;
 pub mod config;
 pub mod db;
 pub mod domain;
+pub mod engagements;
 pub mod graphql;
 pub mod http;
 pub mod mail;

@@ -13,7 +13,6 @@ use boomerang_tests::stripe_mock::StripeMock;
 use boomerang_tests::{TestDb, TestServer, error_code};
 use serde_json::{Value, json};
 
-use crate::endings::accept_work;
 use crate::reviews::{REVIEW, review_input};
 
 /// Column order of every row's outcome string.
@@ -188,6 +187,30 @@ const ROWS: &[Row] = &[
         "UEEEOOOOEE",
     ),
     row(
+        "Contract.milestones",
+        "query($contract: ID!) { contract(id: $contract) { milestones { id } } }",
+        "/contract/milestones",
+        "UNNNOOOONN",
+    ),
+    row(
+        "Bid.milestones",
+        "query($bid: ID!) { bid(id: $bid) { milestones { title } } }",
+        "/bid/milestones",
+        "UNNNOOOONN",
+    ),
+    row(
+        "Query.node (milestone)",
+        "query($milestone: ID!) { node(id: $milestone) { id } }",
+        "/node",
+        "UNNNOOOONN",
+    ),
+    row(
+        "Milestone.auditTrail",
+        "query($milestone: ID!) { node(id: $milestone) { ... on Milestone { auditTrail { action } } } }",
+        "/node/auditTrail",
+        "UNNNOOOONN",
+    ),
+    row(
         "Query.invoice",
         "query($invoice: ID!) { invoice(id: $invoice) { id } }",
         "/invoice",
@@ -308,6 +331,30 @@ const ROWS: &[Row] = &[
         "UNFNFAAFNN",
     ),
     row(
+        "Mutation.submitDelivery",
+        "mutation($deliverable: ID!) { submitDelivery(input: { milestoneId: $deliverable, note: \"N\" }) { id } }",
+        "/submitDelivery",
+        "UNNNAFFFNN",
+    ),
+    row(
+        "Mutation.requestChanges",
+        "mutation($changeable: ID!) { requestChanges(input: { milestoneId: $changeable, reason: \"R\" }) { id } }",
+        "/requestChanges",
+        "UNNNFAAFNN",
+    ),
+    row(
+        "Mutation.acceptDelivery",
+        "mutation($acceptableDelivery: ID!) { acceptDelivery(milestoneId: $acceptableDelivery) { id } }",
+        "/acceptDelivery",
+        "UNNNFAAFNN",
+    ),
+    row(
+        "Mutation.updateCompanySettings",
+        "mutation($company: ID!) { updateCompanySettings(input: { companyId: $company, reviewWindowDays: 7 }) { id } }",
+        "/updateCompanySettings",
+        "UNFNFFOFNN",
+    ),
+    row(
         "Mutation.submitInvoice",
         "mutation($contract: ID!) { submitInvoice(input: { contractId: $contract, amount: { amount: \"1\", currencyCode: JPY }, description: \"D\" }) { id } }",
         "/submitInvoice",
@@ -399,8 +446,16 @@ async fn world(s: &TestServer) -> World {
     sign_up(s, "spare@example.jp").await;
 
     let project = publish(s, &a.member, &a.id, "100000", "JPY", "COMPANY_ALUMNI").await;
-    let accepted = bid(s, &bidder, &project, "100000", "JPY").await;
-    let contract = accept(s, &a.member, &accepted).await;
+    let accepted = bid_with_milestones(s, &bidder, &project, &["60000", "40000"]).await;
+    let contract = accept_with_work_done(s, &a.member, &bidder, &accepted).await;
+    let milestone = milestone_ids(s, &bidder, &contract).await.remove(0);
+    let worked = publish(s, &a.member, &a.id, "30000", "JPY", "COMPANY_ALUMNI").await;
+    let worked = bid_with_milestones(s, &bidder, &worked, &["10000", "10000", "10000"]).await;
+    let worked = accept(s, &a.member, &worked).await;
+    let worked = milestone_ids(s, &bidder, &worked).await;
+    for id in &worked[1..] {
+        deliver(s, &bidder, id).await;
+    }
     let approved = invoice(s, &bidder, &contract, "40000", "JPY").await;
     let payout = approve(s, &a.finance, &approved).await;
     let submitted = invoice(s, &bidder, &contract, "10000", "JPY").await;
@@ -417,8 +472,7 @@ async fn world(s: &TestServer) -> World {
     // double-blind, they do not see it yet).
     let reviewable_project = publish(s, &a.member, &a.id, "3000", "JPY", "COMPANY_ALUMNI").await;
     let reviewable_bid = bid(s, &bidder, &reviewable_project, "3000", "JPY").await;
-    let reviewable = accept(s, &a.member, &reviewable_bid).await;
-    accept_work(s, &reviewable, 3000, 3000).await;
+    let reviewable = accept_with_work_done(s, &a.member, &bidder, &reviewable_bid).await;
     let reviewable_invoice = invoice(s, &bidder, &reviewable, "3000", "JPY").await;
     let reviewable_payout = approve(s, &a.finance, &reviewable_invoice).await;
     mark_paid(s, &a.finance, &reviewable_payout, "BANK-R").await;
@@ -467,6 +521,10 @@ async fn world(s: &TestServer) -> World {
         ("closable", closable),
         ("endable", endable),
         ("reviewable", reviewable),
+        ("milestone", milestone),
+        ("deliverable", worked[0].clone()),
+        ("changeable", worked[1].clone()),
+        ("acceptableDelivery", worked[2].clone()),
         ("spareEmail", "spare@example.jp".to_string()),
     ];
     (
@@ -563,7 +621,7 @@ async fn every_actor_gets_exactly_what_the_matrix_allows() {
 }
 
 /// Object types that hold tenant data, whose list and connection edges need rows.
-const TENANT_TYPES: [&str; 8] = [
+const TENANT_TYPES: [&str; 9] = [
     "User",
     "Company",
     "CompanyMember",
@@ -572,6 +630,7 @@ const TENANT_TYPES: [&str; 8] = [
     "Contract",
     "Invoice",
     "Payout",
+    "Milestone",
 ];
 
 #[tokio::test]

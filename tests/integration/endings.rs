@@ -1,11 +1,11 @@
 //! Ending a contract early: milestones, completion by accepted work, the audit trail, and
-//! races with approvals and payments.
+//! races with acceptance, approvals and payments.
 use boomerang_tests::flow::*;
 use boomerang_tests::{TestServer, error_code};
 use serde_json::{Value, json};
 
 pub const END: &str = "mutation($input: EndContractInput!) { endContract(input: $input) { id status endedAt endReason refundedAmount { amount } } }";
-pub const CONTRACT: &str = "query($id: ID!) { contract(id: $id) { status endedAt endReason completedAt paidAmount { amount } refundedAmount { amount } reviewsCloseAt auditTrail { action fromStatus toStatus note actor { id } } } }";
+pub const CONTRACT: &str = "query($id: ID!) { contract(id: $id) { project { id } status endedAt endReason completedAt paidAmount { amount } refundedAmount { amount } reviewsCloseAt auditTrail { action fromStatus toStatus note actor { id } } } }";
 
 /// The database key behind an opaque id (tests may peek: base64url("Type:key")).
 pub fn key(id: &str) -> i64 {
@@ -36,71 +36,104 @@ pub async fn contract(s: &TestServer, by: &Person, contract_id: &str) -> Value {
         .clone()
 }
 
-/// Gives the contract two milestones: `accepted` minor units of work ACCEPTED, the rest
-/// SUBMITTED (still under review), as delivery and acceptance would leave them.
-pub async fn accept_work(s: &TestServer, contract_id: &str, amount: i64, accepted: i64) {
-    let id = key(contract_id);
-    let at = "'2026-01-01 00:00:00+00:00'";
-    if accepted > 0 {
-        s.sql(&format!(
-            "INSERT INTO milestones (contract_id, position, title, amount_minor, currency, status, accepted_at, created_at, updated_at) \
-             VALUES ({id}, 1, 'Analysis', {accepted}, 'JPY', 'ACCEPTED', {at}, {at}, {at})"
-        ))
-        .await;
-    }
-    if amount > accepted {
-        s.sql(&format!(
-            "INSERT INTO milestones (contract_id, position, title, amount_minor, currency, status, submitted_at, created_at, updated_at) \
-             VALUES ({id}, 2, 'Report', {}, 'JPY', 'SUBMITTED', {at}, {at}, {at})",
-            amount - accepted
-        ))
-        .await;
-    }
-    s.sql(&format!(
-        "UPDATE contracts SET accepted_minor = {accepted} WHERE id = {id}"
-    ))
-    .await;
-}
-
-async fn milestone_statuses(s: &TestServer, contract_id: &str) -> Vec<String> {
-    let id = key(contract_id);
-    let mut out = Vec::new();
-    for position in 1..=2 {
-        let n = s
-            .sql_i64(&format!(
-                "SELECT COUNT(*) FROM milestones WHERE contract_id = {id} AND position = {position} AND status = 'CANCELLED'"
-            ))
-            .await;
-        let any = s
-            .sql_i64(&format!(
-                "SELECT COUNT(*) FROM milestones WHERE contract_id = {id} AND position = {position}"
-            ))
-            .await;
-        if any > 0 {
-            out.push(
-                if n > 0 {
-                    "CANCELLED"
-                } else {
-                    "OPEN_OR_ACCEPTED"
-                }
-                .to_string(),
-            );
+/// Works the contract's milestones: the first `accepted` delivered and accepted, the next one
+/// delivered and under review (SUBMITTED), the rest still ACTIVE.
+pub async fn work(
+    s: &TestServer,
+    staff: &Person,
+    freelancer: &Person,
+    contract_id: &str,
+    accepted: usize,
+) -> Vec<String> {
+    let ids = milestone_ids(s, freelancer, contract_id).await;
+    for (i, id) in ids.iter().enumerate() {
+        if i <= accepted {
+            deliver(s, freelancer, id).await;
+        }
+        if i < accepted {
+            accept_delivery(s, staff, id).await;
         }
     }
-    out
+    ids
+}
+
+/// A contract between company `a` and `freelancer` whose bid proposed milestones of `parts`
+/// JPY, worked as [`work`] leaves it.
+pub async fn engagement(
+    s: &TestServer,
+    a: &Company,
+    freelancer: &Person,
+    parts: &[&str],
+    accepted: usize,
+) -> String {
+    let total: i64 = parts.iter().map(|p| p.parse::<i64>().unwrap()).sum();
+    let project = publish(
+        s,
+        &a.member,
+        &a.id,
+        &total.to_string(),
+        "JPY",
+        "COMPANY_ALUMNI",
+    )
+    .await;
+    let bid_id = bid_with_milestones(s, freelancer, &project, parts).await;
+    let contract_id = accept(s, &a.member, &bid_id).await;
+    work(s, &a.member, freelancer, &contract_id, accepted).await;
+    contract_id
+}
+
+/// Company "acme", the alumna Hanako, and one [`engagement`] between them.
+pub async fn engaged(s: &TestServer, parts: &[&str], accepted: usize) -> Contracted {
+    let a = company(s, "acme").await;
+    let freelancer = alumnus(s, &a, "hanako@alumni.example").await;
+    let contract_id = engagement(s, &a, &freelancer, parts, accepted).await;
+    let project_id = contract(s, &a.member, &contract_id).await["project"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    Contracted {
+        a,
+        freelancer,
+        project_id,
+        contract_id,
+    }
+}
+
+async fn milestone_statuses(s: &TestServer, by: &Person, contract_id: &str) -> Vec<String> {
+    s.ok(by.token(), MILESTONES, json!({ "id": contract_id }))
+        .await["contract"]["milestones"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["status"].as_str().unwrap().to_string())
+        .collect()
+}
+
+async fn accepted_minor(s: &TestServer, contract_id: &str) -> i64 {
+    s.sql_i64(&format!(
+        "SELECT accepted_minor FROM contracts WHERE id = {}",
+        key(contract_id)
+    ))
+    .await
 }
 
 #[tokio::test]
 async fn ending_with_nothing_accepted_cancels_the_contract_and_its_milestones() {
     let s = TestServer::start().await;
-    let c = contracted(&s, "100000").await;
-    accept_work(&s, &c.contract_id, 100000, 0).await;
+    let c = engaged(&s, &["60000", "40000"], 0).await;
+    assert_eq!(
+        milestone_statuses(&s, &c.freelancer, &c.contract_id).await,
+        ["SUBMITTED", "ACTIVE"]
+    );
 
     let ended = end(&s, &c.a.member, &c.contract_id, "Budget cut.\nSorry!").await;
     assert_eq!(ended["status"], "CANCELLED");
     assert_eq!(ended["endReason"], "Budget cut.\nSorry!");
     assert!(ended["endedAt"].is_string());
-    assert_eq!(milestone_statuses(&s, &c.contract_id).await, ["CANCELLED"]);
+    assert_eq!(
+        milestone_statuses(&s, &c.freelancer, &c.contract_id).await,
+        ["CANCELLED", "CANCELLED"]
+    );
 
     let read = contract(&s, &c.freelancer, &c.contract_id).await;
     let last = read["auditTrail"]
@@ -114,11 +147,12 @@ async fn ending_with_nothing_accepted_cancels_the_contract_and_its_milestones() 
     assert_eq!(last["toStatus"], "CANCELLED");
     assert_eq!(last["note"], "Budget cut.\nSorry!");
     assert_eq!(last["actor"]["id"], json!(c.a.member.id));
-    assert_eq!(
-        s.sql_i64("SELECT COUNT(*) FROM audit_events WHERE action = 'milestone.cancel' AND from_status = 'SUBMITTED' AND to_status = 'CANCELLED'")
-            .await,
-        1
-    );
+    for from in ["SUBMITTED", "ACTIVE"] {
+        let cancelled = format!(
+            "SELECT COUNT(*) FROM audit_events WHERE action = 'milestone.cancel' AND from_status = '{from}' AND to_status = 'CANCELLED'"
+        );
+        assert_eq!(s.sql_i64(&cancelled).await, 1, "{from}");
+    }
     assert!(read["reviewsCloseAt"].is_null(), "nothing to review");
 
     for by in [&c.a.admin, &c.freelancer] {
@@ -143,7 +177,7 @@ async fn ending_with_nothing_accepted_cancels_the_contract_and_its_milestones() 
 #[tokio::test]
 async fn only_the_freelancer_and_company_admins_and_members_end_a_contract_with_a_reason() {
     let s = TestServer::start().await;
-    let c = contracted(&s, "100000").await;
+    let c = engaged(&s, &["100000"], 0).await;
     let other = company(&s, "other").await;
     let outsider = sign_up(&s, "outsider@example.jp").await;
 
@@ -197,19 +231,40 @@ async fn only_the_freelancer_and_company_admins_and_members_end_a_contract_with_
 #[tokio::test]
 async fn accepted_work_stays_payable_after_the_end_and_its_payment_completes_the_contract() {
     let s = TestServer::start().await;
-    let c = contracted(&s, "100000").await;
-    accept_work(&s, &c.contract_id, 100000, 40000).await;
+    let c = engaged(&s, &["40000", "60000"], 1).await;
+    let ids = milestone_ids(&s, &c.freelancer, &c.contract_id).await;
 
     let ended = end(&s, &c.freelancer, &c.contract_id, "Moving abroad").await;
     assert_eq!(ended["status"], "ACTIVE", "accepted work is still owed");
     assert_eq!(
-        milestone_statuses(&s, &c.contract_id).await,
-        ["OPEN_OR_ACCEPTED", "CANCELLED"]
+        milestone_statuses(&s, &c.freelancer, &c.contract_id).await,
+        ["ACCEPTED", "CANCELLED"]
     );
     let read = contract(&s, &c.a.member, &c.contract_id).await;
     assert!(
         read["reviewsCloseAt"].is_string(),
         "ended after accepted work"
+    );
+
+    // No delivery or acceptance after the end, and no invoice beyond the accepted work.
+    let delivery = json!({ "input": { "milestoneId": ids[1], "note": "Late", "links": [] } });
+    assert_eq!(
+        s.err(c.freelancer.token(), SUBMIT_DELIVERY, delivery).await,
+        "CONFLICT"
+    );
+    assert_eq!(
+        s.err(c.a.member.token(), ACCEPT_DELIVERY, json!({ "id": ids[1] }))
+            .await,
+        "CONFLICT"
+    );
+    assert_eq!(
+        s.err(
+            c.freelancer.token(),
+            SUBMIT_INVOICE,
+            invoice_input(&c.contract_id, "40001", "JPY")
+        )
+        .await,
+        "CONFLICT"
     );
 
     let inv = invoice(&s, &c.freelancer, &c.contract_id, "40000", "JPY").await;
@@ -231,6 +286,10 @@ async fn accepted_work_stays_payable_after_the_end_and_its_payment_completes_the
         ["contract.end", "contract.complete"]
     );
     assert_eq!(
+        milestone_statuses(&s, &c.freelancer, &c.contract_id).await,
+        ["PAID", "CANCELLED"]
+    );
+    assert_eq!(
         s.err(c.a.member.token(), END, end_input(&c.contract_id, "again"))
             .await,
         "CONFLICT"
@@ -241,8 +300,7 @@ async fn accepted_work_stays_payable_after_the_end_and_its_payment_completes_the
 #[tokio::test]
 async fn ending_when_the_accepted_work_is_paid_already_completes_at_once() {
     let s = TestServer::start().await;
-    let c = contracted(&s, "100000").await;
-    accept_work(&s, &c.contract_id, 100000, 30000).await;
+    let c = engaged(&s, &["30000", "70000"], 1).await;
     let inv = invoice(&s, &c.freelancer, &c.contract_id, "30000", "JPY").await;
     let payout = approve(&s, &c.a.finance, &inv).await;
     mark_paid(&s, &c.a.finance, &payout, "BANK-1").await;
@@ -265,10 +323,7 @@ async fn an_end_racing_the_approval_and_payment_of_accepted_work_completes_the_c
     let a = company(&s, "acme").await;
     let freelancer = alumnus(&s, &a, "hanako@alumni.example").await;
     for round in 0..4 {
-        let project = publish(&s, &a.member, &a.id, "100000", "JPY", "COMPANY_ALUMNI").await;
-        let bid_id = bid(&s, &freelancer, &project, "100000", "JPY").await;
-        let contract_id = accept(&s, &a.member, &bid_id).await;
-        accept_work(&s, &contract_id, 100000, 40000).await;
+        let contract_id = engagement(&s, &a, &freelancer, &["40000", "60000"], 1).await;
         let inv = invoice(&s, &freelancer, &contract_id, "40000", "JPY").await;
 
         // The end races the approval…
@@ -289,10 +344,7 @@ async fn an_end_racing_the_approval_and_payment_of_accepted_work_completes_the_c
         assert_eq!(read["status"], "COMPLETED", "round {round}");
 
         // …and the payment.
-        let project = publish(&s, &a.member, &a.id, "100000", "JPY", "COMPANY_ALUMNI").await;
-        let bid_id = bid(&s, &freelancer, &project, "100000", "JPY").await;
-        let contract_id = accept(&s, &a.member, &bid_id).await;
-        accept_work(&s, &contract_id, 100000, 40000).await;
+        let contract_id = engagement(&s, &a, &freelancer, &["40000", "60000"], 1).await;
         let inv = invoice(&s, &freelancer, &contract_id, "40000", "JPY").await;
         let payout = approve(&s, &a.finance, &inv).await;
         let paying =
@@ -306,13 +358,75 @@ async fn an_end_racing_the_approval_and_payment_of_accepted_work_completes_the_c
         let read = contract(&s, &a.member, &contract_id).await;
         assert_eq!(read["status"], "COMPLETED", "round {round}: {read:#}");
         assert_eq!(read["paidAmount"]["amount"], "40000");
-        let transitions = read["auditTrail"]
+        let completions = read["auditTrail"]
             .as_array()
             .unwrap()
             .iter()
             .filter(|e| e["toStatus"] == "COMPLETED")
             .count();
-        assert_eq!(transitions, 1, "completed exactly once: {read:#}");
+        assert_eq!(completions, 1, "completed exactly once: {read:#}");
     }
+    s.finish().await;
+}
+
+/// An end racing the acceptance of a delivery: the acceptance lands first and stays payable, or
+/// the end does and the acceptance is refused; the accepted sum always matches the milestones.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn an_end_racing_an_acceptance_ends_in_one_consistent_outcome() {
+    let s = TestServer::start().await;
+    let a = company(&s, "acme").await;
+    let freelancer = alumnus(&s, &a, "hanako@alumni.example").await;
+    let mut outcomes = Vec::new();
+    for round in 0..6 {
+        let contract_id = engagement(&s, &a, &freelancer, &["40000", "60000"], 1).await;
+        let ids = milestone_ids(&s, &freelancer, &contract_id).await;
+        let reason = format!("round {round}");
+        let (ended, accepted) = tokio::join!(
+            s.gql(a.member.token(), END, end_input(&contract_id, &reason)),
+            s.gql(a.admin.token(), ACCEPT_DELIVERY, json!({ "id": ids[1] })),
+        );
+        assert!(ended.get("errors").is_none(), "{ended:#}");
+        assert_eq!(ended["data"]["endContract"]["status"], "ACTIVE");
+        let statuses = milestone_statuses(&s, &a.member, &contract_id).await;
+        match error_code(&accepted).as_deref() {
+            None => {
+                assert_eq!(statuses, ["ACCEPTED", "ACCEPTED"], "round {round}");
+                assert_eq!(accepted_minor(&s, &contract_id).await, 100000);
+                outcomes.push("accepted first");
+            }
+            Some("CONFLICT") => {
+                assert_eq!(statuses, ["ACCEPTED", "CANCELLED"], "round {round}");
+                assert_eq!(accepted_minor(&s, &contract_id).await, 40000);
+                outcomes.push("ended first");
+            }
+            other => panic!("round {round}: {other:?} {accepted:#}"),
+        }
+    }
+    println!("outcomes: {outcomes:?}");
+    s.finish().await;
+}
+
+#[tokio::test]
+async fn an_auto_acceptance_due_after_the_end_accepts_nothing() {
+    let s = TestServer::start().await;
+    let c = engaged(&s, &["40000", "60000"], 1).await;
+    end(&s, &c.a.member, &c.contract_id, "Stopping here").await;
+
+    // The delivery's review window closes; its job finds the milestone CANCELLED.
+    let mut jobs = 0;
+    while s.run_engagements_once(61).await {
+        jobs += 1;
+    }
+    assert_eq!(jobs, 2, "each delivery's auto-acceptance job ran");
+    assert_eq!(
+        milestone_statuses(&s, &c.freelancer, &c.contract_id).await,
+        ["ACCEPTED", "CANCELLED"]
+    );
+    assert_eq!(accepted_minor(&s, &c.contract_id).await, 40000);
+    assert_eq!(
+        s.sql_i64("SELECT COUNT(*) FROM audit_events WHERE action = 'milestone.auto_accept'")
+            .await,
+        0
+    );
     s.finish().await;
 }

@@ -11,6 +11,7 @@ mod http;
 mod limits;
 mod loading;
 mod marketplace;
+mod milestones;
 mod model;
 mod money;
 mod payments;

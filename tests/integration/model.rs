@@ -426,6 +426,7 @@ async fn run(db: &DatabaseConnection, ops: &[Op]) -> Result<(), String> {
                     amount: money(amount),
                     delivery_days: 5,
                     proposal: "Generated",
+                    milestones: None,
                 };
                 let result = bids::place(db, a(actor), input).await;
                 if let Ok(b) = &result {
@@ -465,9 +466,15 @@ async fn run(db: &DatabaseConnection, ops: &[Op]) -> Result<(), String> {
             } if !m.contracts.is_empty() => {
                 let c = contract % m.contracts.len();
                 let expected = m.invoice(actor, c, amount);
-                let result =
-                    invoices::submit(db, a(actor), m.contracts[c].0, money(amount), "Generated")
-                        .await;
+                let result = invoices::submit(
+                    db,
+                    a(actor),
+                    m.contracts[c].0,
+                    None,
+                    money(amount),
+                    "Generated",
+                )
+                .await;
                 if let Ok(i) = &result {
                     m.contracts[c].3 += amount;
                     m.invoices.push((i.id, c, amount, S::Submitted));

@@ -8,8 +8,50 @@ use boomerang_tests::flow::*;
 use boomerang_tests::stripe_mock::*;
 use serde_json::json;
 
-use crate::endings::{CONTRACT, accept_work, contract, end, key};
-use crate::stripe::{deliver, funded_contract, stripe_server, stripe_server_with};
+use crate::endings::{CONTRACT, contract, end, engagement, key};
+use crate::stripe::{deliver, onboarded, stripe_server, stripe_server_with};
+
+const SET_PROVIDER: &str = "mutation($c: ID!) { setCompanyPaymentProvider(input: { companyId: $c, provider: STRIPE }) { paymentProvider } }";
+const FUND: &str = "mutation($c: ID!) { fundContract(contractId: $c) { paymentIntentId } }";
+
+/// A Stripe company, an onboarded alumna, and an [`engagement`] between them: milestones of
+/// `parts` JPY, the first `accepted` accepted; funded unless `funded` is false.
+async fn stripe_engagement(
+    s: &TestServer,
+    parts: &[&str],
+    accepted: usize,
+    funded: bool,
+) -> (Contracted, String) {
+    let a = company(s, "acme").await;
+    s.ok(a.admin.token(), SET_PROVIDER, json!({ "c": a.id }))
+        .await;
+    let freelancer = alumnus(s, &a, "hanako@alumni.example").await;
+    onboarded(s, &freelancer).await;
+    let contract_id = engagement(s, &a, &freelancer, parts, accepted).await;
+    let funding = s
+        .ok(a.finance.token(), FUND, json!({ "c": contract_id }))
+        .await;
+    let intent = funding["fundContract"]["paymentIntentId"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    if funded {
+        let total = parts.iter().map(|p| p.parse::<i64>().unwrap()).sum();
+        let object = payment_intent_object(&intent, key(&contract_id), total, "succeeded", None);
+        let event = format!("evt_funded_{intent}");
+        assert_eq!(
+            deliver(s, &event, "payment_intent.succeeded", object, 1).await,
+            200
+        );
+    }
+    let c = Contracted {
+        a,
+        freelancer,
+        project_id: String::new(),
+        contract_id,
+    };
+    (c, intent)
+}
 
 async fn escrow(s: &TestServer, contract_id: &str) -> i64 {
     s.sql_i64(&format!(
@@ -46,8 +88,7 @@ async fn refunded(s: &TestServer, by: &Person, contract_id: &str) -> String {
 #[tokio::test]
 async fn ending_a_funded_contract_refunds_the_escrow_not_owed_exactly_once_across_a_crash() {
     let (s, mock) = stripe_server().await;
-    let c = funded_contract(&s, "100000").await;
-    accept_work(&s, &c.contract_id, 100000, 40000).await;
+    let (c, _) = stripe_engagement(&s, &["40000", "60000"], 1, true).await;
     assert_eq!(escrow(&s, &c.contract_id).await, -100000);
 
     end(&s, &c.a.member, &c.contract_id, "Scope cut").await;
@@ -131,7 +172,7 @@ async fn a_lost_refund_answer_is_retried_with_the_same_key_and_refunds_once() {
         c.stripe_timeout_ms = 300;
     })
     .await;
-    let c = funded_contract(&s, "100000").await;
+    let (c, _) = stripe_engagement(&s, &["100000"], 0, true).await;
     mock.fail_next(
         "/v1/refunds",
         Failure::SlowAfterCreate(Duration::from_millis(1_500)),
@@ -169,7 +210,7 @@ async fn a_lost_refund_answer_is_retried_with_the_same_key_and_refunds_once() {
 #[tokio::test]
 async fn a_refused_refund_fails_visibly_in_the_audit_trail() {
     let (s, mock) = stripe_server().await;
-    let c = funded_contract(&s, "50000").await;
+    let (c, _) = stripe_engagement(&s, &["50000"], 0, true).await;
     mock.fail_next(
         "/v1/refunds",
         Failure::Status {
@@ -206,35 +247,15 @@ async fn a_refused_refund_fails_visibly_in_the_audit_trail() {
 #[tokio::test]
 async fn funding_that_lands_after_the_end_is_refunded_and_unfunded_ends_refund_nothing() {
     let (s, mock) = stripe_server().await;
-    let a = company(&s, "acme").await;
-    s.ok(
-        a.admin.token(),
-        "mutation($c: ID!) { setCompanyPaymentProvider(input: { companyId: $c, provider: STRIPE }) { paymentProvider } }",
-        json!({ "c": a.id }),
-    )
-    .await;
-    let freelancer = alumnus(&s, &a, "hanako@alumni.example").await;
-    let project = publish(&s, &a.member, &a.id, "70000", "JPY", "COMPANY_ALUMNI").await;
-    let bid_id = bid(&s, &freelancer, &project, "70000", "JPY").await;
-    let contract_id = accept(&s, &a.member, &bid_id).await;
-    let funding = s
-        .ok(
-            a.finance.token(),
-            "mutation($c: ID!) { fundContract(contractId: $c) { paymentIntentId } }",
-            json!({ "c": contract_id }),
-        )
-        .await;
-    let intent = funding["fundContract"]["paymentIntentId"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let (c, intent) = stripe_engagement(&s, &["70000"], 0, false).await;
+    let (a, contract_id) = (&c.a, &c.contract_id);
 
-    end(&s, &a.member, &contract_id, "Changed our mind").await;
+    end(&s, &a.member, contract_id, "Changed our mind").await;
     s.drain_worker().await;
     assert_eq!(mock.created("/v1/refunds"), 0, "nothing was funded");
 
     // The payment completes after all: the money goes straight back.
-    let object = payment_intent_object(&intent, key(&contract_id), 70000, "succeeded", None);
+    let object = payment_intent_object(&intent, key(contract_id), 70000, "succeeded", None);
     assert_eq!(
         deliver(
             &s,
@@ -255,7 +276,7 @@ async fn funding_that_lands_after_the_end_is_refunded_and_unfunded_ends_refund_n
             .map(String::as_str),
         Some("70000")
     );
-    assert_eq!(escrow(&s, &contract_id).await, 0);
+    assert_eq!(escrow(&s, contract_id).await, 0);
 
     // Found by its PaymentIntent alone (no transfer group on the charge).
     let charge = refunded_charge_object("ch_2", &intent, None, 70000, 70000);

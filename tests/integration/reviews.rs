@@ -4,7 +4,7 @@ use boomerang_tests::flow::*;
 use boomerang_tests::{TestServer, error_code};
 use serde_json::{Value, json};
 
-use crate::endings::{accept_work, end, key};
+use crate::endings::{end, engaged, engagement, key};
 
 pub const REVIEW: &str = "mutation($input: SubmitReviewInput!) { submitReview(input: $input) { id side rating comment wouldRehire author { id } } }";
 const REVIEWS: &str =
@@ -37,10 +37,8 @@ async fn sides(s: &TestServer, by: &Person, contract_id: &str) -> Vec<String> {
         .collect()
 }
 
-/// A contract paid in full, so COMPLETED.
+/// Pays a contract whose work is all accepted (`contracted`), so it is COMPLETED.
 async fn completed(s: &TestServer, c: &Contracted, amount: &str) {
-    let minor: i64 = amount.parse().unwrap();
-    accept_work(s, &c.contract_id, minor, minor).await;
     let inv = invoice(s, &c.freelancer, &c.contract_id, amount, "JPY").await;
     let payout = approve(s, &c.a.finance, &inv).await;
     mark_paid(s, &c.a.finance, &payout, "BANK-1").await;
@@ -55,7 +53,7 @@ fn days_ago(days: i64) -> String {
 #[tokio::test]
 async fn reviews_open_only_once_the_contract_is_completed_or_ended_after_accepted_work() {
     let s = TestServer::start().await;
-    let c = contracted(&s, "100000").await;
+    let c = engaged(&s, &["100000"], 0).await;
     let input = review_input(&c.contract_id, 5, "Great", None);
     assert_eq!(
         s.err(c.freelancer.token(), REVIEW, input.clone()).await,
@@ -63,7 +61,6 @@ async fn reviews_open_only_once_the_contract_is_completed_or_ended_after_accepte
         "running"
     );
 
-    accept_work(&s, &c.contract_id, 100000, 0).await;
     end(&s, &c.a.member, &c.contract_id, "Never started").await;
     assert_eq!(
         s.err(c.freelancer.token(), REVIEW, input).await,
@@ -71,8 +68,7 @@ async fn reviews_open_only_once_the_contract_is_completed_or_ended_after_accepte
         "cancelled with nothing accepted"
     );
 
-    let d = contracted_again(&s, &c).await;
-    accept_work(&s, &d, 100000, 10000).await;
+    let d = engagement(&s, &c.a, &c.freelancer, &["10000", "90000"], 1).await;
     end(&s, &c.a.member, &d, "Ending early").await;
     let written = s
         .ok(
@@ -90,11 +86,11 @@ async fn reviews_open_only_once_the_contract_is_completed_or_ended_after_accepte
     s.finish().await;
 }
 
-/// A second ACTIVE contract between the same company and freelancer.
+/// A second contract between the same company and freelancer, its work all accepted.
 async fn contracted_again(s: &TestServer, c: &Contracted) -> String {
     let project = publish(s, &c.a.member, &c.a.id, "100000", "JPY", "COMPANY_ALUMNI").await;
     let bid_id = bid(s, &c.freelancer, &project, "100000", "JPY").await;
-    accept(s, &c.a.member, &bid_id).await
+    accept_with_work_done(s, &c.a.member, &c.freelancer, &bid_id).await
 }
 
 #[tokio::test]

@@ -105,7 +105,7 @@ pub(crate) async fn funded_contract(s: &TestServer, amount: &str) -> Contracted 
     onboarded(s, &freelancer).await;
     let project_id = publish(s, &a.member, &a.id, amount, "JPY", "COMPANY_ALUMNI").await;
     let bid_id = bid(s, &freelancer, &project_id, amount, "JPY").await;
-    let contract_id = accept(s, &a.member, &bid_id).await;
+    let contract_id = accept_with_work_done(s, &a.member, &freelancer, &bid_id).await;
     let funding = s
         .ok(a.finance.token(), FUND, json!({ "c": contract_id }))
         .await;
@@ -232,12 +232,8 @@ async fn a_stripe_contract_is_funded_once_before_its_invoices_can_be_approved() 
     );
     let freelancer = alumnus(&s, &a, "hanako@alumni.example").await;
     let project = publish(&s, &a.member, &a.id, "150000", "JPY", "COMPANY_ALUMNI").await;
-    let contract = accept(
-        &s,
-        &a.member,
-        &bid(&s, &freelancer, &project, "150000", "JPY").await,
-    )
-    .await;
+    let bid_id = bid(&s, &freelancer, &project, "150000", "JPY").await;
+    let contract = accept_with_work_done(&s, &a.member, &freelancer, &bid_id).await;
     let inv = invoice(&s, &freelancer, &contract, "150000", "JPY").await;
     assert_eq!(
         s.err(a.finance.token(), APPROVE, json!({ "id": inv }))
@@ -550,12 +546,8 @@ async fn a_payout_waits_with_a_reason_until_the_account_can_receive_transfers() 
     let freelancer = alumnus(&s, &a, "hanako@alumni.example").await;
     s.ok(freelancer.token(), ONBOARD, json!({})).await;
     let project = publish(&s, &a.member, &a.id, "30000", "JPY", "COMPANY_ALUMNI").await;
-    let contract = accept(
-        &s,
-        &a.member,
-        &bid(&s, &freelancer, &project, "30000", "JPY").await,
-    )
-    .await;
+    let bid_id = bid(&s, &freelancer, &project, "30000", "JPY").await;
+    let contract = accept_with_work_done(&s, &a.member, &freelancer, &bid_id).await;
     let intent = s
         .ok(a.finance.token(), FUND, json!({ "c": contract }))
         .await["fundContract"]["paymentIntentId"]
@@ -757,12 +749,8 @@ async fn world(s: &TestServer) -> (Vec<String>, Vec<(i64, String)>, Vec<(i64, i6
     for i in 0..10 {
         let person = &people[i % 4];
         let project = publish(s, &a.member, &a.id, "10000", "JPY", "COMPANY_ALUMNI").await;
-        let contract = accept(
-            s,
-            &a.member,
-            &bid(s, person, &project, "10000", "JPY").await,
-        )
-        .await;
+        let bid_id = bid(s, person, &project, "10000", "JPY").await;
+        let contract = accept_with_work_done(s, &a.member, person, &bid_id).await;
         let intent = s
             .ok(a.finance.token(), FUND, json!({ "c": contract }))
             .await["fundContract"]["paymentIntentId"]
@@ -924,7 +912,7 @@ async fn unfunded_contract(s: &TestServer) -> Contracted {
     let freelancer = alumnus(s, &a, "hanako@alumni.example").await;
     let project_id = publish(s, &a.member, &a.id, "80000", "JPY", "COMPANY_ALUMNI").await;
     let bid_id = bid(s, &freelancer, &project_id, "80000", "JPY").await;
-    let contract_id = accept(s, &a.member, &bid_id).await;
+    let contract_id = accept_with_work_done(s, &a.member, &freelancer, &bid_id).await;
     Contracted {
         a,
         freelancer,

@@ -211,7 +211,8 @@ pub async fn mark_paid(s: &TestServer, by: &Person, payout_id: &str, reference: 
     .await
 }
 
-/// A company A with one alumnus who has an ACTIVE contract for `amount` JPY.
+/// A company A with one alumnus who has an ACTIVE contract for `amount` JPY, its one milestone
+/// delivered and accepted (so the whole amount may be invoiced).
 pub struct Contracted {
     pub a: Company,
     pub freelancer: Person,
@@ -224,11 +225,95 @@ pub async fn contracted(s: &TestServer, amount: &str) -> Contracted {
     let freelancer = alumnus(s, &a, "hanako@alumni.example").await;
     let project_id = publish(s, &a.member, &a.id, amount, "JPY", "COMPANY_ALUMNI").await;
     let bid_id = bid(s, &freelancer, &project_id, amount, "JPY").await;
-    let contract_id = accept(s, &a.member, &bid_id).await;
+    let contract_id = accept_with_work_done(s, &a.member, &freelancer, &bid_id).await;
     Contracted {
         a,
         freelancer,
         project_id,
         contract_id,
     }
+}
+
+pub const MILESTONES: &str = "query($id: ID!) { contract(id: $id) { milestones { id position title status amount { amount currencyCode } } } }";
+
+/// The ids of a contract's milestones, in position order.
+pub async fn milestone_ids(s: &TestServer, by: &Person, contract_id: &str) -> Vec<String> {
+    let data = s
+        .ok(by.token(), MILESTONES, json!({ "id": contract_id }))
+        .await;
+    data["contract"]["milestones"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["id"].as_str().unwrap().to_string())
+        .collect()
+}
+
+pub const SUBMIT_DELIVERY: &str = "mutation($input: SubmitDeliveryInput!) { submitDelivery(input: $input) { id status submittedAt autoAcceptAt deliveryNote deliveryLinks } }";
+
+pub async fn deliver(s: &TestServer, freelancer: &Person, milestone_id: &str) -> Value {
+    s.ok(
+        freelancer.token(),
+        SUBMIT_DELIVERY,
+        json!({ "input": { "milestoneId": milestone_id, "note": "Report and notebook attached.", "links": ["https://drive.example.jp/churn"] } }),
+    )
+    .await
+}
+
+pub const ACCEPT_DELIVERY: &str =
+    "mutation($id: ID!) { acceptDelivery(milestoneId: $id) { id status acceptedAt } }";
+
+pub async fn accept_delivery(s: &TestServer, staff: &Person, milestone_id: &str) -> Value {
+    s.ok(
+        staff.token(),
+        ACCEPT_DELIVERY,
+        json!({ "id": milestone_id }),
+    )
+    .await
+}
+
+pub const REQUEST_CHANGES: &str = "mutation($id: ID!, $reason: String!) { requestChanges(input: { milestoneId: $id, reason: $reason }) { id status changesReason } }";
+
+/// Delivers every milestone of the contract and has `staff` accept each, so the whole
+/// contract amount may be invoiced.
+pub async fn deliver_and_accept(
+    s: &TestServer,
+    freelancer: &Person,
+    staff: &Person,
+    contract_id: &str,
+) {
+    for id in milestone_ids(s, freelancer, contract_id).await {
+        deliver(s, freelancer, &id).await;
+        accept_delivery(s, staff, &id).await;
+    }
+}
+
+/// `accept`, then every milestone delivered and accepted: the contract may be invoiced in full.
+pub async fn accept_with_work_done(
+    s: &TestServer,
+    staff: &Person,
+    freelancer: &Person,
+    bid_id: &str,
+) -> String {
+    let contract_id = accept(s, staff, bid_id).await;
+    deliver_and_accept(s, freelancer, staff, &contract_id).await;
+    contract_id
+}
+
+/// Bids the sum of `amounts` JPY, proposing one milestone per amount ("Part 1", …).
+pub async fn bid_with_milestones(
+    s: &TestServer,
+    by: &Person,
+    project_id: &str,
+    amounts: &[&str],
+) -> String {
+    let total: i64 = amounts.iter().map(|a| a.parse::<i64>().unwrap()).sum();
+    let mut input = bid_input(project_id, &total.to_string(), "JPY");
+    input["input"]["milestones"] = amounts
+        .iter()
+        .enumerate()
+        .map(|(i, a)| json!({ "title": format!("Part {}", i + 1), "amount": { "amount": a, "currencyCode": "JPY" } }))
+        .collect();
+    let data = s.ok(by.token(), PLACE_BID, input).await;
+    data["placeBid"]["id"].as_str().unwrap().to_string()
 }

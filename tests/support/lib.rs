@@ -390,6 +390,15 @@ impl TestServer {
             .map_err(|e| e.to_string())
     }
 
+    /// Runs one auto-acceptance job due `days` from now, as a replica's engagements worker
+    /// would once that time came: review windows close without waiting.
+    pub async fn run_engagements_once(&self, days: i64) -> bool {
+        let at = chrono::Utc::now() + chrono::Duration::days(days);
+        boomerang::engagements::worker::run_once(&self.conn, at)
+            .await
+            .expect("engagements worker step")
+    }
+
     /// Runs due payout jobs until none is left.
     pub async fn drain_worker(&self) {
         while self

@@ -12,7 +12,7 @@ use super::audit::Subject;
 use super::error::{DomainError, DomainResult};
 use super::money::Money;
 use super::projects::{self, STAFF_WHO_MANAGE_PROJECTS};
-use super::{Access, audit, now, text, write_tx};
+use super::{Access, audit, milestones, now, text, write_tx};
 
 pub const MAX_DELIVERY_DAYS: i32 = 3650;
 
@@ -21,6 +21,8 @@ pub struct NewBid<'a> {
     pub amount: Money,
     pub delivery_days: i32,
     pub proposal: &'a str,
+    /// The proposed milestones; `None` for one milestone of the whole amount.
+    pub milestones: Option<&'a [milestones::NewMilestone<'a>]>,
 }
 
 #[tracing::instrument(skip_all, fields(user = access.user_id(), project_id = input.project_id))]
@@ -36,6 +38,11 @@ pub async fn place(
         ));
     }
     let proposal = text::multi_line(input.proposal, "input.proposal", 10_000)?;
+    let planned = input
+        .milestones
+        .map(|items| milestones::check_proposal(items, input.amount, "input.milestones"))
+        .transpose()?
+        .unwrap_or_default();
     let tx = write_tx(db).await?;
     let project = projects::visible_for_update(&tx, access, input.project_id).await?;
     if access.is_staff(project.company_id) {
@@ -84,6 +91,7 @@ pub async fn place(
     }
     .insert(&tx)
     .await?;
+    milestones::propose(&tx, bid.id, &planned).await?;
     audit::record(
         &tx,
         Some(access.user_id()),
@@ -177,6 +185,8 @@ pub async fn accept(
         currency: Set(bid.currency.clone()),
         invoiced_minor: Set(0),
         paid_minor: Set(0),
+        accepted_minor: Set(0),
+        refunded_minor: Set(0),
         status: Set(ContractStatus::Active),
         funding_status: Set((company.payment_provider == PaymentProvider::Stripe)
             .then_some(FundingStatus::Unfunded)),
@@ -195,6 +205,7 @@ pub async fn accept(
             .to(ContractStatus::Active),
     )
     .await?;
+    milestones::create_for_contract(&tx, actor, &contract, &bid, &project.title).await?;
     tx.commit().await?;
     Ok(contract)
 }

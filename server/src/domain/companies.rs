@@ -23,6 +23,7 @@ pub async fn create(
     let company = company::ActiveModel {
         name: Set(name),
         payment_provider: Set(PaymentProvider::Manual),
+        review_window_days: Set(14),
         created_at: Set(now()),
         ..Default::default()
     }
@@ -229,6 +230,69 @@ pub async fn set_payment_provider(
         audit::Change::new("company.payment_provider", Subject::Company, company.id)
             .from(from)
             .to(provider),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(company)
+}
+
+/// The days a delivery may wait for review before it is accepted automatically.
+pub const REVIEW_WINDOW_DAYS: std::ops::RangeInclusive<i32> = 1..=60;
+
+/// Company settings a client may change; `None` leaves a setting as it is.
+#[derive(Debug, Default, Clone)]
+pub struct Settings {
+    pub review_window_days: Option<i32>,
+}
+
+/// Changes the company's settings, audited. ADMIN only. A new review window applies to
+/// deliveries submitted afterwards; those already waiting keep their deadline.
+#[tracing::instrument(skip_all, fields(user = access.user_id(), company_id))]
+pub async fn update_settings(
+    db: &DatabaseConnection,
+    access: &Access,
+    company_id: i64,
+    settings: Settings,
+) -> DomainResult<company::Model> {
+    if !access.can_see_company(company_id) {
+        return Err(DomainError::NotFound("company"));
+    }
+    access.require_role(
+        company_id,
+        &[CompanyRole::Admin],
+        "changing the company's settings",
+    )?;
+    if let Some(days) = settings.review_window_days
+        && !REVIEW_WINDOW_DAYS.contains(&days)
+    {
+        return Err(DomainError::bad_input(
+            "input.reviewWindowDays",
+            format!(
+                "must be between {} and {} days",
+                REVIEW_WINDOW_DAYS.start(),
+                REVIEW_WINDOW_DAYS.end()
+            ),
+        ));
+    }
+    let tx = write_tx(db).await?;
+    let company = company::Entity::find_by_id(company_id)
+        .lock_exclusive()
+        .one(&tx)
+        .await?
+        .ok_or(DomainError::NotFound("company"))?;
+    let Some(days) = settings
+        .review_window_days
+        .filter(|d| *d != company.review_window_days)
+    else {
+        return Ok(company);
+    };
+    let mut active: company::ActiveModel = company.into();
+    active.review_window_days = Set(days);
+    let company = active.update(&tx).await?;
+    audit::record(
+        &tx,
+        Some(access.user_id()),
+        audit::Change::new("company.settings", Subject::Company, company.id),
     )
     .await?;
     tx.commit().await?;

@@ -31,6 +31,10 @@ pub enum DomainError {
 
 pub type DomainResult<T> = Result<T, DomainError>;
 
+/// Starts the message of the database trigger (engagements migration) that keeps a contract's
+/// `invoiced_minor <= accepted_minor <= amount_minor`.
+const ACCEPTED_WORK_TRIGGER: &str = "contracts_accepted_work";
+
 impl DomainError {
     pub fn bad_input(field: impl Into<String>, message: impl Into<String>) -> Self {
         Self::BadInput {
@@ -69,6 +73,9 @@ impl From<DbErr> for DomainError {
             Some(SqlErr::UniqueConstraintViolation(_)) => {
                 Self::conflict("the change conflicts with a concurrent one; reload and retry")
             }
+            _ if err.to_string().contains(ACCEPTED_WORK_TRIGGER) => Self::conflict(
+                "only accepted work can be invoiced, and no more than the contract amount can be accepted",
+            ),
             _ => Self::Internal(anyhow::Error::new(err).context("database")),
         }
     }

@@ -1,10 +1,12 @@
 //! Invoices: submitted by the contract's freelancer, reviewed by the company's FINANCE staff.
 //! `contracts.invoiced_minor` carries the sum of non-rejected invoices; a conditional update
-//! and a CHECK constraint keep it within the contract amount under any race.
+//! and a trigger keep it within the accepted work (`accepted_minor`, grown by accepting
+//! milestones), and so within the contract amount, under any race.
 use entity::states::{
-    CompanyRole, ContractStatus, FundingStatus, InvoiceStatus, PaymentProvider, PayoutStatus,
+    CompanyRole, ContractStatus, FundingStatus, InvoiceStatus, MilestoneStatus, PaymentProvider,
+    PayoutStatus,
 };
-use entity::{contract, invoice, payout, project, user};
+use entity::{contract, invoice, milestone, payout, project, user};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveEnum, ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait,
@@ -30,6 +32,7 @@ pub async fn submit(
     db: &DatabaseConnection,
     access: &Access,
     contract_id: i64,
+    milestone_id: Option<i64>,
     amount: Money,
     description: &str,
 ) -> DomainResult<invoice::Model> {
@@ -53,6 +56,9 @@ pub async fn submit(
             format!("the contract is in {}", contract.currency),
         ));
     }
+    if let Some(milestone_id) = milestone_id {
+        check_milestone(&tx, &contract, milestone_id, amount).await?;
+    }
     let reserved = contract::Entity::update_many()
         .col_expr(
             contract::Column::InvoicedMinor,
@@ -66,15 +72,20 @@ pub async fn submit(
                 .add(amount.minor)
                 .lte(Expr::col(contract::Column::AmountMinor)),
         )
+        .filter(
+            Expr::col(contract::Column::InvoicedMinor)
+                .add(amount.minor)
+                .lte(Expr::col(contract::Column::AcceptedMinor)),
+        )
         .exec(&tx)
         .await?;
     if reserved.rows_affected != 1 {
         let remaining = Money::from_stored(
-            std::cmp::max(contract.amount_minor - contract.invoiced_minor, 0),
+            std::cmp::max(contract.accepted_minor - contract.invoiced_minor, 0),
             &contract.currency,
         )?;
         return Err(DomainError::conflict(format!(
-            "the invoice would exceed the contract amount; at most {} {} remains to invoice",
+            "only accepted work can be invoiced: {} {} of accepted milestones remains to invoice",
             remaining.to_decimal_string(),
             contract.currency
         )));
@@ -82,6 +93,7 @@ pub async fn submit(
     let at = now();
     let invoice = invoice::ActiveModel {
         contract_id: Set(contract.id),
+        milestone_id: Set(milestone_id),
         company_id: Set(contract.company_id),
         submitted_by: Set(access.user_id()),
         amount_minor: Set(amount.minor),
@@ -104,6 +116,50 @@ pub async fn submit(
     .await?;
     tx.commit().await?;
     Ok(invoice)
+}
+
+/// An invoice naming a milestone bills that milestone only: it must be the contract's, ACCEPTED,
+/// and the invoice at most what its non-rejected invoices leave of it. The contract row is
+/// locked (the write lock on SQLite), so the sum read here cannot change before the insert.
+async fn check_milestone(
+    tx: &impl ConnectionTrait,
+    contract: &contract::Model,
+    milestone_id: i64,
+    amount: Money,
+) -> DomainResult<()> {
+    let field = "input.milestoneId";
+    let m = milestone::Entity::find_by_id(milestone_id)
+        .one(tx)
+        .await?
+        .filter(|m| m.contract_id == contract.id)
+        .ok_or_else(|| DomainError::bad_input(field, "not a milestone of this contract"))?;
+    if m.status != MilestoneStatus::Accepted {
+        return Err(DomainError::conflict(format!(
+            "the milestone is {}; only accepted work can be invoiced",
+            m.status.to_value()
+        )));
+    }
+    // Summed here: PostgreSQL's SUM of a BIGINT is NUMERIC; a milestone has few invoices.
+    let billed: i64 = invoice::Entity::find()
+        .select_only()
+        .column(invoice::Column::AmountMinor)
+        .filter(invoice::Column::MilestoneId.eq(m.id))
+        .filter(invoice::Column::Status.ne(InvoiceStatus::Rejected))
+        .into_tuple::<i64>()
+        .all(tx)
+        .await?
+        .into_iter()
+        .sum();
+    let left = m.amount_minor - billed;
+    if amount.minor > left {
+        let left = Money::from_stored(std::cmp::max(left, 0), &contract.currency)?;
+        return Err(DomainError::conflict(format!(
+            "the invoice would exceed the milestone; at most {} {} of it remains to invoice",
+            left.to_decimal_string(),
+            contract.currency
+        )));
+    }
+    Ok(())
 }
 
 /// SUBMITTED → APPROVED and exactly one PENDING payout, in one transaction.

@@ -17,19 +17,31 @@ use super::{now, write_tx};
 pub const PAYOUT_TRANSFER: &str = "payout.transfer";
 /// Refunds the escrow an ended Stripe contract no longer owes; the subject is the contract.
 pub const CONTRACT_REFUND: &str = "contract.refund";
+/// Accepts a SUBMITTED milestone whose review window closed (`domain::delivery::auto_accept`).
+pub const MILESTONE_AUTO_ACCEPT: &str = "milestone.auto_accept";
 /// How long a claimed job is held before another worker may take it over.
 pub const LEASE: Duration = Duration::seconds(60);
 /// Attempts before a retryable failure is given up.
 pub const MAX_ATTEMPTS: i32 = 10;
 
 pub async fn enqueue(db: &impl ConnectionTrait, kind: &str, subject_id: i64) -> DomainResult<()> {
+    enqueue_at(db, kind, subject_id, now()).await
+}
+
+/// Enqueues a job that becomes due at `run_at`.
+pub async fn enqueue_at(
+    db: &impl ConnectionTrait,
+    kind: &str,
+    subject_id: i64,
+    run_at: chrono::DateTime<chrono::Utc>,
+) -> DomainResult<()> {
     let at = now();
     job::Entity::insert(job::ActiveModel {
         kind: Set(kind.to_string()),
         subject_id: Set(subject_id),
         status: Set(JobStatus::Pending),
         attempts: Set(0),
-        run_at: Set(at),
+        run_at: Set(run_at),
         locked_until: Set(None),
         last_error: Set(None),
         created_at: Set(at),
@@ -41,11 +53,70 @@ pub async fn enqueue(db: &impl ConnectionTrait, kind: &str, subject_id: i64) -> 
     Ok(())
 }
 
+/// Makes the one job of `kind` for `subject_id` due at `run_at` with a fresh attempt budget,
+/// writing it if there is none yet (`ux_jobs_subject` allows one per subject). A worker that
+/// holds the job meanwhile cannot undo this: it finishes with [`finish_claimed`], which leaves
+/// a rescheduled job alone.
+pub async fn schedule(
+    db: &impl ConnectionTrait,
+    kind: &str,
+    subject_id: i64,
+    run_at: chrono::DateTime<chrono::Utc>,
+) -> DomainResult<()> {
+    let at = now();
+    let moved = job::Entity::update_many()
+        .col_expr(
+            job::Column::Status,
+            Expr::value(JobStatus::Pending.to_value()),
+        )
+        .col_expr(job::Column::RunAt, Expr::value(run_at))
+        .col_expr(job::Column::Attempts, Expr::value(0))
+        .col_expr(
+            job::Column::LockedUntil,
+            Expr::value(Option::<chrono::DateTime<chrono::Utc>>::None),
+        )
+        .col_expr(job::Column::LastError, Expr::value(Option::<String>::None))
+        .col_expr(job::Column::UpdatedAt, Expr::value(at))
+        .filter(job::Column::Kind.eq(kind))
+        .filter(job::Column::SubjectId.eq(subject_id))
+        .exec(db)
+        .await?;
+    if moved.rows_affected == 0 {
+        enqueue_at(db, kind, subject_id, run_at).await?;
+    }
+    Ok(())
+}
+
+/// `finish` for a job as claimed: a no-op when it was rescheduled after the claim.
+pub async fn finish_claimed(
+    db: &impl ConnectionTrait,
+    job: &job::Model,
+    outcome: Outcome,
+) -> DomainResult<()> {
+    let still = job::Entity::find_by_id(job.id)
+        .filter(job::Column::Status.eq(JobStatus::Running))
+        .filter(job::Column::Attempts.eq(job.attempts))
+        .one(db)
+        .await?;
+    if still.is_some() {
+        finish(db, job, outcome).await?;
+    }
+    Ok(())
+}
+
 /// Claims the oldest due job of `kind`, if any: PENDING and due, or RUNNING with an
 /// expired lease. The claim counts as an attempt.
 pub async fn claim(db: &DatabaseConnection, kind: &str) -> DomainResult<Option<job::Model>> {
+    claim_due(db, kind, now()).await
+}
+
+/// `claim` as of `at`: tests pass a later time to make a job's time come without waiting.
+pub async fn claim_due(
+    db: &DatabaseConnection,
+    kind: &str,
+    at: chrono::DateTime<chrono::Utc>,
+) -> DomainResult<Option<job::Model>> {
     let tx = write_tx(db).await?;
-    let at = now();
     let due = Condition::any()
         .add(
             Condition::all()

@@ -15,7 +15,7 @@ use super::error::{DomainError, DomainResult};
 use super::invoices::{self, FINANCE};
 use super::jobs::{self, Outcome};
 use super::ledger::{self, Account, Group};
-use super::{Access, audit, now, required_text, write_tx};
+use super::{Access, audit, milestones, now, required_text, write_tx};
 
 /// What a transition records beside the status.
 #[derive(Debug, Clone, Copy)]
@@ -405,6 +405,7 @@ pub(crate) async fn settle(
     .await?;
     ledger::post(tx, group, &paid.currency, postings).await?;
     complete_contract_if_paid(tx, actor, invoice.contract_id, paid.amount_minor).await?;
+    milestones::mark_paid(tx, actor, invoice.contract_id).await?;
     Ok(paid)
 }
 

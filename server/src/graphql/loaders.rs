@@ -4,7 +4,8 @@ use std::sync::Arc;
 
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 use entity::{
-    audit_event, bid, company, contract, invoice, payout, project, project_skill, review, user,
+    audit_event, bid, bid_milestone, company, contract, invoice, milestone, payout, project,
+    project_skill, review, user,
 };
 use sea_orm::{
     ColumnTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, QueryFilter, QueryOrder,
@@ -58,6 +59,63 @@ by_id!(CompanyId, company);
 by_id!(ProjectId, project);
 by_id!(ContractId, contract);
 by_id!(InvoiceId, invoice);
+by_id!(MilestoneId, milestone);
+
+/// A contract's milestones, in position order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct MilestonesOfContract(pub i64);
+
+impl Loader<MilestonesOfContract> for Loaders {
+    type Value = Vec<milestone::Model>;
+    type Error = Arc<DbErr>;
+
+    async fn load(
+        &self,
+        keys: &[MilestonesOfContract],
+    ) -> LoadResult<MilestonesOfContract, Vec<milestone::Model>> {
+        let rows = milestone::Entity::find()
+            .filter(milestone::Column::ContractId.is_in(keys.iter().map(|k| k.0)))
+            .order_by_asc(milestone::Column::ContractId)
+            .order_by_asc(milestone::Column::Position)
+            .all(&self.db)
+            .await?;
+        let mut out: HashMap<MilestonesOfContract, Vec<milestone::Model>> =
+            keys.iter().map(|k| (*k, Vec::new())).collect();
+        for row in rows {
+            out.entry(MilestonesOfContract(row.contract_id))
+                .or_default()
+                .push(row);
+        }
+        Ok(out)
+    }
+}
+
+/// The milestones a bid proposed, in position order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ProposalOfBid(pub i64);
+
+impl Loader<ProposalOfBid> for Loaders {
+    type Value = Vec<bid_milestone::Model>;
+    type Error = Arc<DbErr>;
+
+    async fn load(
+        &self,
+        keys: &[ProposalOfBid],
+    ) -> LoadResult<ProposalOfBid, Vec<bid_milestone::Model>> {
+        let rows = bid_milestone::Entity::find()
+            .filter(bid_milestone::Column::BidId.is_in(keys.iter().map(|k| k.0)))
+            .order_by_asc(bid_milestone::Column::BidId)
+            .order_by_asc(bid_milestone::Column::Position)
+            .all(&self.db)
+            .await?;
+        let mut out: HashMap<ProposalOfBid, Vec<bid_milestone::Model>> =
+            keys.iter().map(|k| (*k, Vec::new())).collect();
+        for row in rows {
+            out.entry(ProposalOfBid(row.bid_id)).or_default().push(row);
+        }
+        Ok(out)
+    }
+}
 
 /// The payout of an invoice.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -12,14 +12,14 @@ use std::sync::Arc;
 
 use async_graphql::dataloader::Loader;
 use async_graphql::{Context, Lookahead, Value};
-use entity::{company, invoice, project};
+use entity::{company, contract, invoice, project};
 use sea_orm::DbErr;
 
 use super::context::{access, loader};
 use super::errors::gql;
 use super::loaders::{
-    BidsOfProject, CompanyId, ContractId, Loaders, PayoutOfInvoice, ProjectId, SkillsOfProject,
-    UserId,
+    BidsOfProject, CompanyId, ContractId, Loaders, MilestonesOfContract, PayoutOfInvoice,
+    ProjectId, SkillsOfProject, UserId,
 };
 use super::types::PageArgs;
 use crate::domain::bids;
@@ -187,6 +187,32 @@ pub async fn invoices(
             ctx,
             node.field("payout").exists(),
             rows.iter().map(|i| PayoutOfInvoice(i.id)),
+        ),
+    )?;
+    Ok(())
+}
+
+/// A page of contracts: their milestones, project and freelancer.
+pub async fn contracts(
+    ctx: &Context<'_>,
+    node: &Lookahead<'_>,
+    rows: &[contract::Model],
+) -> async_graphql::Result<()> {
+    futures::try_join!(
+        prefetch(
+            ctx,
+            node.field("milestones").exists(),
+            rows.iter().map(|c| MilestonesOfContract(c.id)),
+        ),
+        prefetch(
+            ctx,
+            node.field("project").exists(),
+            rows.iter().map(|c| ProjectId(c.project_id)),
+        ),
+        prefetch(
+            ctx,
+            node.field("freelancer").exists(),
+            rows.iter().map(|c| UserId(c.freelancer_id)),
         ),
     )?;
     Ok(())

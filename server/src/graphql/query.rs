@@ -9,12 +9,12 @@ use super::ids;
 use super::prefetch;
 use super::scalars::{ContractStatus, InvoiceStatus, ProjectCategory, ProjectStatus};
 use super::types::{
-    AlumniRecord, Bid, Company, CompanyMember, Contract, Invoice, Node, PageArgs, Payout, Project,
-    User, connection,
+    AlumniRecord, Bid, Company, CompanyMember, Contract, Invoice, Milestone, Node, PageArgs,
+    Payout, Project, User, connection,
 };
 use crate::domain::error::DomainError;
 use crate::domain::page::Paged;
-use crate::domain::{alumni, bids, companies, contracts, invoices, payouts, projects};
+use crate::domain::{alumni, bids, companies, contracts, invoices, milestones, payouts, projects};
 
 #[derive(Default)]
 pub struct Query;
@@ -94,6 +94,9 @@ impl Query {
             ))),
             "Payout" => Some(Node::Payout(Payout(
                 payouts::get(db, access, key).await.gql()?,
+            ))),
+            "Milestone" => Some(Node::Milestone(Milestone(
+                milestones::get(db, access, key).await.gql()?,
             ))),
             _ => None,
         };
@@ -184,6 +187,7 @@ impl Query {
         let paged = contracts::list(db(ctx), access(ctx).await?, &filter, page)
             .await
             .gql()?;
+        prefetch::contracts(ctx, &prefetch::nodes(ctx), &paged.rows).await?;
         Ok(connection(paged, page.after, |c| c.id, Contract))
     }
 

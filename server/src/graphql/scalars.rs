@@ -178,3 +178,21 @@ pub enum ReviewSide {
     /// The freelancer's review of the company.
     Freelancer,
 }
+
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "states::MilestoneStatus")]
+pub enum MilestoneStatus {
+    /// Being worked on.
+    Active,
+    /// Delivered; waiting for the company's review (accepted automatically when the review
+    /// window closes).
+    Submitted,
+    /// The company asked for changes; the freelancer delivers again.
+    ChangesRequested,
+    /// Accepted: the amount may be invoiced.
+    Accepted,
+    /// Paid invoices cover it.
+    Paid,
+    /// The contract ended before it was accepted.
+    Cancelled,
+}

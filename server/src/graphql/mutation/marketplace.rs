@@ -1,7 +1,8 @@
 use async_graphql::{Context, ID, InputObject, Object};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 
-use crate::domain::{bids, projects};
+use crate::domain::error::DomainError;
+use crate::domain::{bids, milestones, projects};
 use crate::graphql::context::{access, db};
 use crate::graphql::errors::OrGql;
 use crate::graphql::ids;
@@ -34,6 +35,18 @@ pub struct PlaceBidInput {
     pub amount: MoneyInput,
     pub delivery_days: i32,
     pub proposal: String,
+    /// 1–20 milestones summing exactly to `amount`; without them the contract gets one
+    /// milestone for the whole amount.
+    pub milestones: Option<Vec<MilestoneInput>>,
+}
+
+#[derive(InputObject)]
+pub struct MilestoneInput {
+    pub title: String,
+    /// In the bid's currency.
+    pub amount: MoneyInput,
+    /// Today or later.
+    pub due_date: Option<NaiveDate>,
 }
 
 #[Object]
@@ -82,6 +95,26 @@ impl MarketplaceMutation {
         let access = access(ctx).await?;
         let project_id = ids::decode(&input.project_id, "Project", "project").gql()?;
         let amount = input.amount.parse("input.amount").gql()?;
+        let milestones = input
+            .milestones
+            .as_deref()
+            .map(|items| {
+                items
+                    .iter()
+                    .enumerate()
+                    .map(|(index, m)| {
+                        Ok(milestones::NewMilestone {
+                            title: &m.title,
+                            amount: m
+                                .amount
+                                .parse(&format!("input.milestones.{index}.amount"))?,
+                            due_date: m.due_date,
+                        })
+                    })
+                    .collect::<Result<Vec<_>, DomainError>>()
+            })
+            .transpose()
+            .gql()?;
         let bid = bids::place(
             db(ctx),
             access,
@@ -90,6 +123,7 @@ impl MarketplaceMutation {
                 amount,
                 delivery_days: input.delivery_days,
                 proposal: &input.proposal,
+                milestones: milestones.as_deref(),
             },
         )
         .await

@@ -2,6 +2,7 @@
 mod accounts;
 mod companies;
 mod endings;
+mod engagements;
 mod marketplace;
 mod payments;
 mod stripe;
@@ -13,6 +14,7 @@ pub struct Mutation(
     accounts::AccountMutation,
     companies::CompanyMutation,
     endings::EndingMutation,
+    engagements::EngagementMutation,
     marketplace::MarketplaceMutation,
     payments::PaymentMutation,
     stripe::StripeMutation,

@@ -1,5 +1,6 @@
 use async_graphql::{Context, ID, InputObject, Object};
 
+use crate::domain::error::DomainError;
 use crate::domain::{invoices, payouts};
 use crate::graphql::context::{access, db};
 use crate::graphql::errors::OrGql;
@@ -13,6 +14,9 @@ pub struct PaymentMutation;
 #[derive(InputObject)]
 pub struct SubmitInvoiceInput {
     pub contract_id: ID,
+    /// The ACCEPTED milestone this invoice bills; it then bills at most what earlier
+    /// invoices left of that milestone.
+    pub milestone_id: Option<ID>,
     pub amount: MoneyInput,
     pub description: String,
 }
@@ -32,7 +36,8 @@ pub struct MarkPayoutPaidInput {
 
 #[Object]
 impl PaymentMutation {
-    /// Invoices an ACTIVE contract; the non-rejected invoices never exceed its amount.
+    /// Invoices accepted work of an ACTIVE contract: its non-rejected invoices never exceed its
+    /// accepted milestones.
     /// The contract's freelancer only.
     async fn submit_invoice(
         &self,
@@ -41,11 +46,27 @@ impl PaymentMutation {
     ) -> async_graphql::Result<Invoice> {
         let access = access(ctx).await?;
         let contract_id = ids::decode(&input.contract_id, "Contract", "contract").gql()?;
+        let milestone_id = input
+            .milestone_id
+            .as_ref()
+            .map(|id| {
+                ids::decode(id, "Milestone", "milestone")
+                    .map_err(|_| DomainError::bad_input("input.milestoneId", "not a milestone id"))
+            })
+            .transpose()
+            .gql()?;
         let amount = input.amount.parse("input.amount").gql()?;
         Ok(Invoice(
-            invoices::submit(db(ctx), access, contract_id, amount, &input.description)
-                .await
-                .gql()?,
+            invoices::submit(
+                db(ctx),
+                access,
+                contract_id,
+                milestone_id,
+                amount,
+                &input.description,
+            )
+            .await
+            .gql()?,
         ))
     }
 

@@ -29,6 +29,11 @@ impl Company {
     }
 
     /// How the company pays its alumni.
+    /// Days a delivered milestone waits for review before it is accepted automatically.
+    async fn review_window_days(&self) -> i32 {
+        self.0.review_window_days
+    }
+
     async fn payment_provider(&self) -> PaymentProvider {
         self.0.payment_provider.into()
     }

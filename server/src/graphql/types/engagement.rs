@@ -4,15 +4,17 @@ use async_graphql::{Context, ID, Object};
 use chrono::{DateTime, Utc};
 use entity::{contract, invoice, payout};
 
-use super::{AuditEvent, Bid, PageArgs, Project, Review, User, connection, load_one, load_opt};
+use super::{
+    AuditEvent, Bid, Milestone, PageArgs, Project, Review, User, connection, load_one, load_opt,
+};
 use crate::domain::audit::Subject;
 use crate::domain::reviews;
 use crate::graphql::context::access;
 use crate::graphql::errors::OrGql;
 use crate::graphql::ids;
 use crate::graphql::loaders::{
-    AuditOf, BidId, ContractId, InvoiceId, InvoicesOfContract, PayoutOfInvoice, ProjectId,
-    ReviewsOfContract, UserId,
+    AuditOf, BidId, ContractId, InvoiceId, InvoicesOfContract, MilestoneId, MilestonesOfContract,
+    PayoutOfInvoice, ProjectId, ReviewsOfContract, UserId,
 };
 use crate::graphql::scalars::{
     ContractStatus, FundingStatus, InvoiceStatus, Money, PaymentProvider, PayoutStatus,
@@ -46,6 +48,21 @@ impl Contract {
     /// The sum of the contract's non-rejected invoices.
     async fn invoiced_amount(&self) -> async_graphql::Result<Money> {
         Money::from_stored(self.0.invoiced_minor, &self.0.currency).gql()
+    }
+
+    /// The sum of the contract's accepted milestones: what its invoices may bill in total.
+    async fn accepted_amount(&self) -> async_graphql::Result<Money> {
+        Money::from_stored(self.0.accepted_minor, &self.0.currency).gql()
+    }
+
+    /// The contract's milestones in position order; their amounts sum to the contract amount.
+    async fn milestones(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Milestone>> {
+        Ok(load_opt(ctx, MilestonesOfContract(self.0.id), "milestones")
+            .await?
+            .unwrap_or_default()
+            .into_iter()
+            .map(Milestone)
+            .collect())
     }
 
     /// The sum of the contract's paid payouts.
@@ -185,6 +202,16 @@ impl Invoice {
         Ok(Contract(
             load_one(ctx, ContractId(self.0.contract_id), "contract").await?,
         ))
+    }
+
+    /// The milestone this invoice bills, when it names one.
+    async fn milestone(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Milestone>> {
+        let Some(id) = self.0.milestone_id else {
+            return Ok(None);
+        };
+        Ok(Some(Milestone(
+            load_one(ctx, MilestoneId(id), "milestone").await?,
+        )))
     }
 
     async fn submitted_by(&self, ctx: &Context<'_>) -> async_graphql::Result<User> {

@@ -1,6 +1,8 @@
 use async_graphql::{ID, Interface};
 
-use super::{AlumniRecord, Bid, Company, CompanyMember, Contract, Invoice, Payout, Project, User};
+use super::{
+    AlumniRecord, Bid, Company, CompanyMember, Contract, Invoice, Milestone, Payout, Project, User,
+};
 
 /// Any object with a global id; `node(id:)` resolves those the caller may see.
 #[derive(Interface)]
@@ -15,4 +17,5 @@ pub enum Node {
     Contract(Contract),
     Invoice(Invoice),
     Payout(Payout),
+    Milestone(Milestone),
 }

@@ -3,13 +3,13 @@ use async_graphql::{Context, ID, Object};
 use chrono::{DateTime, Utc};
 use entity::{bid, project, user};
 
-use super::{Company, Contract, PageArgs, User, connection, load_one, load_opt};
+use super::{Company, Contract, PageArgs, ProposedMilestone, User, connection, load_one, load_opt};
 use crate::domain::bids;
 use crate::graphql::context::access;
 use crate::graphql::errors::OrGql;
 use crate::graphql::ids;
 use crate::graphql::loaders::{
-    BidsOfProject, CompanyId, ContractOfProject, ProjectId, SkillsOfProject, UserId,
+    BidsOfProject, CompanyId, ContractOfProject, ProjectId, ProposalOfBid, SkillsOfProject, UserId,
 };
 use crate::graphql::scalars::{
     BidStatus, Money, ProjectCategory, ProjectStatus, ProjectVisibility,
@@ -138,6 +138,22 @@ impl Bid {
 
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
+    }
+
+    /// The milestones the bid proposes, in order; empty when it proposes none (the contract
+    /// then gets one milestone for the whole amount).
+    async fn milestones(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ProposedMilestone>> {
+        Ok(
+            load_opt(ctx, ProposalOfBid(self.0.id), "proposed milestones")
+                .await?
+                .unwrap_or_default()
+                .into_iter()
+                .map(|row| ProposedMilestone {
+                    row,
+                    currency: self.0.currency.clone(),
+                })
+                .collect(),
+        )
     }
 
     async fn bidder(&self, ctx: &Context<'_>) -> async_graphql::Result<User> {

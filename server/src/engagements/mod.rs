@@ -1,0 +1,2 @@
+//! Background work of engagements that needs no outside service: the domain job loop.
+pub mod worker;
