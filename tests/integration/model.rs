@@ -1,12 +1,15 @@
 //! A model-based property test: random sequences of 20–50 operations by random actors go
-//! through the domain layer, and after every step the outcome must match a reference model
-//! and the invariants must hold in the database. proptest prints a failing case, shrinks it
+//! through the domain layer — the marketplace, invoices and payouts, and milestone delivery,
+//! changes and acceptance — and after every step the outcome must match a reference model
+//! and the invariants (among them `invoiced <= accepted <= amount`) must hold in the database. proptest prints a failing case, shrinks it
 //! and stores its seed in `proptest-regressions/` so it replays; `PROPTEST_CASES` runs more.
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use boomerang::domain::error::DomainError;
 use boomerang::domain::money::{Currency, Money};
-use boomerang::domain::{Access, Actor, bids, companies, invoices, ledger, payouts, projects};
+use boomerang::domain::{
+    Access, Actor, bids, companies, delivery, invoices, ledger, milestones, payouts, projects,
+};
 use boomerang_tests::TestDb;
 use entity::states::{CompanyRole, ProjectCategory, ProjectVisibility};
 use proptest::prelude::*;
@@ -33,6 +36,8 @@ enum Op {
         actor: usize,
         project: usize,
         amount: i64,
+        /// Proposes two milestones (40 % and 60 %) instead of one for the whole amount.
+        split: bool,
     },
     Withdraw {
         actor: usize,
@@ -59,39 +64,66 @@ enum Op {
         actor: usize,
         payout: usize,
     },
+    Deliver {
+        actor: usize,
+        milestone: usize,
+    },
+    RequestChanges {
+        actor: usize,
+        milestone: usize,
+    },
+    AcceptDelivery {
+        actor: usize,
+        milestone: usize,
+    },
 }
 
 fn op() -> impl Strategy<Value = Op> {
-    let actor = 0..ACTORS;
+    // Every actor tries every operation, but each operation is biased toward the actors who
+    // may do it, so that sequences often get as far as acceptance, invoicing and payment.
+    let by = |likely: &[usize]| {
+        let mut pool: Vec<usize> = likely.repeat(4);
+        pool.extend(0..ACTORS);
+        prop::sample::select(pool)
+    };
+    let staff = by(&[ADMIN, MEMBER]);
+    let alumni = by(&[3, 4]);
+    let finance = by(&[FINANCE]);
     let pick = 0..8_usize;
     prop_oneof![
-        actor.clone().prop_map(|actor| Op::Publish { actor }),
-        (actor.clone(), pick.clone()).prop_map(|(actor, project)| Op::Close { actor, project }),
-        (
-            actor.clone(),
+        3 => staff.clone().prop_map(|actor| Op::Publish { actor }),
+        1 => (staff.clone(), pick.clone()).prop_map(|(actor, project)| Op::Close { actor, project }),
+        5 => (
+            alumni.clone(),
             pick.clone(),
-            prop::sample::select(vec![500_i64, 1000])
+            prop::sample::select(vec![500_i64, 1000]),
+            any::<bool>(),
         )
-            .prop_map(|(actor, project, amount)| Op::Bid {
+            .prop_map(|(actor, project, amount, split)| Op::Bid {
                 actor,
                 project,
-                amount
+                amount,
+                split,
             }),
-        (actor.clone(), pick.clone()).prop_map(|(actor, bid)| Op::Withdraw { actor, bid }),
-        (actor.clone(), pick.clone()).prop_map(|(actor, bid)| Op::Accept { actor, bid }),
-        (
-            actor.clone(),
+        1 => (alumni.clone(), pick.clone()).prop_map(|(actor, bid)| Op::Withdraw { actor, bid }),
+        3 => (staff.clone(), pick.clone()).prop_map(|(actor, bid)| Op::Accept { actor, bid }),
+        4 => (
+            alumni.clone(),
             pick.clone(),
-            prop::sample::select(vec![300_i64, 500, 700])
+            prop::sample::select(vec![100_i64, 200, 300, 700])
         )
             .prop_map(|(actor, contract, amount)| Op::Invoice {
                 actor,
                 contract,
                 amount
             }),
-        (actor.clone(), pick.clone()).prop_map(|(actor, invoice)| Op::Approve { actor, invoice }),
-        (actor.clone(), pick.clone()).prop_map(|(actor, invoice)| Op::Reject { actor, invoice }),
-        (actor, pick).prop_map(|(actor, payout)| Op::Pay { actor, payout }),
+        3 => (finance.clone(), pick.clone()).prop_map(|(actor, invoice)| Op::Approve { actor, invoice }),
+        1 => (finance.clone(), pick.clone()).prop_map(|(actor, invoice)| Op::Reject { actor, invoice }),
+        3 => (finance, pick.clone()).prop_map(|(actor, payout)| Op::Pay { actor, payout }),
+        5 => (alumni, pick.clone()).prop_map(|(actor, milestone)| Op::Deliver { actor, milestone }),
+        1 => (staff.clone(), pick.clone())
+            .prop_map(|(actor, milestone)| Op::RequestChanges { actor, milestone }),
+        4 => (staff, pick).prop_map(|(actor, milestone)| Op::AcceptDelivery { actor, milestone }),
     ]
 }
 
@@ -109,6 +141,7 @@ enum S {
     Submitted,
     Approved,
     Paid,
+    ChangesRequested,
 }
 
 impl S {
@@ -126,6 +159,7 @@ impl S {
             S::Submitted => "SUBMITTED",
             S::Approved => "APPROVED",
             S::Paid => "PAID",
+            S::ChangesRequested => "CHANGES_REQUESTED",
         }
     }
 }
@@ -142,6 +176,12 @@ struct Model {
     invoices: Vec<(i64, usize, i64, S)>,
     /// (id, invoice index, status)
     payouts: Vec<(i64, usize, S)>,
+    /// (id, contract index, amount, status), in position order within a contract
+    milestones: Vec<(i64, usize, i64, S)>,
+    /// bid index → whether it proposed two milestones
+    split: Vec<bool>,
+    /// contract index → accepted amount
+    accepted: Vec<i64>,
 }
 
 type Expected = Result<(), &'static str>;
@@ -228,7 +268,7 @@ impl Model {
         if contract.1 != actor {
             return Err("FORBIDDEN");
         }
-        if contract.5 != S::Active || contract.3 + amount > contract.2 {
+        if contract.5 != S::Active || contract.3 + amount > self.accepted[c] {
             Err("CONFLICT")
         } else {
             Ok(())
@@ -248,6 +288,63 @@ impl Model {
             Err("CONFLICT")
         } else {
             Ok(())
+        }
+    }
+
+    /// Who may see a milestone's contract: its freelancer and the company's staff.
+    fn milestone_access(&self, actor: usize, i: usize) -> Result<(usize, S), &'static str> {
+        let (_, c, _, status) = self.milestones[i];
+        let contract = self.contracts[c];
+        if contract.1 != actor && !is_staff(actor) {
+            return Err("NOT_FOUND");
+        }
+        Ok((c, status))
+    }
+
+    fn deliver(&self, actor: usize, i: usize) -> Expected {
+        let (c, status) = self.milestone_access(actor, i)?;
+        if self.contracts[c].1 != actor {
+            return Err("FORBIDDEN");
+        }
+        if self.contracts[c].5 != S::Active || !matches!(status, S::Active | S::ChangesRequested) {
+            return Err("CONFLICT");
+        }
+        Ok(())
+    }
+
+    fn review_delivery(&self, actor: usize, i: usize) -> Expected {
+        let (_, status) = self.milestone_access(actor, i)?;
+        if !matches!(actor, ADMIN | MEMBER) {
+            return Err("FORBIDDEN");
+        }
+        if status != S::Submitted {
+            return Err("CONFLICT");
+        }
+        Ok(())
+    }
+
+    /// After a payout: the contract's paid total covers its PAID milestones, then ACCEPTED
+    /// ones in position order.
+    fn mark_paid(&mut self, c: usize) {
+        let mut pool = self.contracts[c].4;
+        for m in self
+            .milestones
+            .iter()
+            .filter(|m| m.1 == c && m.3 == S::Paid)
+        {
+            pool -= m.2.min(pool);
+        }
+        for m in self
+            .milestones
+            .iter_mut()
+            .filter(|m| m.1 == c && m.3 == S::Accepted)
+        {
+            if pool >= m.2 {
+                pool -= m.2;
+                m.3 = S::Paid;
+            } else {
+                pool = 0;
+            }
         }
     }
 
@@ -344,6 +441,18 @@ async fn world(db: &DatabaseConnection) -> World {
     }
 }
 
+/// The object an operation acts on: for most picks one in the state the operation needs (if
+/// any is), otherwise any. The model still decides the outcome on its own; this only makes
+/// sequences reach the later states more often.
+fn choose(pick: usize, len: usize, fits: impl Fn(usize) -> bool) -> usize {
+    let fitting: Vec<usize> = (0..len).filter(|i| fits(*i)).collect();
+    if pick < 6 && !fitting.is_empty() {
+        fitting[pick % fitting.len()]
+    } else {
+        pick % len
+    }
+}
+
 fn code<T>(result: &Result<T, DomainError>) -> Result<(), &'static str> {
     match result {
         Ok(_) => Ok(()),
@@ -418,19 +527,33 @@ async fn run(db: &DatabaseConnection, ops: &[Op]) -> Result<(), String> {
                 actor,
                 project,
                 amount,
+                split,
             } if !m.projects.is_empty() => {
-                let p = project % m.projects.len();
+                let p = choose(project, m.projects.len(), |i| m.projects[i].1 == S::Open);
                 let expected = m.bid(actor, p);
+                let parts = [
+                    milestones::NewMilestone {
+                        title: "First part",
+                        amount: money(amount * 2 / 5),
+                        due_date: None,
+                    },
+                    milestones::NewMilestone {
+                        title: "Second part",
+                        amount: money(amount - amount * 2 / 5),
+                        due_date: None,
+                    },
+                ];
                 let input = bids::NewBid {
                     project_id: m.projects[p].0,
                     amount: money(amount),
                     delivery_days: 5,
                     proposal: "Generated",
-                    milestones: None,
+                    milestones: split.then_some(&parts[..]),
                 };
                 let result = bids::place(db, a(actor), input).await;
                 if let Ok(b) = &result {
                     m.bids.push((b.id, p, actor, amount, S::Pending));
+                    m.split.push(split);
                 }
                 (expected, code(&result))
             }
@@ -444,7 +567,9 @@ async fn run(db: &DatabaseConnection, ops: &[Op]) -> Result<(), String> {
                 (expected, code(&result))
             }
             Op::Accept { actor, bid } if !m.bids.is_empty() => {
-                let b = bid % m.bids.len();
+                let b = choose(bid, m.bids.len(), |i| {
+                    m.bids[i].4 == S::Pending && m.projects[m.bids[i].1].1 == S::Open
+                });
                 let expected = m.accept(actor, b);
                 let result = bids::accept(db, a(actor), m.bids[b].0).await;
                 if let Ok(contract) = &result {
@@ -456,6 +581,20 @@ async fn run(db: &DatabaseConnection, ops: &[Op]) -> Result<(), String> {
                     m.bids[b].4 = S::Accepted;
                     m.contracts
                         .push((contract.id, bidder, amount, 0, 0, S::Active));
+                    m.accepted.push(0);
+                    let c = m.contracts.len() - 1;
+                    let stored = milestones::of_contract(db, contract.id).await.unwrap();
+                    let amounts = if m.split[b] {
+                        vec![amount * 2 / 5, amount - amount * 2 / 5]
+                    } else {
+                        vec![amount]
+                    };
+                    if stored.iter().map(|s| s.amount_minor).collect::<Vec<_>>() != amounts {
+                        return Err(format!("step {step}: contract milestones {stored:?}"));
+                    }
+                    for row in stored {
+                        m.milestones.push((row.id, c, row.amount_minor, S::Active));
+                    }
                 }
                 (expected, code(&result))
             }
@@ -464,7 +603,9 @@ async fn run(db: &DatabaseConnection, ops: &[Op]) -> Result<(), String> {
                 contract,
                 amount,
             } if !m.contracts.is_empty() => {
-                let c = contract % m.contracts.len();
+                let c = choose(contract, m.contracts.len(), |i| {
+                    m.accepted[i] > m.contracts[i].3 && m.contracts[i].1 == actor
+                });
                 let expected = m.invoice(actor, c, amount);
                 let result = invoices::submit(
                     db,
@@ -482,7 +623,9 @@ async fn run(db: &DatabaseConnection, ops: &[Op]) -> Result<(), String> {
                 (expected, code(&result))
             }
             Op::Approve { actor, invoice } if !m.invoices.is_empty() => {
-                let i = invoice % m.invoices.len();
+                let i = choose(invoice, m.invoices.len(), |i| {
+                    m.invoices[i].3 == S::Submitted
+                });
                 let expected = m.review(actor, i);
                 let result = invoices::approve(db, a(actor), m.invoices[i].0).await;
                 if result.is_ok() {
@@ -500,7 +643,9 @@ async fn run(db: &DatabaseConnection, ops: &[Op]) -> Result<(), String> {
                 (expected, code(&result))
             }
             Op::Reject { actor, invoice } if !m.invoices.is_empty() => {
-                let i = invoice % m.invoices.len();
+                let i = choose(invoice, m.invoices.len(), |i| {
+                    m.invoices[i].3 == S::Submitted
+                });
                 let expected = m.review(actor, i);
                 let result = invoices::reject(db, a(actor), m.invoices[i].0, "Generated").await;
                 if result.is_ok() {
@@ -511,7 +656,7 @@ async fn run(db: &DatabaseConnection, ops: &[Op]) -> Result<(), String> {
                 (expected, code(&result))
             }
             Op::Pay { actor, payout } if !m.payouts.is_empty() => {
-                let p = payout % m.payouts.len();
+                let p = choose(payout, m.payouts.len(), |i| m.payouts[i].2 == S::Pending);
                 let expected = m.pay(actor, p);
                 let result = payouts::mark_paid(db, a(actor), m.payouts[p].0, "REF").await;
                 if result.is_ok() {
@@ -523,6 +668,47 @@ async fn run(db: &DatabaseConnection, ops: &[Op]) -> Result<(), String> {
                     if m.contracts[c].4 == m.contracts[c].2 {
                         m.contracts[c].5 = S::Completed;
                     }
+                    m.mark_paid(c);
+                }
+                (expected, code(&result))
+            }
+            Op::Deliver { actor, milestone } if !m.milestones.is_empty() => {
+                let i = choose(milestone, m.milestones.len(), |i| {
+                    matches!(m.milestones[i].3, S::Active | S::ChangesRequested)
+                        && m.contracts[m.milestones[i].1].1 == actor
+                });
+                let expected = m.deliver(actor, i);
+                let delivery = delivery::Delivery {
+                    note: "Generated",
+                    links: &[],
+                };
+                let result = delivery::submit(db, a(actor), m.milestones[i].0, delivery).await;
+                if result.is_ok() {
+                    m.milestones[i].3 = S::Submitted;
+                }
+                (expected, code(&result))
+            }
+            Op::RequestChanges { actor, milestone } if !m.milestones.is_empty() => {
+                let i = choose(milestone, m.milestones.len(), |i| {
+                    m.milestones[i].3 == S::Submitted
+                });
+                let expected = m.review_delivery(actor, i);
+                let result =
+                    delivery::request_changes(db, a(actor), m.milestones[i].0, "Generated").await;
+                if result.is_ok() {
+                    m.milestones[i].3 = S::ChangesRequested;
+                }
+                (expected, code(&result))
+            }
+            Op::AcceptDelivery { actor, milestone } if !m.milestones.is_empty() => {
+                let i = choose(milestone, m.milestones.len(), |i| {
+                    m.milestones[i].3 == S::Submitted
+                });
+                let expected = m.review_delivery(actor, i);
+                let result = delivery::accept(db, a(actor), m.milestones[i].0).await;
+                if result.is_ok() {
+                    m.milestones[i].3 = S::Accepted;
+                    m.accepted[m.milestones[i].1] += m.milestones[i].2;
                 }
                 (expected, code(&result))
             }
@@ -559,6 +745,11 @@ async fn check(db: &DatabaseConnection, m: &Model) -> Result<(), String> {
             "payouts",
             "Payout",
             m.payouts.iter().map(|p| (p.0, p.2)).collect(),
+        ),
+        (
+            "milestones",
+            "Milestone",
+            m.milestones.iter().map(|x| (x.0, x.3)).collect(),
         ),
     ];
     for (table, object_type, rows) in tables {
@@ -600,6 +791,22 @@ async fn check(db: &DatabaseConnection, m: &Model) -> Result<(), String> {
             "SELECT COUNT(*) FROM contracts c WHERE c.invoiced_minor <> (SELECT COALESCE(SUM(i.amount_minor), 0) FROM invoices i WHERE i.contract_id = c.id AND i.status <> 'REJECTED')",
         ),
         (
+            "a contract invoiced above its accepted work, or accepting above its amount",
+            "SELECT COUNT(*) FROM contracts WHERE invoiced_minor > accepted_minor OR accepted_minor > amount_minor",
+        ),
+        (
+            "a contract whose accepted sum is not its accepted and paid milestones",
+            "SELECT COUNT(*) FROM contracts c WHERE c.accepted_minor <> (SELECT COALESCE(SUM(m.amount_minor), 0) FROM milestones m WHERE m.contract_id = c.id AND m.status IN ('ACCEPTED', 'PAID'))",
+        ),
+        (
+            "a contract whose milestones do not sum to its amount",
+            "SELECT COUNT(*) FROM contracts c WHERE c.amount_minor <> (SELECT COALESCE(SUM(m.amount_minor), 0) FROM milestones m WHERE m.contract_id = c.id)",
+        ),
+        (
+            "more milestones PAID than was paid",
+            "SELECT COUNT(*) FROM contracts c WHERE c.paid_minor < (SELECT COALESCE(SUM(m.amount_minor), 0) FROM milestones m WHERE m.contract_id = c.id AND m.status = 'PAID')",
+        ),
+        (
             "an invoice with two payouts",
             "SELECT COUNT(*) FROM (SELECT invoice_id FROM payouts GROUP BY invoice_id HAVING COUNT(*) > 1) x",
         ),
@@ -613,8 +820,18 @@ async fn check(db: &DatabaseConnection, m: &Model) -> Result<(), String> {
     if !problems.is_empty() {
         return Err(format!("ledger: {problems:?}"));
     }
-    for (id, freelancer, amount, invoiced, paid, _) in &m.contracts {
-        let _ = freelancer;
+    for (c, (id, _, amount, invoiced, paid, _)) in m.contracts.iter().enumerate() {
+        let accepted = count(
+            db,
+            &format!("SELECT accepted_minor FROM contracts WHERE id = {id}"),
+        )
+        .await;
+        if accepted != m.accepted[c] || accepted > *amount || invoiced > &accepted {
+            return Err(format!(
+                "contract {id}: accepted {accepted}, the model says {}",
+                m.accepted[c]
+            ));
+        }
         let stored = count(
             db,
             &format!("SELECT invoiced_minor * 1000000 + paid_minor FROM contracts WHERE id = {id}"),
@@ -659,7 +876,7 @@ fn random_operation_sequences_keep_the_invariants_and_match_the_model() {
         },
         rng,
     );
-    let outcome = runner.run(&prop::collection::vec(op(), 20..=50), |ops| {
+    let outcome = runner.run(&prop::collection::vec(op(), 20..=60), |ops| {
         rt.block_on(run(&db, &ops)).map_err(TestCaseError::fail)
     });
     rt.block_on(async {

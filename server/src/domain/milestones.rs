@@ -238,9 +238,9 @@ pub async fn of_contract(
 
 /// After a payout settles: ACCEPTED milestones the contract's paid invoices now cover become
 /// PAID, audited, in the settling transaction. Money paid on an invoice that names a milestone
-/// counts for that milestone; money paid on other invoices covers the accepted milestones in
-/// position order, each after what was named for it. Recomputed from the paid invoices every
-/// time, so the outcome does not depend on the order payouts settle in.
+/// counts for that milestone; money paid on other invoices first covers the milestones already
+/// PAID, then the ACCEPTED ones in position order, each after what was named for it. The sum
+/// of PAID milestones so never exceeds what was paid.
 pub(crate) async fn mark_paid(
     tx: &impl ConnectionTrait,
     actor: Option<i64>,
@@ -269,11 +269,21 @@ pub(crate) async fn mark_paid(
         .order_by_asc(milestone::Column::Position)
         .all(tx)
         .await?;
-    for m in payable {
-        let need = (m.amount_minor - named.get(&m.id).copied().unwrap_or(0)).max(0);
-        let share = need.min(pool);
+    let need = |m: &milestone::Model| {
+        std::cmp::max(m.amount_minor - named.get(&m.id).copied().unwrap_or(0), 0)
+    };
+    // Milestones already PAID keep their share, whatever their position.
+    for m in payable.iter().filter(|m| m.status == MilestoneStatus::Paid) {
+        pool -= std::cmp::min(need(m), pool);
+    }
+    for m in payable
+        .iter()
+        .filter(|m| m.status == MilestoneStatus::Accepted)
+    {
+        let need = need(m);
+        let share = std::cmp::min(need, pool);
         pool -= share;
-        if share < need || m.status != MilestoneStatus::Accepted {
+        if share < need {
             continue;
         }
         let updated = milestone::Entity::update_many()
