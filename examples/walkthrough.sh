@@ -39,14 +39,32 @@ PROJECT=$(gql "$ADMIN" 'mutation($c: ID!) { publishProject(input: {companyId: $c
     skills: ["SQL", "Python"], budget: {amount: "300000", currencyCode: JPY}, visibility: COMPANY_ALUMNI}) { id } }' \
   "{\"c\": \"$COMPANY\"}" | jq -r .publishProject.id)
 
-# 4. The alumna bids; the admin accepts the bid into a contract.
+# 4. The alumna bids in two milestones; the admin accepts the bid into a contract, which gets
+#    those milestones.
 BID=$(gql "$ALUMNA" 'mutation($p: ID!) { placeBid(input: {projectId: $p, amount: {amount: "280000", currencyCode: JPY},
-    deliveryDays: 21, proposal: "I built the first churn model here in 2019."}) { id status } }' \
+    deliveryDays: 21, proposal: "I built the first churn model here in 2019.",
+    milestones: [{title: "Data audit", amount: {amount: "80000", currencyCode: JPY}},
+                 {title: "Churn model and report", amount: {amount: "200000", currencyCode: JPY}}]}) { id status } }' \
   "{\"p\": \"$PROJECT\"}" | jq -r .placeBid.id)
 CONTRACT=$(gql "$ADMIN" 'mutation($b: ID!) { acceptBid(id: $b) { id status amount { amount currencyCode } } }' \
   "{\"b\": \"$BID\"}" | jq -r .acceptBid.id)
+MILESTONES=$(gql "$ALUMNA" 'query($c: ID!) { contract(id: $c) { milestones { id title status } } }' "{\"c\": \"$CONTRACT\"}")
+echo "$MILESTONES"
 
-# 5. The alumna invoices the full amount; finance finds it in the queue and approves it.
+# 5. The alumna delivers each milestone; the admin asks for a change once, then accepts.
+for M in $(jq -r '.contract.milestones[].id' <<<"$MILESTONES"); do
+  gql "$ALUMNA" 'mutation($m: ID!) { submitDelivery(input: {milestoneId: $m, note: "Delivered: see the shared folder.",
+      links: ["https://drive.example.jp/churn"]}) { status autoAcceptAt } }' "{\"m\": \"$M\"}"
+  if [ "$M" = "$(jq -r '.contract.milestones[0].id' <<<"$MILESTONES")" ]; then
+    gql "$ADMIN" 'mutation($m: ID!) { requestChanges(input: {milestoneId: $m, reason: "Please include the 2023 accounts."}) { status } }' \
+      "{\"m\": \"$M\"}"
+    gql "$ALUMNA" 'mutation($m: ID!) { submitDelivery(input: {milestoneId: $m, note: "2023 accounts added."}) { status } }' \
+      "{\"m\": \"$M\"}"
+  fi
+  gql "$ADMIN" 'mutation($m: ID!) { acceptDelivery(milestoneId: $m) { status acceptedAt } }' "{\"m\": \"$M\"}"
+done
+
+# 6. The alumna invoices the accepted work; finance finds it in the queue and approves it.
 INVOICE=$(gql "$ALUMNA" 'mutation($c: ID!) { submitInvoice(input: {contractId: $c, amount: {amount: "280000", currencyCode: JPY},
     description: "Churn model and report"}) { id status } }' "{\"c\": \"$CONTRACT\"}" | jq -r .submitInvoice.id)
 gql "$FINANCE" 'query($c: ID!) { invoices(filter: {companyId: $c, status: SUBMITTED}) { edges { node { id amount { amount } } } } }' \
@@ -54,14 +72,16 @@ gql "$FINANCE" 'query($c: ID!) { invoices(filter: {companyId: $c, status: SUBMIT
 PAYOUT=$(gql "$FINANCE" 'mutation($i: ID!) { approveInvoice(id: $i) { status payout { id status } } }' \
   "{\"i\": \"$INVOICE\"}" | jq -r .approveInvoice.payout.id)
 
-# 6. Finance pays by bank transfer and records it: the invoice is PAID, the contract COMPLETED.
+# 7. Finance pays by bank transfer and records it: the invoice is PAID, so are the milestones,
+#    and the contract is COMPLETED.
 gql "$FINANCE" 'mutation($p: ID!) { markPayoutPaid(input: {payoutId: $p, reference: "SAKURA-TRF-0001"}) { status reference } }' \
   "{\"p\": \"$PAYOUT\"}"
 RESULT=$(gql "$ALUMNA" 'query($c: ID!) { contract(id: $c) { status paidAmount { amount }
-    invoices { edges { node { status payout { status reference } } } } auditTrail { action } } }' "{\"c\": \"$CONTRACT\"}")
+    milestones { status } invoices { edges { node { status payout { status reference } } } } auditTrail { action } } }' "{\"c\": \"$CONTRACT\"}")
 echo "$RESULT"
 [ "$(jq -r '.contract.invoices.edges[0].node.status' <<<"$RESULT")" = PAID ]
 [ "$(jq -r '.contract.status' <<<"$RESULT")" = COMPLETED ]
+[ "$(jq -r '[.contract.milestones[].status] | unique | join(",")' <<<"$RESULT")" = PAID ]
 
 # 7. Both sides review the completed contract. Double-blind: neither sees the other's review
 #    until both have written one; the bank's rehire signal stays with its staff.
@@ -75,4 +95,4 @@ echo "$REVIEWS"
 [ "$(jq -r '.contract.reviews | length' <<<"$REVIEWS")" = 2 ]
 [ "$(jq -r '.contract.reviews[0].wouldRehire' <<<"$REVIEWS")" = null ]
 [ "$(jq -r '.contract.freelancer.rating.count' <<<"$REVIEWS")" = 1 ]
-echo "walk-through complete: invoice PAID, contract COMPLETED, both sides reviewed"
+echo "walk-through complete: milestones delivered, accepted and PAID, invoice PAID, contract COMPLETED, both sides reviewed"

@@ -369,7 +369,7 @@ async fn accept_bid(State(b): State<Baseline>, headers: HeaderMap, body: String)
             &tx,
             &format!(
                 "SELECT p.id, p.status, x.status, x.bidder_id, x.amount_minor, x.currency, p.company_id, \
-                 (SELECT m.role FROM company_members m WHERE m.company_id = p.company_id AND m.user_id = $1) \
+                 (SELECT m.role FROM company_members m WHERE m.company_id = p.company_id AND m.user_id = $1), p.title \
                  FROM bids x JOIN projects p ON p.id = x.project_id WHERE x.id = $2{}",
                 lock(&b)
             ),
@@ -457,6 +457,64 @@ async fn accept_bid(State(b): State<Baseline>, headers: HeaderMap, body: String)
         "ACTIVE",
     )
     .await?;
+    // The contract's milestones: the bid's proposal, or one for the whole amount.
+    let proposed = b
+        .all(
+            &tx,
+            "SELECT position, title, amount_minor, due_date FROM bid_milestones WHERE bid_id = $1 ORDER BY position",
+            vec![bid.into()],
+        )
+        .await?;
+    let milestones: Vec<(i32, String, i64, Option<chrono::NaiveDate>)> = if proposed.is_empty() {
+        vec![(
+            1,
+            row.try_get_by_index::<String>(8).map_err(fail)?,
+            row.try_get_by_index::<i64>(4).map_err(fail)?,
+            None,
+        )]
+    } else {
+        proposed
+            .iter()
+            .map(|m| {
+                Ok((
+                    m.try_get_by_index(0).map_err(fail)?,
+                    m.try_get_by_index(1).map_err(fail)?,
+                    m.try_get_by_index(2).map_err(fail)?,
+                    m.try_get_by_index(3).map_err(fail)?,
+                ))
+            })
+            .collect::<Result<_, (StatusCode, String)>>()?
+    };
+    for (position, title, amount, due) in milestones {
+        let milestone = b
+            .one(
+                &tx,
+                "INSERT INTO milestones (contract_id, position, title, amount_minor, currency, due_date, status, created_at, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, 'ACTIVE', $7, $7) RETURNING id",
+                vec![
+                    contract.into(),
+                    position.into(),
+                    title.into(),
+                    amount.into(),
+                    row.try_get_by_index::<String>(5).map_err(fail)?.into(),
+                    due.into(),
+                    now.into(),
+                ],
+            )
+            .await?
+            .ok_or((StatusCode::INTERNAL_SERVER_ERROR, "no id".into()))?;
+        let milestone: i64 = milestone.try_get_by_index(0).map_err(fail)?;
+        audit(
+            &b,
+            &tx,
+            user,
+            "milestone.create",
+            ("Milestone", milestone),
+            None,
+            "ACTIVE",
+        )
+        .await?;
+    }
     tx.commit().await.map_err(fail)?;
     Ok(
         json!({ "data": { "acceptBid": { "id": id("Contract", contract), "status": "ACTIVE" } } })

@@ -1,6 +1,6 @@
 //! Seeds a realistic data set straight into the database with multi-row INSERTs.
 //! Scale 1: 20 companies, 1,000 alumni, 2,000 projects, 20,000 bids, 1,000 contracts,
-//! 4,000 invoices, plus pools of fresh projects and bidders that the mutation scenarios consume.
+//! 2,000 milestones, 4,000 invoices, plus pools of fresh projects and bidders that the mutation scenarios consume.
 use sea_orm::{ConnectionTrait, DatabaseConnection};
 use sha2::{Digest, Sha256};
 
@@ -173,8 +173,21 @@ pub async fn seed(db: &DatabaseConnection, scale: i64, pool: i64) -> anyhow::Res
     insert(
         db,
         "contracts",
-        "id, project_id, bid_id, company_id, freelancer_id, amount_minor, currency, invoiced_minor, paid_minor, status, created_at, updated_at",
-        contract_list.iter().map(|(id, p, c, b, u)| format!("({id}, {p}, {b}, {c}, {u}, 90000, 'JPY', 40000, 0, 'ACTIVE', {CREATED}, {CREATED})")),
+        "id, project_id, bid_id, company_id, freelancer_id, amount_minor, currency, invoiced_minor, accepted_minor, paid_minor, status, created_at, updated_at",
+        contract_list.iter().map(|(id, p, c, b, u)| format!("({id}, {p}, {b}, {c}, {u}, 90000, 'JPY', 40000, 40000, 0, 'ACTIVE', {CREATED}, {CREATED})")),
+    )
+    .await?;
+    // Two milestones each: the first (40,000) accepted, so the invoices bill accepted work.
+    insert(
+        db,
+        "milestones",
+        "contract_id, position, title, amount_minor, currency, status, accepted_at, created_at, updated_at",
+        contract_list.iter().flat_map(|(id, ..)| {
+            [
+                format!("({id}, 1, 'Analysis', 40000, 'JPY', 'ACCEPTED', {CREATED}, {CREATED}, {CREATED})"),
+                format!("({id}, 2, 'Report', 50000, 'JPY', 'ACTIVE', NULL, {CREATED}, {CREATED})"),
+            ]
+        }),
     )
     .await?;
     // Invoices: four per contract, half of them waiting in the finance queue.

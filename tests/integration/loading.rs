@@ -72,3 +72,32 @@ async fn a_mutation_sees_what_an_earlier_mutation_in_the_same_document_wrote() {
     assert_eq!(data["b"]["contract"]["invoicedAmount"]["amount"], "150000");
     s.finish().await;
 }
+
+#[tokio::test]
+async fn a_page_of_contracts_loads_its_milestones_in_one_statement() {
+    let s = TestServer::start().await;
+    let a = company(&s, "acme").await;
+    let freelancer = alumnus(&s, &a, "hanako@alumni.example").await;
+    for _ in 0..5 {
+        let project = publish(&s, &a.member, &a.id, "90000", "JPY", "COMPANY_ALUMNI").await;
+        let bid_id = bid_with_milestones(&s, &freelancer, &project, &["30000", "60000"]).await;
+        accept(&s, &a.member, &bid_id).await;
+    }
+    const PAGE: &str = "{ contracts(first: 50) { edges { node { id milestones { id title status amount { amount } } project { title } freelancer { displayName } } } } }";
+
+    // Session (1), contracts (1), their milestones (1), projects (1), freelancers (1).
+    let (spent, data) = statements(&s, &a.member, PAGE, json!({})).await;
+    let contracts = data["contracts"]["edges"].as_array().unwrap();
+    assert_eq!(contracts.len(), 5, "{data}");
+    for contract in contracts {
+        let titles: Vec<&str> = contract["node"]["milestones"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["title"].as_str().unwrap())
+            .collect();
+        assert_eq!(titles, ["Part 1", "Part 2"], "{data}");
+    }
+    assert_eq!(spent, 5, "contracts page: {data}");
+    s.finish().await;
+}

@@ -543,7 +543,7 @@ async fn the_database_refuses_invoicing_beyond_accepted_work_whatever_writes_it(
     s.finish().await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn an_unreviewed_delivery_is_accepted_when_the_window_closes_exactly_once() {
     let s = TestServer::start().await;
     let o = open(&s, "300000").await;

@@ -80,3 +80,23 @@ impl From<DbErr> for DomainError {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_accepted_work_trigger_is_a_conflict() {
+        let err = DomainError::from(DbErr::Custom(
+            "error returned from database: contracts_accepted_work: invoiced <= accepted <= amount"
+                .into(),
+        ));
+        assert_eq!(err.code(), "CONFLICT");
+        assert!(
+            err.to_string()
+                .contains("only accepted work can be invoiced")
+        );
+        let other = DomainError::from(DbErr::Custom("disk full".into()));
+        assert_eq!(other.code(), "INTERNAL_SERVER_ERROR");
+    }
+}
