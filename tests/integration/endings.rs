@@ -430,3 +430,48 @@ async fn an_auto_acceptance_due_after_the_end_accepts_nothing() {
     );
     s.finish().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_ends_end_a_contract_once() {
+    let s = TestServer::start().await;
+    let c = engaged(&s, &["40000", "30000", "30000"], 1).await;
+    let enders = [
+        &c.a.admin,
+        &c.a.member,
+        &c.freelancer,
+        &c.a.admin,
+        &c.freelancer,
+    ];
+    let bodies = futures::future::join_all(enders.iter().enumerate().map(|(i, by)| {
+        s.gql(
+            by.token(),
+            END,
+            end_input(&c.contract_id, &format!("ender {i}")),
+        )
+    }))
+    .await;
+    let ok = bodies.iter().filter(|b| b.get("errors").is_none()).count();
+    let conflicts = bodies
+        .iter()
+        .filter(|b| error_code(b).as_deref() == Some("CONFLICT"))
+        .count();
+    assert_eq!((ok, conflicts), (1, 4), "{bodies:#?}");
+    let read = contract(&s, &c.a.member, &c.contract_id).await;
+    let ends = read["auditTrail"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["action"] == "contract.end")
+        .count();
+    assert_eq!(ends, 1);
+    assert_eq!(
+        milestone_statuses(&s, &c.freelancer, &c.contract_id).await,
+        ["ACCEPTED", "CANCELLED", "CANCELLED"]
+    );
+    assert_eq!(
+        s.sql_i64("SELECT COUNT(*) FROM audit_events WHERE action = 'milestone.cancel'")
+            .await,
+        2
+    );
+    s.finish().await;
+}
