@@ -82,4 +82,17 @@ echo "$RESULT"
 [ "$(jq -r '.contract.invoices.edges[0].node.status' <<<"$RESULT")" = PAID ]
 [ "$(jq -r '.contract.status' <<<"$RESULT")" = COMPLETED ]
 [ "$(jq -r '[.contract.milestones[].status] | unique | join(",")' <<<"$RESULT")" = PAID ]
-echo "walk-through complete: milestones delivered, accepted and PAID, invoice PAID, contract COMPLETED"
+
+# 7. Both sides review the completed contract. Double-blind: neither sees the other's review
+#    until both have written one; the bank's rehire signal stays with its staff.
+gql "$ADMIN" 'mutation($c: ID!) { submitReview(input: {contractId: $c, rating: 5,
+    comment: "Clear model, well explained to the branch managers.", wouldRehire: true}) { side rating } }' "{\"c\": \"$CONTRACT\"}"
+gql "$ALUMNA" 'mutation($c: ID!) { submitReview(input: {contractId: $c, rating: 4,
+    comment: "Good data access; quick answers."}) { side rating } }' "{\"c\": \"$CONTRACT\"}"
+REVIEWS=$(gql "$ALUMNA" 'query($c: ID!) { contract(id: $c) { reviews { side rating wouldRehire }
+    freelancer { rating { average count } } } }' "{\"c\": \"$CONTRACT\"}")
+echo "$REVIEWS"
+[ "$(jq -r '.contract.reviews | length' <<<"$REVIEWS")" = 2 ]
+[ "$(jq -r '.contract.reviews[0].wouldRehire' <<<"$REVIEWS")" = null ]
+[ "$(jq -r '.contract.freelancer.rating.count' <<<"$REVIEWS")" = 1 ]
+echo "walk-through complete: milestones delivered, accepted and PAID, invoice PAID, contract COMPLETED, both sides reviewed"

@@ -12,7 +12,8 @@ pub struct Model {
     pub object_id: i64,
     pub from_status: Option<String>,
     pub to_status: Option<String>,
-    /// What an edit changed, when the states do not say it (e.g. the fields of `project.update`).
+    /// What the change carries beyond its states: the fields an edit changed
+    /// (`project.update`), or the reason the actor gave (`contract.end`).
     pub detail: Option<String>,
     pub created_at: DateTimeUtc,
 }

@@ -32,6 +32,8 @@ pub struct Model {
     pub end_reason: Option<String>,
     /// The Stripe Refund of the escrow not owed, once created.
     pub refund_id: Option<String>,
+    /// When the contract became COMPLETED; with `ended_at` it opens the review window.
+    pub completed_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

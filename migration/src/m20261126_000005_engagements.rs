@@ -1,6 +1,7 @@
 //! Engagements from offer to review (issue 10): milestones proposed on bids and worked on
 //! contracts, delivery and acceptance, ending a contract early with its refund, reviews, and a
-//! company's review window.
+//! company's review window. `contracts.completed_at` opens the review window of a contract
+//! completed without ending early.
 //!
 //! Existing contracts get one milestone for their whole amount, ACCEPTED when
 //! they were invoiced already (the invoice predates acceptance), PAID when fully paid.
@@ -81,6 +82,7 @@ const BACKFILL: &[&str] = &[
      CASE WHEN paid_minor = amount_minor THEN 'PAID' WHEN invoiced_minor > 0 THEN 'ACCEPTED' ELSE 'ACTIVE' END, \
      CASE WHEN invoiced_minor > 0 THEN updated_at END, created_at, updated_at FROM contracts",
     "UPDATE contracts SET accepted_minor = amount_minor WHERE invoiced_minor > 0",
+    "UPDATE contracts SET completed_at = updated_at WHERE status = 'COMPLETED'",
 ];
 
 /// Invoices bill accepted work only, and accepted work never exceeds the contract: the code
@@ -132,6 +134,10 @@ impl MigrationTrait for Migration {
             Table::alter()
                 .table("contracts")
                 .add_column(string_len_null("refund_id", 255))
+                .take(),
+            Table::alter()
+                .table("contracts")
+                .add_column(timestamp_with_time_zone_null("completed_at"))
                 .take(),
             Table::alter()
                 .table("companies")
@@ -192,6 +198,7 @@ impl MigrationTrait for Migration {
         for (table, column) in [
             ("invoices", "milestone_id"),
             ("companies", "review_window_days"),
+            ("contracts", "completed_at"),
             ("contracts", "refund_id"),
             ("contracts", "end_reason"),
             ("contracts", "ended_at"),

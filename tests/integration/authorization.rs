@@ -13,6 +13,8 @@ use boomerang_tests::stripe_mock::StripeMock;
 use boomerang_tests::{TestDb, TestServer, error_code};
 use serde_json::{Value, json};
 
+use crate::reviews::{REVIEW, review_input};
+
 /// Column order of every row's outcome string.
 const ACTORS: [&str; 10] = [
     "anon", "outsider", "alumA", "alumB", "bidder", "memberA", "adminA", "financeA", "adminB",
@@ -170,6 +172,18 @@ const ROWS: &[Row] = &[
         "Contract.auditTrail",
         "query($contract: ID!) { contract(id: $contract) { auditTrail { action } } }",
         "/contract/auditTrail",
+        "UNNNOOOONN",
+    ),
+    row(
+        "Contract.reviews",
+        "query($reviewable: ID!) { contract(id: $reviewable) { reviews { rating } } }",
+        "/contract/reviews",
+        "UNNNEOOONN",
+    ),
+    row(
+        "User.rating",
+        "query($contract: ID!) { contract(id: $contract) { freelancer { rating { count } } } }",
+        "/contract/freelancer/rating",
         "UNNNOOOONN",
     ),
     row(
@@ -419,6 +433,18 @@ const ROWS: &[Row] = &[
         "UNFNFFOFNN",
     ),
     row(
+        "Mutation.endContract",
+        "mutation($endable: ID!) { endContract(input: { contractId: $endable, reason: \"R\" }) { id } }",
+        "/endContract",
+        "UNNNAAAFNN",
+    ),
+    row(
+        "Mutation.submitReview",
+        "mutation($reviewable: ID!) { submitReview(input: { contractId: $reviewable, rating: 4, comment: \"C\" }) { id } }",
+        "/submitReview",
+        "UNNNAAAFNN",
+    ),
+    row(
         "Mutation.logOut",
         "mutation { logOut }",
         "/logOut",
@@ -475,6 +501,23 @@ async fn world(s: &TestServer) -> World {
     let staff_leaver = sign_up(s, "leaver@example.jp").await;
     add_member(s, &a.admin, &a.id, &staff_leaver.email, "MEMBER").await;
     add_alumni(s, &a, &["leaving@alumni.example"]).await;
+    let endable_project = publish(s, &a.member, &a.id, "5000", "JPY", "COMPANY_ALUMNI").await;
+    let endable_bid = bid(s, &bidder, &endable_project, "5000", "JPY").await;
+    let endable = accept(s, &a.member, &endable_bid).await;
+    // A contract paid in full, which the company has reviewed already (the freelancer has not:
+    // double-blind, they do not see it yet).
+    let reviewable_project = publish(s, &a.member, &a.id, "3000", "JPY", "COMPANY_ALUMNI").await;
+    let reviewable_bid = bid(s, &bidder, &reviewable_project, "3000", "JPY").await;
+    let reviewable = accept_with_work_done(s, &a.member, &bidder, &reviewable_bid).await;
+    let reviewable_invoice = invoice(s, &bidder, &reviewable, "3000", "JPY").await;
+    let reviewable_payout = approve(s, &a.finance, &reviewable_invoice).await;
+    mark_paid(s, &a.finance, &reviewable_payout, "BANK-R").await;
+    s.ok(
+        a.admin.token(),
+        REVIEW,
+        review_input(&reviewable, 5, "Great", Some(true)),
+    )
+    .await;
 
     let emails = HashMap::from([
         ("outsider", outsider.email.clone()),
@@ -512,6 +555,8 @@ async fn world(s: &TestServer) -> World {
         ("pending", pending),
         ("acceptable", acceptable),
         ("closable", closable),
+        ("endable", endable),
+        ("reviewable", reviewable),
         ("milestone", milestone),
         ("deliverable", worked[0].clone()),
         ("changeable", worked[1].clone()),

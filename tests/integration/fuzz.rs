@@ -39,6 +39,8 @@ const FIELDS: &[&str] = &[
     "resetPassword",
     "fundContract",
     "retryPayout",
+    "endContract",
+    "submitReview",
     "nonexistent",
 ];
 const ARGS: &[&str] = &[

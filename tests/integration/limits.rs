@@ -1,6 +1,6 @@
 //! Hostile or broken requests: limits, internal errors, and the plain HTTP endpoints.
 use boomerang_tests::flow::*;
-use boomerang_tests::{TestServer, error_code};
+use boomerang_tests::{TestDb, TestServer, error_code};
 use sea_orm::{ConnectionTrait, Database};
 use serde_json::json;
 
@@ -172,7 +172,8 @@ async fn probes_and_the_query_page_answer() {
 
 #[tokio::test]
 async fn nested_lists_cost_the_same_number_of_statements_however_many_rows() {
-    let s = TestServer::start().await;
+    // No job workers: their polling would count among the statements measured.
+    let s = TestServer::start_configured(TestDb::new().await, |c| c.worker = false).await;
     let a = company(&s, "acme").await;
     let mut alumni = Vec::new();
     for i in 0..3 {

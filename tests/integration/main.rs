@@ -5,6 +5,7 @@
 mod accounts;
 mod authorization;
 mod companies;
+mod endings;
 mod fuzz;
 mod http;
 mod limits;
@@ -18,6 +19,8 @@ mod offboarding;
 mod payments;
 mod persistence;
 mod races;
+mod refunds;
+mod reviews;
 mod schema;
 mod security;
 mod stripe;

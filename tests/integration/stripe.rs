@@ -8,7 +8,7 @@ use futures::future::join_all;
 use rand::seq::SliceRandom;
 use serde_json::{Value, json};
 
-const WEBHOOK_SECRET: &str = "whsec_test_boomerang";
+pub(crate) const WEBHOOK_SECRET: &str = "whsec_test_boomerang";
 const SET_PROVIDER: &str = "mutation($c: ID!) { setCompanyPaymentProvider(input: { companyId: $c, provider: STRIPE }) { paymentProvider } }";
 const ONBOARD: &str = "mutation { createPayoutOnboardingLink { url expiresAt } }";
 const FUND: &str = "mutation($c: ID!) { fundContract(contractId: $c) { paymentIntentId clientSecret contract { fundingStatus } } }";
@@ -16,11 +16,11 @@ const PAYOUT: &str = "query($id: ID!) { payout(id: $id) { status provider refere
 const RETRY: &str = "mutation($id: ID!) { retryPayout(id: $id) { status } }";
 
 /// A server on the Stripe test server; the tests drive the payout worker themselves.
-async fn stripe_server() -> (TestServer, StripeMock) {
+pub(crate) async fn stripe_server() -> (TestServer, StripeMock) {
     stripe_server_with(|c| c.worker = false).await
 }
 
-async fn stripe_server_with(
+pub(crate) async fn stripe_server_with(
     configure: impl FnOnce(&mut boomerang::Config),
 ) -> (TestServer, StripeMock) {
     let mock = StripeMock::start().await;
@@ -57,13 +57,19 @@ fn key(id: &str) -> i64 {
         .unwrap()
 }
 
-async fn deliver(s: &TestServer, id: &str, event_type: &str, object: Value, created: i64) -> u16 {
+pub(crate) async fn deliver(
+    s: &TestServer,
+    id: &str,
+    event_type: &str,
+    object: Value,
+    created: i64,
+) -> u16 {
     let (body, header) = signed_event(WEBHOOK_SECRET, id, event_type, object, created);
     s.webhook(&body, Some(&header)).await
 }
 
 /// An alumna with a Stripe account that can receive payouts.
-async fn onboarded(s: &TestServer, person: &Person) -> String {
+pub(crate) async fn onboarded(s: &TestServer, person: &Person) -> String {
     s.ok(person.token(), ONBOARD, json!({})).await;
     let account = s
         .ok(
@@ -91,7 +97,7 @@ async fn onboarded(s: &TestServer, person: &Person) -> String {
 }
 
 /// A Stripe company whose contract with an onboarded alumna is funded.
-async fn funded_contract(s: &TestServer, amount: &str) -> Contracted {
+pub(crate) async fn funded_contract(s: &TestServer, amount: &str) -> Contracted {
     let a = company(s, "acme").await;
     s.ok(a.admin.token(), SET_PROVIDER, json!({ "c": a.id }))
         .await;

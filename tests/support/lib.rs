@@ -510,6 +510,20 @@ impl TestServer {
         row.try_get_by_index::<i64>(0).unwrap()
     }
 
+    /// Reads one text value with SQL (null as `None`).
+    pub async fn sql_text(&self, sql: &str) -> Option<String> {
+        let row = self
+            .conn
+            .query_one_raw(Statement::from_string(
+                self.conn.get_database_backend(),
+                sql,
+            ))
+            .await
+            .unwrap()
+            .unwrap();
+        row.try_get_by_index::<Option<String>>(0).unwrap()
+    }
+
     /// Posts a webhook body with its `Stripe-Signature` header and returns the status.
     pub async fn webhook(&self, body: &str, signature: Option<&str>) -> u16 {
         let mut request = self

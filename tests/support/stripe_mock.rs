@@ -184,6 +184,17 @@ impl StripeMock {
                 transfer["metadata"] = Value::Object(metadata);
                 transfer
             }
+            ("POST", "/v1/refunds") => {
+                let mut refund = f["refund"].clone();
+                refund["id"] = json!(self.next_id("re"));
+                refund["amount"] = json!(amount("amount"));
+                refund["currency"] = json!("jpy");
+                refund["payment_intent"] = json!(form.get("payment_intent"));
+                refund["reason"] = json!(form.get("reason"));
+                refund["status"] = json!("succeeded");
+                refund["metadata"] = Value::Object(metadata);
+                refund
+            }
             ("GET", p) if p.starts_with("/v1/payment_intents/") => {
                 return self
                     .state
@@ -377,4 +388,27 @@ pub fn transfer_object(
     transfer["transfer_group"] = json!(format!("contract_{contract_id}"));
     transfer["metadata"] = json!({ "boomerang_payout_id": payout_id.to_string() });
     transfer
+}
+
+/// The charge of a contract's funding PaymentIntent after `amount_refunded` of it went back,
+/// as a `charge.refunded` event carries it. `contract_id` `None` leaves the transfer group out,
+/// so only the PaymentIntent names the contract.
+pub fn refunded_charge_object(
+    id: &str,
+    payment_intent: &str,
+    contract_id: Option<i64>,
+    amount: i64,
+    amount_refunded: i64,
+) -> Value {
+    let mut charge = fixtures()["charge"].clone();
+    charge["id"] = json!(id);
+    charge["amount"] = json!(amount);
+    charge["amount_captured"] = json!(amount);
+    charge["amount_refunded"] = json!(amount_refunded);
+    charge["captured"] = json!(true);
+    charge["currency"] = json!("jpy");
+    charge["payment_intent"] = json!(payment_intent);
+    charge["refunded"] = json!(amount_refunded >= amount);
+    charge["transfer_group"] = json!(contract_id.map(|c| format!("contract_{c}")));
+    charge
 }

@@ -26,10 +26,11 @@ pub enum Subject {
     Payout,
     PayoutAccount,
     Milestone,
+    Review,
 }
 
 impl Subject {
-    pub const ALL: [Subject; 11] = [
+    pub const ALL: [Subject; 12] = [
         Self::User,
         Self::Company,
         Self::CompanyMember,
@@ -41,6 +42,7 @@ impl Subject {
         Self::Payout,
         Self::PayoutAccount,
         Self::Milestone,
+        Self::Review,
     ];
 
     pub const fn as_str(self) -> &'static str {
@@ -56,6 +58,7 @@ impl Subject {
             Self::Payout => "Payout",
             Self::PayoutAccount => "PayoutAccount",
             Self::Milestone => "Milestone",
+            Self::Review => "Review",
         }
     }
 
@@ -99,7 +102,8 @@ impl Change {
         self
     }
 
-    /// What changed when no state did (an edit): e.g. the fields of a `project.update`.
+    /// What the change carries beyond its states: the fields an edit changed, or the reason the
+    /// actor gave (already checked text).
     pub fn detail(mut self, detail: impl Into<String>) -> Self {
         self.detail = Some(detail.into());
         self

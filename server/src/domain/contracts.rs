@@ -1,4 +1,5 @@
-//! Contracts: written by `bids::accept`, worked by the freelancer, completed when paid in full.
+//! Contracts: written by `bids::accept`, worked by the freelancer, completed when paid in full
+//! (or, once ended early by `endings::end`, when its accepted work is paid).
 //! A Stripe contract is funded first: its PaymentIntent is recorded here, and Stripe's events
 //! (through `crate::payments::webhook`) mark it funded or say why funding failed.
 use entity::contract;
@@ -13,7 +14,7 @@ use super::audit::Subject;
 use super::error::{DomainError, DomainResult};
 use super::ledger::{self, Account, Group};
 use super::page::{Page, Paged};
-use super::{Access, audit, now, write_tx};
+use super::{Access, audit, now, refunds, write_tx};
 
 #[derive(Debug, Default, Clone)]
 pub struct ContractFilter {
@@ -170,6 +171,12 @@ pub(crate) async fn mark_funded(
         payment.amount_minor,
     );
     ledger::post(tx, &group, &contract.currency, &postings).await?;
+    // Funding that lands after the contract ended is given back at once.
+    let funded = contract::Model {
+        funding_status: Some(FundingStatus::Funded),
+        ..contract
+    };
+    refunds::schedule(tx, &funded).await?;
     Ok(())
 }
 

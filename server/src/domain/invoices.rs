@@ -171,7 +171,9 @@ pub async fn approve(
 ) -> DomainResult<invoice::Model> {
     let tx = write_tx(db).await?;
     let invoice = review(&tx, access, invoice_id, "approving an invoice").await?;
+    // Locked like `endContract` locks it, so an approval and an end never interleave.
     let contract = contract::Entity::find_by_id(invoice.contract_id)
+        .lock_exclusive()
         .one(&tx)
         .await?
         .ok_or_else(|| {

@@ -1,5 +1,5 @@
 //! The job table: an outbox written in the same transaction as the change that needs
-//! outside work (a Stripe transfer), claimed by any replica's worker. On PostgreSQL a claim
+//! outside work (a Stripe transfer or refund), claimed by any replica's worker. On PostgreSQL a claim
 //! is `FOR UPDATE SKIP LOCKED`, so two workers never take the same job; a claimed job holds
 //! a lease, and one whose lease ran out (its worker crashed) is claimed again.
 use chrono::Duration;
@@ -15,6 +15,8 @@ use super::error::DomainResult;
 use super::{now, write_tx};
 
 pub const PAYOUT_TRANSFER: &str = "payout.transfer";
+/// Refunds the escrow an ended Stripe contract no longer owes; the subject is the contract.
+pub const CONTRACT_REFUND: &str = "contract.refund";
 /// Accepts a SUBMITTED milestone whose review window closed (`domain::delivery::auto_accept`).
 pub const MILESTONE_AUTO_ACCEPT: &str = "milestone.auto_accept";
 /// How long a claimed job is held before another worker may take it over.

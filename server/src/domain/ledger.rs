@@ -58,11 +58,15 @@ pub enum Group {
         transfer_id: String,
         reversed_total: i64,
     },
+    /// The escrow an ended contract no longer owes, refunded to the company through Stripe:
+    /// at most one per contract (the Stripe idempotency key is `refund:<contract id>` too).
+    Refund { contract_id: i64 },
 }
 
 impl Group {
     const TRANSFER: &str = "transfer";
     const MANUAL: &str = "manual";
+    const REFUND: &str = "refund";
 
     /// The groups that settle a payout: exactly one of them exists for a paid payout.
     const SETTLEMENTS: [&str; 2] = [Self::TRANSFER, Self::MANUAL];
@@ -78,6 +82,7 @@ impl fmt::Display for Group {
                 transfer_id,
                 reversed_total,
             } => write!(f, "reversal:{transfer_id}:{reversed_total}"),
+            Self::Refund { contract_id } => write!(f, "{}:{contract_id}", Self::REFUND),
         }
     }
 }
@@ -138,7 +143,8 @@ pub async fn check(db: &impl ConnectionTrait) -> DomainResult<Vec<String>> {
     let settlement_keys = Group::SETTLEMENTS
         .map(|prefix| format!("'{prefix}:' || CAST(p.id AS TEXT)"))
         .join(", ");
-    let checks: [(&str, String); 4] = [
+    let refund = Group::REFUND;
+    let checks: [(&str, String); 5] = [
         (
             "ledger group does not sum to zero",
             "SELECT txn_group || ' ' || currency AS name, CAST(SUM(amount_minor) AS BIGINT) AS detail FROM ledger_entries \
@@ -164,6 +170,14 @@ pub async fn check(db: &impl ConnectionTrait) -> DomainResult<Vec<String>> {
                 "SELECT CAST(p.id AS TEXT) AS name, p.amount_minor AS detail FROM payouts p \
                  WHERE p.status = '{paid_payout}' AND NOT EXISTS \
                  (SELECT 1 FROM ledger_entries l WHERE l.txn_group IN ({settlement_keys}))"
+            ),
+        ),
+        (
+            "refunded contract without its refund group",
+            format!(
+                "SELECT CAST(c.id AS TEXT) AS name, c.amount_minor - c.accepted_minor AS detail \
+                 FROM contracts c WHERE c.refund_id IS NOT NULL AND NOT EXISTS \
+                 (SELECT 1 FROM ledger_entries l WHERE l.txn_group = '{refund}:' || CAST(c.id AS TEXT))"
             ),
         ),
     ];
@@ -221,5 +235,6 @@ mod tests {
             .to_string(),
             "reversal:tr_1:300"
         );
+        assert_eq!(Group::Refund { contract_id: 8 }.to_string(), "refund:8");
     }
 }

@@ -6,8 +6,8 @@ use entity::states::{ContractStatus, InvoiceStatus, PaymentProvider, PayoutStatu
 use entity::{contract, invoice, job, payout};
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
-    ActiveEnum, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QuerySelect,
+    ActiveEnum, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait,
+    QueryFilter, QuerySelect,
 };
 
 use super::audit::Subject;
@@ -358,7 +358,8 @@ pub async fn transferred(
 }
 
 /// The payout is paid: it becomes PAID with `reference`, the invoice PAID, the ledger group
-/// is written, and the contract COMPLETED once its whole amount is paid.
+/// is written, and the contract COMPLETED once all it owes is paid (see
+/// [`complete_contract_if_paid`]).
 pub(crate) async fn settle(
     tx: &impl ConnectionTrait,
     actor: Option<i64>,
@@ -408,7 +409,8 @@ pub(crate) async fn settle(
     Ok(paid)
 }
 
-/// Adds a paid amount to the contract and completes it when the full amount is paid.
+/// Adds a paid amount to the contract and completes it when everything it owes is paid: its
+/// whole amount, or, once ended early, its accepted work.
 async fn complete_contract_if_paid(
     tx: &impl ConnectionTrait,
     actor: Option<i64>,
@@ -424,14 +426,22 @@ async fn complete_contract_if_paid(
         .filter(contract::Column::Id.eq(contract_id))
         .exec(tx)
         .await?;
+    let paid_in_full =
+        Expr::col(contract::Column::PaidMinor).eq(Expr::col(contract::Column::AmountMinor));
+    let accepted_work_paid = Condition::all()
+        .add(contract::Column::EndedAt.is_not_null())
+        .add(
+            Expr::col(contract::Column::PaidMinor).gte(Expr::col(contract::Column::AcceptedMinor)),
+        );
     let completed = contract::Entity::update_many()
         .col_expr(
             contract::Column::Status,
             Expr::value(ContractStatus::Completed.to_value()),
         )
+        .col_expr(contract::Column::CompletedAt, Expr::value(now()))
         .filter(contract::Column::Id.eq(contract_id))
         .filter(contract::Column::Status.eq(ContractStatus::Active))
-        .filter(Expr::col(contract::Column::PaidMinor).eq(Expr::col(contract::Column::AmountMinor)))
+        .filter(Condition::any().add(paid_in_full).add(accepted_work_paid))
         .exec(tx)
         .await?;
     if completed.rows_affected == 1 {

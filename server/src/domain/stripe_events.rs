@@ -8,6 +8,7 @@ use super::contracts::{self, Payment};
 use super::error::DomainResult;
 use super::payout_accounts::{self, AccountState};
 use super::payouts::{self, Reversal};
+use super::refunds::{self, Refunded};
 use super::{now, write_tx};
 
 /// What an event asks of the domain.
@@ -19,6 +20,8 @@ pub enum Change<'a> {
         reason: String,
     },
     Reversed(Reversal<'a>),
+    /// A charge's refunded total grew (`charge.refunded`): confirms a contract's refund.
+    Refunded(Refunded<'a>),
     /// Stored (so it is not applied twice) but asks nothing.
     Nothing,
 }
@@ -60,6 +63,7 @@ pub async fn apply(
             reason,
         } => contracts::record_funding_failure(&tx, contract_id, &reason).await?,
         Change::Reversed(reversal) => payouts::record_reversal(&tx, reversal).await?,
+        Change::Refunded(refunded) => refunds::confirm(&tx, refunded).await?,
         Change::Nothing => {}
     }
     tx.commit().await?;

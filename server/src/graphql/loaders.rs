@@ -5,7 +5,7 @@ use std::sync::Arc;
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 use entity::{
     audit_event, bid, bid_milestone, company, contract, invoice, milestone, payout, project,
-    project_skill, user,
+    project_skill, review, user,
 };
 use sea_orm::{
     ColumnTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, QueryFilter, QueryOrder,
@@ -14,6 +14,7 @@ use sea_orm::{
 
 use crate::domain::audit::Subject;
 use crate::domain::page::{Page, Paged};
+use crate::domain::reviews::{self, Rating};
 
 /// A request's loaders. Rows stay cached for the request (off for documents that mutate, see
 /// `http::graphql`), so a page's prefetched edges are not loaded again.
@@ -180,6 +181,51 @@ impl Loader<SkillsOfProject> for Loaders {
                 .push(row.skill);
         }
         Ok(out)
+    }
+}
+
+/// The reviews of a contract (at most one per side), before the viewer's visibility applies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ReviewsOfContract(pub i64);
+
+impl Loader<ReviewsOfContract> for Loaders {
+    type Value = Vec<review::Model>;
+    type Error = Arc<DbErr>;
+
+    async fn load(
+        &self,
+        keys: &[ReviewsOfContract],
+    ) -> LoadResult<ReviewsOfContract, Vec<review::Model>> {
+        let rows = review::Entity::find()
+            .filter(review::Column::ContractId.is_in(keys.iter().map(|k| k.0)))
+            .order_by_asc(review::Column::Id)
+            .all(&self.db)
+            .await?;
+        let mut out: HashMap<ReviewsOfContract, Vec<review::Model>> = HashMap::new();
+        for row in rows {
+            out.entry(ReviewsOfContract(row.contract_id))
+                .or_default()
+                .push(row);
+        }
+        Ok(out)
+    }
+}
+
+/// A user's rating from the companies' published reviews; users without one are absent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct RatingOf(pub i64);
+
+impl Loader<RatingOf> for Loaders {
+    type Value = Rating;
+    type Error = Arc<DbErr>;
+
+    async fn load(&self, keys: &[RatingOf]) -> LoadResult<RatingOf, Rating> {
+        let ids: Vec<i64> = keys.iter().map(|k| k.0).collect();
+        Ok(reviews::ratings_of(&self.db, &ids)
+            .await?
+            .into_iter()
+            .map(|(user_id, rating)| (RatingOf(user_id), rating))
+            .collect())
     }
 }
 

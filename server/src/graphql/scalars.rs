@@ -169,6 +169,16 @@ pub enum FundingStatus {
     Funded,
 }
 
+/// Which side of a contract wrote a review.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "states::ReviewSide")]
+pub enum ReviewSide {
+    /// The company's review of the freelancer.
+    Company,
+    /// The freelancer's review of the company.
+    Freelancer,
+}
+
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
 #[graphql(remote = "states::MilestoneStatus")]
 pub enum MilestoneStatus {

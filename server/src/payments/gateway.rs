@@ -13,6 +13,7 @@ use stripe_connect::account::{CreateAccount, CreateAccountType};
 use stripe_connect::account_link::{CreateAccountLink, CreateAccountLinkType};
 use stripe_connect::transfer::CreateTransfer;
 use stripe_core::payment_intent::{CreatePaymentIntent, RetrievePaymentIntent};
+use stripe_core::refund::{CreateRefund, CreateRefundReason};
 
 /// A failed call: `retryable` when repeating it later may succeed (network errors, timeouts,
 /// 429, 5xx and every 409); otherwise Stripe's message is final and shown to finance.
@@ -271,6 +272,33 @@ impl StripeGateway {
         })
         .await?;
         Ok(transfer.id.to_string())
+    }
+
+    /// Refunds part of a contract's funding PaymentIntent; the key `refund:<contract id>` makes
+    /// it happen at most once per contract (every retry sends the same amount).
+    pub async fn create_refund(
+        &self,
+        contract_id: i64,
+        payment_intent_id: &str,
+        amount_minor: i64,
+    ) -> Result<String, GatewayError> {
+        let request = CreateRefund::new()
+            .payment_intent(payment_intent_id)
+            .amount(amount_minor)
+            .reason(CreateRefundReason::RequestedByCustomer)
+            .metadata(HashMap::from([(
+                "boomerang_contract_id".to_string(),
+                contract_id.to_string(),
+            )]));
+        let strategy = key(format!("refund:{contract_id}"))?;
+        let refund = send(|| {
+            request
+                .customize()
+                .request_strategy(strategy.clone())
+                .send(&self.client)
+        })
+        .await?;
+        Ok(refund.id.to_string())
     }
 }
 

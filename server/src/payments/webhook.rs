@@ -15,6 +15,7 @@ use crate::domain::contracts::Payment;
 use crate::domain::error::DomainResult;
 use crate::domain::payout_accounts::AccountState;
 use crate::domain::payouts::Reversal;
+use crate::domain::refunds::Refunded;
 use crate::domain::stripe_events::{self, Applied, Change};
 
 /// What the route needs of the application state (`FromRef` keeps this module free of it).
@@ -111,6 +112,14 @@ fn decode(event: &Event) -> Change<'_> {
                 .and_then(|id| id.parse().ok()),
             contract_id: contract_id_of(transfer.transfer_group.as_deref(), &transfer.metadata),
             amount_reversed: transfer.amount_reversed,
+        }),
+        EventObject::ChargeRefunded(charge) => Change::Refunded(Refunded {
+            contract_id: contract_id_of(charge.transfer_group.as_deref(), &charge.metadata),
+            payment_intent_id: charge
+                .payment_intent
+                .as_ref()
+                .map(|intent| intent.id().as_str()),
+            amount_refunded: charge.amount_refunded,
         }),
         _ => {
             tracing::debug!(kind = %event.type_, "ignored Stripe event");

@@ -1,7 +1,8 @@
-//! The payout worker: claims `payout.transfer` jobs, creates the Stripe transfer and reports the
-//! outcome to `domain::payouts`. A transfer happens at most once per payout thanks to the `payout:<id>` idempotency key — a job whose worker died
-//! between the Stripe call and the commit is claimed again after its lease and the repeated
-//! call returns the same transfer.
+//! The payments worker: claims `payout.transfer` jobs, creates the Stripe transfer and reports
+//! the outcome to `domain::payouts`, and `contract.refund` jobs, whose refunds it reports to
+//! `domain::refunds`. Each happens at most once thanks to its idempotency key (`payout:<id>`,
+//! `refund:<contract id>`) — a job whose worker died between the Stripe call and the commit is
+//! claimed again after its lease and the repeated call returns the same object.
 use std::time::Duration;
 
 use entity::job;
@@ -11,7 +12,7 @@ use tokio::sync::watch;
 use super::gateway::{StripeGateway, transfer_group};
 use crate::domain::error::{DomainError, DomainResult};
 use crate::domain::jobs::{self, Outcome};
-use crate::domain::{now, payout_accounts, payouts};
+use crate::domain::{now, payout_accounts, payouts, refunds};
 
 /// Where to stop on purpose, so tests can show that a crash loses nothing and doubles nothing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -19,6 +20,8 @@ pub enum CrashPoint {
     Never,
     /// After Stripe created the transfer, before the database records it.
     AfterTransfer,
+    /// After Stripe created the refund, before the database records it.
+    AfterRefund,
 }
 
 /// How long a payout waits before looking again at an account that cannot receive transfers.
@@ -57,11 +60,61 @@ pub async fn run_once(
     gateway: &StripeGateway,
     crash: CrashPoint,
 ) -> DomainResult<bool> {
-    let Some(job) = jobs::claim(db, jobs::PAYOUT_TRANSFER).await? else {
-        return Ok(false);
+    if let Some(job) = jobs::claim(db, jobs::PAYOUT_TRANSFER).await? {
+        transfer(db, gateway, &job, crash).await?;
+        return Ok(true);
+    }
+    if let Some(job) = jobs::claim(db, jobs::CONTRACT_REFUND).await? {
+        refund(db, gateway, &job, crash).await?;
+        return Ok(true);
+    }
+    Ok(false)
+}
+
+#[tracing::instrument(skip_all, fields(job = job.id, contract = job.subject_id, attempt = job.attempts))]
+async fn refund(
+    db: &DatabaseConnection,
+    gateway: &StripeGateway,
+    job: &job::Model,
+    crash: CrashPoint,
+) -> DomainResult<()> {
+    let Some(order) = refunds::order(db, job.subject_id).await? else {
+        return jobs::finish(db, job, Outcome::Done).await;
     };
-    transfer(db, gateway, &job, crash).await?;
-    Ok(true)
+    let created = gateway
+        .create_refund(
+            order.contract_id,
+            &order.payment_intent_id,
+            order.amount_minor,
+        )
+        .await;
+    if crash == CrashPoint::AfterRefund {
+        return Err(DomainError::Internal(anyhow::anyhow!(
+            "simulated crash after the refund of contract {}",
+            order.contract_id
+        )));
+    }
+    match created {
+        Ok(refund_id) => {
+            refunds::refunded(db, job, &order, &refund_id).await?;
+            tracing::info!(refund = %refund_id, "escrow refunded");
+            Ok(())
+        }
+        Err(err) if err.retryable && job.attempts < jobs::MAX_ATTEMPTS => {
+            tracing::warn!(error = %err.message, "refund failed; will retry");
+            refunds::postpone(
+                db,
+                job,
+                &format!("retrying: {}", err.message),
+                now() + jobs::backoff(job.attempts),
+            )
+            .await
+        }
+        Err(err) => {
+            tracing::warn!(error = %err.message, "refund failed for good");
+            refunds::fail(db, job, &err.message).await
+        }
+    }
 }
 
 #[tracing::instrument(skip_all, fields(job = job.id, payout = job.subject_id, attempt = job.attempts))]

@@ -1,6 +1,7 @@
 //! Mutations, one object per area, merged into the schema's `Mutation`.
 mod accounts;
 mod companies;
+mod endings;
 mod engagements;
 mod marketplace;
 mod payments;
@@ -12,6 +13,7 @@ use async_graphql::MergedObject;
 pub struct Mutation(
     accounts::AccountMutation,
     companies::CompanyMutation,
+    endings::EndingMutation,
     engagements::EngagementMutation,
     marketplace::MarketplaceMutation,
     payments::PaymentMutation,

@@ -39,7 +39,8 @@ impl AuditEvent {
         self.0.to_status.as_deref()
     }
 
-    /// What an edit changed when no state did: for `project.update`, the fields that changed.
+    /// What the change carries beyond its states: for `project.update` the fields that changed,
+    /// for `contract.end` the reason given.
     async fn detail(&self) -> Option<&str> {
         self.0.detail.as_deref()
     }

@@ -4,13 +4,17 @@ use async_graphql::{Context, ID, Object};
 use chrono::{DateTime, Utc};
 use entity::{contract, invoice, payout};
 
-use super::{AuditEvent, Bid, Milestone, PageArgs, Project, User, connection, load_one, load_opt};
+use super::{
+    AuditEvent, Bid, Milestone, PageArgs, Project, Review, User, connection, load_one, load_opt,
+};
 use crate::domain::audit::Subject;
+use crate::domain::reviews;
+use crate::graphql::context::access;
 use crate::graphql::errors::OrGql;
 use crate::graphql::ids;
 use crate::graphql::loaders::{
     AuditOf, BidId, ContractId, InvoiceId, InvoicesOfContract, MilestoneId, MilestonesOfContract,
-    PayoutOfInvoice, ProjectId, UserId,
+    PayoutOfInvoice, ProjectId, ReviewsOfContract, UserId,
 };
 use crate::graphql::scalars::{
     ContractStatus, FundingStatus, InvoiceStatus, Money, PaymentProvider, PayoutStatus,
@@ -82,6 +86,44 @@ impl Contract {
 
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
+    }
+
+    /// When `endContract` ended the contract early; null otherwise.
+    async fn ended_at(&self) -> Option<DateTime<Utc>> {
+        self.0.ended_at
+    }
+
+    /// The reason given when the contract was ended.
+    async fn end_reason(&self) -> Option<&str> {
+        self.0.end_reason.as_deref()
+    }
+
+    /// When the contract became COMPLETED.
+    async fn completed_at(&self) -> Option<DateTime<Utc>> {
+        self.0.completed_at
+    }
+
+    /// The escrow Stripe confirmed refunded to the company after an early end (zero otherwise).
+    async fn refunded_amount(&self) -> async_graphql::Result<Money> {
+        Money::from_stored(self.0.refunded_minor, &self.0.currency).gql()
+    }
+
+    /// When the review window closes, once the contract can be reviewed.
+    async fn reviews_close_at(&self) -> Option<DateTime<Utc>> {
+        reviews::window_opened(&self.0).map(|opened| opened + reviews::WINDOW)
+    }
+
+    /// The reviews the viewer may see: their own side's, and the other side's once both have
+    /// written one or the review window has closed. Company side first.
+    async fn reviews(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Review>> {
+        let access = access(ctx).await?;
+        let rows = load_opt(ctx, ReviewsOfContract(self.0.id), "reviews")
+            .await?
+            .unwrap_or_default();
+        Ok(reviews::visible(access, &self.0, rows)
+            .into_iter()
+            .map(Review)
+            .collect())
     }
 
     async fn project(&self, ctx: &Context<'_>) -> async_graphql::Result<Project> {

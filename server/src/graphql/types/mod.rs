@@ -7,6 +7,7 @@ mod engagement;
 mod milestone;
 mod node;
 mod project;
+mod review;
 mod user;
 
 use std::sync::Arc;
@@ -22,6 +23,7 @@ pub use engagement::{Contract, Invoice, Payout};
 pub use milestone::{Milestone, ProposedMilestone};
 pub use node::Node;
 pub use project::{Bid, Project};
+pub use review::{Rating, Review};
 pub use user::User;
 
 use super::context::loader;

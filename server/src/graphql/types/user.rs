@@ -4,14 +4,14 @@ use entity::{payout_account, user};
 
 use crate::domain::payout_accounts;
 
-use super::{Company, CompanyMember};
+use super::{Company, CompanyMember, Rating, load_opt};
 use crate::domain::companies;
 use crate::domain::error::DomainError;
 use crate::graphql::context::{access, db, loader, req};
 use crate::graphql::errors::OrGql;
 use crate::graphql::errors::gql;
 use crate::graphql::ids;
-use crate::graphql::loaders::CompanyId;
+use crate::graphql::loaders::{CompanyId, RatingOf};
 
 /// A person with an account. Their email and memberships are shown only to themselves.
 pub struct User {
@@ -96,6 +96,14 @@ impl User {
         let mut out: Vec<Company> = companies.into_values().map(Company).collect();
         out.sort_by_key(|c| c.0.id);
         Ok(out)
+    }
+
+    /// The user's rating as a freelancer, from the companies' published reviews.
+    async fn rating(&self, ctx: &Context<'_>) -> async_graphql::Result<Rating> {
+        Ok(load_opt(ctx, RatingOf(self.row.id), "rating")
+            .await?
+            .unwrap_or_default()
+            .into())
     }
 
     /// The user's Stripe payout account; null for anyone but the user themself.
