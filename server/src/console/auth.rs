@@ -9,7 +9,7 @@ use maud::{Markup, html};
 use serde::Deserialize;
 use serde_json::json;
 
-use super::layout::{csrf_field, form_error, message_page, notice, page};
+use super::layout::{csrf_field, message_page, notice, page, refusal};
 use super::session::Visitor;
 use super::{ApiError, error_page, local_path, run};
 use crate::http::AppState;
@@ -40,12 +40,12 @@ pub struct LogInForm {
     next: Option<String>,
 }
 
-fn log_in_page(v: &Visitor, email: &str, next: Option<&str>, error: Option<&str>) -> Markup {
+fn log_in_page(v: &Visitor, email: &str, next: Option<&str>, error: Option<&ApiError>) -> Markup {
     page(
         v,
         &v.t("log-in-title"),
         html! {
-            (form_error(error))
+            (refusal(v, error))
             form method="post" action="/login" class="stack" {
                 (csrf_field(v))
                 @if let Some(next) = next { input type="hidden" name="next" value=(next); }
@@ -81,7 +81,7 @@ pub async fn log_in(
         },
         Err(err) => refused(
             &err,
-            log_in_page(&v, &f.email, f.next.as_deref(), Some(&err.shown(&v))),
+            log_in_page(&v, &f.email, f.next.as_deref(), Some(&err)),
         ),
     }
 }
@@ -111,12 +111,12 @@ pub struct SignUpForm {
     password: String,
 }
 
-fn sign_up_page(v: &Visitor, name: &str, email: &str, error: Option<&str>) -> Markup {
+fn sign_up_page(v: &Visitor, name: &str, email: &str, error: Option<&ApiError>) -> Markup {
     page(
         v,
         &v.t("sign-up-title"),
         html! {
-            (form_error(error))
+            (refusal(v, error))
             form method="post" action="/signup" class="stack" {
                 (csrf_field(v))
                 label { (v.t("field-display-name"))
@@ -155,7 +155,7 @@ pub async fn sign_up(
         },
         Err(err) => refused(
             &err,
-            sign_up_page(&v, &f.display_name, &f.email, Some(&err.shown(&v))),
+            sign_up_page(&v, &f.display_name, &f.email, Some(&err)),
         ),
     }
 }
@@ -207,8 +207,8 @@ pub async fn verify_email(
                 &v,
                 &title,
                 html! {
-                    (form_error(Some(&v.t("verify-failed"))))
-                    p { (err.shown(&v)) }
+                    p { (v.t("verify-failed")) }
+                    (refusal(&v, Some(&err)))
                     p { a href="/" { (v.t("continue-home")) } }
                 },
             ),
@@ -222,7 +222,7 @@ pub struct ForgotForm {
     email: String,
 }
 
-fn forgot_page(v: &Visitor, email: &str, done: bool, error: Option<&str>) -> Markup {
+fn forgot_page(v: &Visitor, email: &str, done: bool, error: Option<&ApiError>) -> Markup {
     page(
         v,
         &v.t("forgot-title"),
@@ -232,7 +232,7 @@ fn forgot_page(v: &Visitor, email: &str, done: bool, error: Option<&str>) -> Mar
             } @else {
                 p { (v.t("forgot-intro")) }
             }
-            (form_error(error))
+            (refusal(v, error))
             form method="post" action="/forgot-password" class="stack" {
                 (csrf_field(v))
                 label { (v.t("field-email"))
@@ -255,7 +255,7 @@ pub async fn forgot(
 ) -> Response {
     match run(&state, &v, REQUEST_RESET, json!({ "email": f.email })).await {
         Ok(_) => forgot_page(&v, &f.email, true, None).into_response(),
-        Err(err) => refused(&err, forgot_page(&v, &f.email, false, Some(&err.shown(&v)))),
+        Err(err) => refused(&err, forgot_page(&v, &f.email, false, Some(&err))),
     }
 }
 
@@ -265,12 +265,12 @@ pub struct ResetForm {
     new_password: String,
 }
 
-fn reset_page(v: &Visitor, token: &str, error: Option<&str>) -> Markup {
+fn reset_page(v: &Visitor, token: &str, error: Option<&ApiError>) -> Markup {
     page(
         v,
         &v.t("reset-title"),
         html! {
-            (form_error(error))
+            (refusal(v, error))
             form method="post" action="/reset-password" class="stack" {
                 (csrf_field(v))
                 input type="hidden" name="token" value=(token);
@@ -316,6 +316,6 @@ pub async fn reset(
             ),
         )
             .into_response(),
-        Err(err) => refused(&err, reset_page(&v, &f.token, Some(&err.shown(&v)))),
+        Err(err) => refused(&err, reset_page(&v, &f.token, Some(&err))),
     }
 }

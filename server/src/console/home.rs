@@ -62,7 +62,9 @@ async fn render(state: &AppState, v: &Visitor, flash: Option<&str>) -> Response 
             p { (v.t1("home-greeting", "name", &text(&me["displayName"]))) }
             dl {
                 dt { (v.t("home-email")) }
-                dd { (email) " (" (if verified { v.t("home-email-verified") } else { v.t("home-email-unverified") }) ")" }
+                dd { (email) }
+                dt { (v.t("home-email-status")) }
+                dd { (if verified { v.t("home-email-verified") } else { v.t("home-email-unverified") }) }
             }
             @if !verified {
                 form method="post" action="/verification-mail" {

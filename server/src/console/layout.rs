@@ -3,6 +3,7 @@
 //! inject its indicator styles (no inline style either).
 use maud::{DOCTYPE, Markup, html};
 
+use super::ApiError;
 use super::assets;
 use super::i18n::Locale;
 use super::session::{CSRF_FIELD, Visitor};
@@ -73,11 +74,26 @@ pub fn message_page(v: &Visitor, title: &str, message: &str) -> Markup {
     )
 }
 
-/// An error next to a form, announced to screen readers.
-pub fn form_error(message: Option<&str>) -> Markup {
+/// The API's refusal next to a form, announced to screen readers: a sentence in the visitor's
+/// language chosen by the error's code, then the API's own reason (in English, marked so).
+pub fn refusal(v: &Visitor, error: Option<&ApiError>) -> Markup {
+    let Some(error) = error else {
+        return html! {};
+    };
+    let lead = match error.code.as_str() {
+        code @ ("BAD_USER_INPUT" | "CONFLICT" | "FORBIDDEN" | "NOT_FOUND" | "RATE_LIMITED"
+        | "UNAUTHENTICATED") => v.t(&format!("refused-{code}")),
+        _ => v.t("error-refused"),
+    };
+    let internal = matches!(error.code.as_str(), "INTERNAL_SERVER_ERROR" | "TIMEOUT");
     html! {
-        @if let Some(message) = message {
-            p class="error" role="alert" id="form-error" { (message) }
+        div class="error" role="alert" {
+            @if internal {
+                p { (v.t("error-internal")) }
+            } @else {
+                p { strong { (lead) } }
+                p lang="en" class="detail" { (error.message) }
+            }
         }
     }
 }

@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use maud::html;
 use serde_json::json;
 
-use super::layout::{form_error, message_page, page};
+use super::layout::{message_page, page, refusal};
 use super::run;
 use super::session::Visitor;
 use crate::http::AppState;
@@ -49,8 +49,8 @@ pub async fn refresh(State(state): State<AppState>, v: Visitor) -> Response {
                 &v,
                 &title,
                 html! {
-                    (form_error(Some(&v.t("onboarding-refresh-failed"))))
-                    p { (err.shown(&v)) }
+                    p { (v.t("onboarding-refresh-failed")) }
+                    (refusal(&v, Some(&err)))
                     p { a href="/" { (v.t("continue-home")) } }
                 },
             ),
