@@ -162,11 +162,11 @@ pub async fn sign_up(
 
 /// Ends this session through the API (`logOut`), then forgets the cookie either way.
 pub async fn log_out(State(state): State<AppState>, v: Visitor) -> Response {
-    if v.session.is_some() {
-        if let Err(err) = run(&state, &v, LOG_OUT, json!({})).await {
-            // An expired session has nothing left to end.
-            tracing::info!(code = %err.code, "console logOut refused");
-        }
+    if v.session.is_some()
+        && let Err(err) = run(&state, &v, LOG_OUT, json!({})).await
+    {
+        // An expired session has nothing left to end.
+        tracing::info!(code = %err.code, "console logOut refused");
     }
     let mut response = Redirect::to("/login").into_response();
     response

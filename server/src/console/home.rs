@@ -27,7 +27,7 @@ pub async fn show(
     v: Visitor,
     Query(q): Query<HomeQuery>,
 ) -> Response {
-    let notice_text = q.welcome.is_some().then(|| "welcome");
+    let notice_text = q.welcome.is_some().then_some("welcome");
     render(&state, &v, notice_text).await
 }
 
