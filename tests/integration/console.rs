@@ -670,3 +670,81 @@ async fn every_console_document_validates_against_the_schema() {
     }
     s.finish().await;
 }
+
+#[tokio::test]
+async fn the_stripe_return_pages_answer_and_explain() {
+    let s = TestServer::start().await;
+    let mut b = Browser::new(&s, "en");
+    let done = b.get("/payouts/onboarding/done").await;
+    assert_eq!(done.status, 200);
+    assert!(
+        done.body.contains("Stripe has received your details"),
+        "{}",
+        done.body
+    );
+
+    // Anonymous: log in first, then come back here.
+    let refresh = b.get("/payouts/onboarding/refresh").await;
+    assert_eq!(
+        (refresh.status, refresh.location()),
+        (303, "/login?next=/payouts/onboarding/refresh")
+    );
+    let signup = b.get("/signup").await;
+    b.submit(
+        &signup,
+        "/signup",
+        &[
+            ("display_name", "Payee"),
+            ("email", "payee@example.jp"),
+            ("password", PASSWORD),
+        ],
+    )
+    .await;
+    let home = b.get("/").await;
+    assert_eq!(b.submit(&home, "/logout", &[]).await.status, 303);
+    let login = b.get(refresh.location()).await;
+    assert!(
+        login
+            .body
+            .contains(r#"name="next" value="/payouts/onboarding/refresh""#)
+    );
+    let back = b
+        .submit(
+            &login,
+            "/login",
+            &[
+                ("email", "payee@example.jp"),
+                ("password", PASSWORD),
+                ("next", "/payouts/onboarding/refresh"),
+            ],
+        )
+        .await;
+    assert_eq!(back.location(), "/payouts/onboarding/refresh");
+    // Not an alumnus, and no Stripe here: the API's refusal, explained, not a redirect.
+    let explained = b.get("/payouts/onboarding/refresh").await;
+    assert_eq!(explained.status, 400, "{}", explained.body);
+    assert!(
+        explained
+            .body
+            .contains("We could not open the Stripe setup page")
+    );
+    assert!(explained.body.contains(r#"role="alert""#));
+
+    // A `next` off this site is ignored.
+    let home = b.get("/").await;
+    assert_eq!(b.submit(&home, "/logout", &[]).await.status, 303);
+    let login = b.get("/login").await;
+    let off = b
+        .submit(
+            &login,
+            "/login",
+            &[
+                ("email", "payee@example.jp"),
+                ("password", PASSWORD),
+                ("next", "//evil.example/"),
+            ],
+        )
+        .await;
+    assert_eq!(off.location(), "/");
+    s.finish().await;
+}
