@@ -1,6 +1,7 @@
 //! The home page: who you are, your roles (staff of which companies, alumnus of which), and
 //! links to what later issues add. Anonymous visitors go to the log-in page.
 use axum::extract::{Query, State};
+use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::html;
 use serde::Deserialize;
@@ -67,9 +68,13 @@ async fn render(state: &AppState, v: &Visitor, flash: Option<&str>) -> Response 
                 dd { (if verified { v.t("home-email-verified") } else { v.t("home-email-unverified") }) }
             }
             @if !verified {
-                form method="post" action="/verification-mail" {
-                    (csrf_field(v))
-                    button type="submit" { (v.t("home-resend-verification")) }
+                // With htmx the answer replaces this block in place; without, it is a new page.
+                div id="verification" {
+                    form method="post" action="/verification-mail"
+                        hx-post="/verification-mail" hx-target="#verification" hx-swap="outerHTML" {
+                        (csrf_field(v))
+                        button type="submit" { (v.t("home-resend-verification")) }
+                    }
                 }
             }
             h2 { (v.t("home-roles")) }
@@ -103,17 +108,24 @@ async fn render(state: &AppState, v: &Visitor, flash: Option<&str>) -> Response 
     .into_response()
 }
 
-/// Mails the verification link again (`requestEmailVerification`).
-pub async fn resend_verification(State(state): State<AppState>, v: Visitor) -> Response {
-    match run(&state, &v, RESEND, json!({})).await {
-        Ok(data) => {
-            let flash = if data["requestEmailVerification"].as_bool() == Some(true) {
-                "sent"
-            } else {
-                "verified"
-            };
-            render(&state, &v, Some(flash)).await
-        }
-        Err(err) => error_page(&v, &err),
+/// Mails the verification link again (`requestEmailVerification`). An htmx request gets only
+/// the notice that replaces the button; a plain form post the whole home page.
+pub async fn resend_verification(
+    State(state): State<AppState>,
+    v: Visitor,
+    headers: HeaderMap,
+) -> Response {
+    let flash = match run(&state, &v, RESEND, json!({})).await {
+        Ok(data) if data["requestEmailVerification"].as_bool() == Some(true) => "sent",
+        Ok(_) => "verified",
+        Err(err) => return error_page(&v, &err),
+    };
+    if headers.contains_key("hx-request") {
+        let text = match flash {
+            "sent" => v.t("home-verification-sent"),
+            _ => v.t("home-verification-not-needed"),
+        };
+        return html! { div id="verification" { (notice(&text)) } }.into_response();
     }
+    render(&state, &v, Some(flash)).await
 }
