@@ -11,7 +11,7 @@ use sea_orm::DatabaseConnection;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
-use crate::config::{Config, Mode};
+use crate::config::{Config, Mode, Secret};
 use crate::domain::email_ownership::Links;
 use crate::graphql::{ApiConfig, Documents};
 use crate::http::{AppState, Metrics, router};
@@ -92,6 +92,10 @@ impl App {
             request_timeout: Duration::from_millis(config.request_timeout_ms),
             require_verified_email: config.require_email_verification(),
             documents: Arc::new(Documents::new(config.mode != Mode::Production)),
+            console: crate::console::Settings::new(
+                config.secret.as_ref().map(Secret::expose),
+                config.mode == Mode::Production,
+            ),
         };
         let worker = config
             .worker

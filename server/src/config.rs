@@ -57,6 +57,11 @@ pub struct Config {
     /// `/graphql` answers a `TIMEOUT` error, other routes 503.
     #[arg(long, env = "BOOMERANG_REQUEST_TIMEOUT_MS", default_value_t = 10_000)]
     pub request_timeout_ms: u64,
+    /// Keys the console's CSRF tokens (HMAC-SHA256). Without it each process draws a random
+    /// key, so a form rendered by one replica is refused by another: set it when running more
+    /// than one.
+    #[arg(long, env = "BOOMERANG_SECRET", hide_env_values = true)]
+    pub secret: Option<Secret>,
     /// Database URL: `sqlite://path?mode=rwc` or `postgres://user@host/db`.
     #[arg(
         long,
@@ -137,6 +142,7 @@ impl Config {
             smtp_url: None,
             mail_from: "Boomerang <no-reply@boomerang.invalid>".to_string(),
             request_timeout_ms: 10_000,
+            secret: None,
             database_url: database_url.into(),
             listen: SocketAddr::from(([127, 0, 0, 1], 0)),
             db_pool: 10,

@@ -48,6 +48,8 @@ pub struct AppState {
     /// A roster match counts only once the caller's email is verified.
     pub require_verified_email: bool,
     pub documents: Arc<Documents>,
+    /// The console's CSRF key and cookie flags.
+    pub console: crate::console::Settings,
 }
 
 impl axum::extract::FromRef<AppState> for webhook::WebhookState {
@@ -85,6 +87,8 @@ pub fn router(state: AppState) -> Router {
         )
         .layer(PropagateRequestIdLayer::new(request_id))
         .layer(time_limit);
+    let production = state.production;
+    let console = crate::console::router(&state);
     Router::new()
         // `/graphql` reads its body itself, within this limit, so it answers 413 as a JSON error.
         .route(
@@ -101,8 +105,35 @@ pub fn router(state: AppState) -> Router {
             axum::routing::post(webhook::receive::<AppState>)
                 .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES)),
         )
+        .merge(console)
+        .layer(middleware::from_fn_with_state(production, api_headers))
         .layer(layers)
         .with_state(state)
+}
+
+/// `nosniff` on every response, HSTS in production, and `no-store` on GraphQL answers (they
+/// carry personal and money data). The console adds its own page headers (`console::headers`).
+async fn api_headers(State(production): State<bool>, request: Request, next: Next) -> Response {
+    let graphql = request.uri().path() == "/graphql";
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        header::HeaderValue::from_static("nosniff"),
+    );
+    if graphql {
+        headers.insert(
+            header::CACHE_CONTROL,
+            header::HeaderValue::from_static("no-store"),
+        );
+    }
+    if production {
+        headers.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            header::HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+        );
+    }
+    response
 }
 
 /// How long a DataLoader gathers keys before it queries, for edges a list page did not
@@ -126,53 +157,27 @@ async fn graphql(
     let Some(media) = MediaType::negotiate(request.headers()) else {
         return Refusal::not_acceptable().respond(MediaType::Json);
     };
-    let token = bearer_token(request.headers());
+    let token = caller_token(request.headers());
     let request = match graphql_over_http::read(request).await {
         Ok(request) => request,
         Err(refusal) => return refusal.respond(media),
     };
     let access = match &token {
-        Some(token) => {
-            match sessions::authenticate(&state.db, token, state.require_verified_email).await {
-                Ok(access) => access,
-                Err(err) => {
-                    tracing::error!(error = %err, "authenticating a request");
-                    let refused =
-                        refusal("internal server error".to_string(), "INTERNAL_SERVER_ERROR");
-                    return graphql_over_http::respond(media, BatchResponse::Single(refused));
-                }
+        Some(token) => match authenticate(&state, token).await {
+            Ok(access) => access,
+            Err(()) => {
+                let refused = refusal("internal server error".to_string(), "INTERNAL_SERVER_ERROR");
+                return graphql_over_http::respond(media, BatchResponse::Single(refused));
             }
-        }
+        },
         None => None,
     };
-    // Parsed (or taken from the cache) and checked against the limits, then run with the
-    // caller's context. Rows stay cached for the request unless the document mutates, so a field
-    // read after a change never sees a row cached before it.
-    let execute = |request: async_graphql::Request| async {
-        let prepared = match state.documents.prepare(request) {
-            Ok(prepared) => prepared,
-            Err(refused) => return async_graphql::Response::from_errors(vec![refused]),
-        };
-        let loader = RequestLoader::with_cache(
-            Loaders::new(state.db.clone()),
-            tokio::spawn,
-            HashMapCache::default(),
-        )
-        .delay(LOADER_WINDOW);
-        if prepared.mutates {
-            loader.enable_all_cache(false);
-        }
-        let request = prepared
-            .request
-            .data(RequestCtx::new(
-                state.db.clone(),
-                access.clone(),
-                token.clone(),
-                Some(peer.ip()),
-            ))
-            .data(loader);
-        state.schema.execute(request).await
+    let caller = Caller {
+        access,
+        token,
+        peer: peer.ip(),
     };
+    let execute = |request: async_graphql::Request| execute(&state, &caller, request);
     let execution = async {
         match request {
             BatchRequest::Single(request) => BatchResponse::Single(execute(request).await),
@@ -201,6 +206,81 @@ async fn graphql(
             .for_each(|one| normalise_errors(&mut one.errors)),
     }
     graphql_over_http::respond(media, response)
+}
+
+/// Who runs a GraphQL request: the session's access (if any), its token (so `logOut` ends
+/// exactly it) and the peer address (for the per-IP rate limits). `/graphql` and the console
+/// both build one and run documents through [`execute`], so the console can do nothing the
+/// API would refuse.
+pub struct Caller {
+    pub access: Option<crate::domain::access::Access>,
+    pub token: Option<String>,
+    pub peer: std::net::IpAddr,
+}
+
+/// The session behind `token`, or `Err` (already logged) when the database failed.
+pub async fn authenticate(
+    state: &AppState,
+    token: &str,
+) -> Result<Option<crate::domain::access::Access>, ()> {
+    sessions::authenticate(&state.db, token, state.require_verified_email)
+        .await
+        .map_err(|err| tracing::error!(error = %err, "authenticating a request"))
+}
+
+/// Runs one GraphQL request as `caller`: parsed (or taken from the cache) and checked against
+/// the limits, then executed with the caller's context. Rows stay cached for the request
+/// unless the document mutates, so a field read after a change never sees a row cached before
+/// it. Errors are returned as the schema produced them (see `normalise_errors`).
+pub async fn execute(
+    state: &AppState,
+    caller: &Caller,
+    request: async_graphql::Request,
+) -> async_graphql::Response {
+    let prepared = match state.documents.prepare(request) {
+        Ok(prepared) => prepared,
+        Err(refused) => return async_graphql::Response::from_errors(vec![refused]),
+    };
+    let loader = RequestLoader::with_cache(
+        Loaders::new(state.db.clone()),
+        tokio::spawn,
+        HashMapCache::default(),
+    )
+    .delay(LOADER_WINDOW);
+    if prepared.mutates {
+        loader.enable_all_cache(false);
+    }
+    let request = prepared
+        .request
+        .data(RequestCtx::new(
+            state.db.clone(),
+            caller.access.clone(),
+            caller.token.clone(),
+            Some(caller.peer),
+        ))
+        .data(loader);
+    state.schema.execute(request).await
+}
+
+/// The session token of a `/graphql` request: the bearer token when there is one, else the
+/// console's session cookie — but the cookie only on a request whose body is declared
+/// `application/json`. A cross-site page can make a browser send cookies with a `text/plain`
+/// or form POST without asking; it cannot send a JSON one without a CORS preflight, which this
+/// server never grants. (`graphql_over_http::read` refuses such bodies with 415 as well; this
+/// keeps the rule where the cookie is read, so it holds whatever that reader ever accepts.)
+fn caller_token(headers: &HeaderMap) -> Option<String> {
+    if let Some(token) = bearer_token(headers) {
+        return Some(token);
+    }
+    let json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.split(';').next())
+        .is_some_and(|essence| essence.trim().eq_ignore_ascii_case("application/json"));
+    if !json {
+        return None;
+    }
+    crate::console::session_cookie(headers)
 }
 
 /// `GET /graphql`: in development, a small self-contained query page (it works offline, unlike

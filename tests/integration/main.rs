@@ -5,6 +5,7 @@
 mod accounts;
 mod authorization;
 mod companies;
+mod console;
 mod endings;
 mod fuzz;
 mod http;

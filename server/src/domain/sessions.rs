@@ -10,7 +10,7 @@ use super::credentials::{new_token, token_hash};
 use super::error::DomainResult;
 use super::{Access, now};
 
-const SESSION_DAYS: i64 = 30;
+pub const SESSION_DAYS: i64 = 30;
 
 pub(crate) async fn open_session(tx: &impl ConnectionTrait, user_id: i64) -> DomainResult<String> {
     let (token, hash) = new_token();

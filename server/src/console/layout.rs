@@ -1,0 +1,118 @@
+//! The frame of every page: language, top bar (home, language switch, log out), one `main`.
+//! htmx is configured by a meta tag (no inline script, which the CSP forbids) and told not to
+//! inject its indicator styles (no inline style either).
+use maud::{DOCTYPE, Markup, html};
+
+use super::ApiError;
+use super::assets;
+use super::i18n::Locale;
+use super::session::{CSRF_FIELD, Visitor};
+
+pub fn page(v: &Visitor, title: &str, content: Markup) -> Markup {
+    let app = v.t("app-name");
+    html! {
+        (DOCTYPE)
+        html lang=(v.locale.tag()) {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                meta name="htmx-config" content=r#"{"includeIndicatorStyles":false,"allowEval":false,"allowScriptTags":false}"#;
+                title { (title) " | " (app) }
+                link rel="stylesheet" href=(assets::css_path());
+                script src=(assets::HTMX_PATH) defer {}
+            }
+            body {
+                a class="skip" href="#main" { (v.t("skip-to-content")) }
+                header class="topbar" {
+                    a class="brand" href="/" { (app) }
+                    nav aria-label=(v.t("language-label")) class="lang" {
+                        @for locale in Locale::ALL {
+                            @if locale == v.locale {
+                                span aria-current="true" lang=(locale.tag()) { (v.t(&format!("language-{}", locale.tag()))) }
+                            } @else {
+                                a lang=(locale.tag()) hreflang=(locale.tag())
+                                  href=(format!("/language?to={}&back={}", locale.tag(), encode(&v.here))) {
+                                    (v.t(&format!("language-{}", locale.tag())))
+                                }
+                            }
+                        }
+                    }
+                    @if v.access.is_some() {
+                        form method="post" action="/logout" class="logout" {
+                            (csrf_field(v))
+                            button type="submit" { (v.t("log-out")) }
+                        }
+                    } @else {
+                        nav aria-label=(v.t("nav-log-in")) class="auth" {
+                            a href="/login" { (v.t("nav-log-in")) }
+                            a href="/signup" { (v.t("nav-sign-up")) }
+                        }
+                    }
+                }
+                main id="main" {
+                    h1 { (title) }
+                    (content)
+                }
+            }
+        }
+    }
+}
+
+pub fn csrf_field(v: &Visitor) -> Markup {
+    html! { input type="hidden" name=(CSRF_FIELD) value=(v.csrf); }
+}
+
+/// A page that only says something, with a link home.
+pub fn message_page(v: &Visitor, title: &str, message: &str) -> Markup {
+    page(
+        v,
+        title,
+        html! {
+            p { (message) }
+            p { a href="/" { (v.t("continue-home")) } }
+        },
+    )
+}
+
+/// The API's refusal next to a form, announced to screen readers: a sentence in the visitor's
+/// language chosen by the error's code, then the API's own reason (in English, marked so).
+pub fn refusal(v: &Visitor, error: Option<&ApiError>) -> Markup {
+    let Some(error) = error else {
+        return html! {};
+    };
+    let lead = match error.code.as_str() {
+        code @ ("BAD_USER_INPUT" | "CONFLICT" | "FORBIDDEN" | "NOT_FOUND" | "RATE_LIMITED"
+        | "UNAUTHENTICATED") => v.t(&format!("refused-{code}")),
+        _ => v.t("error-refused"),
+    };
+    let internal = matches!(error.code.as_str(), "INTERNAL_SERVER_ERROR" | "TIMEOUT");
+    html! {
+        div class="error" role="alert" {
+            @if internal {
+                p { (v.t("error-internal")) }
+            } @else {
+                p { strong { (lead) } }
+                p lang="en" class="detail" { (error.message) }
+            }
+        }
+    }
+}
+
+/// A notice after a successful action.
+pub fn notice(message: &str) -> Markup {
+    html! { p class="notice" role="status" { (message) } }
+}
+
+/// Percent-encodes a path for a query parameter.
+fn encode(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for byte in value.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                out.push(byte as char)
+            }
+            _ => out.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    out
+}
