@@ -79,7 +79,7 @@ const INDEXES: &[&str] = &[
 const BACKFILL: &[&str] = &[
     "INSERT INTO milestones (contract_id, position, title, amount_minor, currency, status, accepted_at, created_at, updated_at) \
      SELECT id, 1, 'Whole contract', amount_minor, currency, \
-     CASE WHEN paid_minor = amount_minor THEN 'PAID' WHEN invoiced_minor > 0 THEN 'ACCEPTED' ELSE 'ACTIVE' END, \
+     CASE WHEN paid_minor = amount_minor THEN 'PAID' WHEN invoiced_minor > 0 THEN 'ACCEPTED' WHEN status = 'CANCELLED' THEN 'CANCELLED' ELSE 'ACTIVE' END, \
      CASE WHEN invoiced_minor > 0 THEN updated_at END, created_at, updated_at FROM contracts",
     "UPDATE contracts SET accepted_minor = amount_minor WHERE invoiced_minor > 0",
     "UPDATE contracts SET completed_at = updated_at WHERE status = 'COMPLETED'",

@@ -253,6 +253,15 @@ async fn funding_that_lands_after_the_end_is_refunded_and_unfunded_ends_refund_n
     end(&s, &a.member, contract_id, "Changed our mind").await;
     s.drain_worker().await;
     assert_eq!(mock.created("/v1/refunds"), 0, "nothing was funded");
+    // A cancelled contract takes no new funding (it would only be refunded, fees lost).
+    let refused = s
+        .gql(a.finance.token(), FUND, json!({ "c": contract_id }))
+        .await;
+    assert_eq!(
+        boomerang_tests::error_code(&refused).as_deref(),
+        Some("CONFLICT"),
+        "{refused}"
+    );
 
     // The payment completes after all: the money goes straight back.
     let object = payment_intent_object(&intent, key(contract_id), 70000, "succeeded", None);

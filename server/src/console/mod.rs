@@ -152,9 +152,43 @@ pub fn documents() -> Vec<&'static str> {
 }
 
 /// A path of this site to go back to after a redirect: `/…` but not `//…` (another host).
+/// Browsers drop tabs and newlines from `Location` and read `\\` as `/`, so a path holding
+/// any of them, or any whitespace or control character, is refused outright.
 fn local_path(path: Option<&str>) -> &str {
     match path {
-        Some(p) if p.starts_with('/') && !p.starts_with("//") && !p.starts_with("/\\") => p,
+        Some(p)
+            if p.starts_with('/')
+                && !p.starts_with("//")
+                && !p
+                    .chars()
+                    .any(|c| c == '\\' || c.is_whitespace() || c.is_control()) =>
+        {
+            p
+        }
         _ => "/",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::local_path;
+
+    #[test]
+    fn only_paths_of_this_site_are_followed() {
+        for ok in ["/", "/home", "/payouts/onboarding/done?x=1"] {
+            assert_eq!(local_path(Some(ok)), ok);
+        }
+        for refused in [
+            "//evil.example",
+            "/\\evil.example",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/ /evil.example",
+            "https://evil.example",
+            "evil",
+        ] {
+            assert_eq!(local_path(Some(refused)), "/", "{refused:?}");
+        }
+        assert_eq!(local_path(None), "/");
     }
 }

@@ -118,7 +118,9 @@ pub(crate) async fn mark_funded(
     tx: &impl ConnectionTrait,
     payment: Payment<'_>,
 ) -> DomainResult<()> {
+    // Locked, so an `endContract` running now is seen whole: its end decides the refund below.
     let Some(contract) = contract::Entity::find_by_id(payment.contract_id)
+        .lock_exclusive()
         .one(tx)
         .await?
     else {

@@ -20,7 +20,9 @@ pub const CONTRACT_REFUND: &str = "contract.refund";
 /// Accepts a SUBMITTED milestone whose review window closed (`domain::delivery::auto_accept`).
 pub const MILESTONE_AUTO_ACCEPT: &str = "milestone.auto_accept";
 /// How long a claimed job is held before another worker may take it over.
-pub const LEASE: Duration = Duration::seconds(60);
+/// Longer than the longest Stripe call (5 attempts of `STRIPE_TIMEOUT_MS`, 20 s by default,
+/// plus the 409 backoff), so a live worker's claim never runs out mid-call.
+pub const LEASE: Duration = Duration::minutes(5);
 /// Attempts before a retryable failure is given up.
 pub const MAX_ATTEMPTS: i32 = 10;
 

@@ -218,9 +218,11 @@ pub(crate) async fn visible(
         .one(db)
         .await?
         .ok_or(DomainError::NotFound("milestone"))?;
-    let contract = contracts::get(db, access, milestone.contract_id)
-        .await
-        .map_err(|_| DomainError::NotFound("milestone"))?;
+    let contract = match contracts::get(db, access, milestone.contract_id).await {
+        Ok(contract) => contract,
+        Err(DomainError::NotFound(_)) => return Err(DomainError::NotFound("milestone")),
+        Err(other) => return Err(other),
+    };
     Ok((milestone, contract))
 }
 

@@ -496,13 +496,21 @@ pub(crate) async fn record_reversal(
     tx: &impl ConnectionTrait,
     reversal: Reversal<'_>,
 ) -> DomainResult<()> {
+    // Locked: the delta below must come from the stored total, not one a concurrent event
+    // has moved on since.
     let by_transfer = payout::Entity::find()
         .filter(payout::Column::StripeTransferId.eq(reversal.transfer_id))
+        .lock_exclusive()
         .one(tx)
         .await?;
     let payout = match (by_transfer, reversal.payout_id) {
         (Some(p), _) => Some(p),
-        (None, Some(id)) => payout::Entity::find_by_id(id).one(tx).await?,
+        (None, Some(id)) => {
+            payout::Entity::find_by_id(id)
+                .lock_exclusive()
+                .one(tx)
+                .await?
+        }
         (None, None) => None,
     };
     let Some(payout) = payout else {

@@ -2,7 +2,7 @@
 //! contract. Stripe is called outside any database transaction (idempotency keys make a
 //! repeated call return the same object); what changes in the database is written by the
 //! domain (`payout_accounts`, `contracts`).
-use entity::states::{CompanyRole, FundingStatus};
+use entity::states::{CompanyRole, ContractStatus, FundingStatus};
 
 use super::gateway::{AccountLink, GatewayError, PaymentIntent, StripeGateway, transfer_group};
 use crate::domain::error::{DomainError, DomainResult};
@@ -61,6 +61,12 @@ pub async fn fund(
         &[CompanyRole::Admin, CompanyRole::Finance],
         "funding a contract",
     )?;
+    if contract.status == ContractStatus::Cancelled {
+        // Ended with nothing accepted: funding it would only be refunded, fees lost.
+        return Err(DomainError::conflict(
+            "the contract was cancelled; there is nothing to fund",
+        ));
+    }
     match contract.funding_status {
         None => {
             return Err(DomainError::conflict(

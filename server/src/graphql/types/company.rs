@@ -28,12 +28,12 @@ impl Company {
         self.0.created_at
     }
 
-    /// How the company pays its alumni.
     /// Days a delivered milestone waits for review before it is accepted automatically.
     async fn review_window_days(&self) -> i32 {
         self.0.review_window_days
     }
 
+    /// How the company pays its alumni.
     async fn payment_provider(&self) -> PaymentProvider {
         self.0.payment_provider.into()
     }
