@@ -1,5 +1,6 @@
-//! The job table: an outbox written in the same transaction as the change that needs
-//! outside work (a Stripe transfer or refund), claimed by any replica's worker. On PostgreSQL a claim
+//! The job table: an outbox written in the same transaction as the change that needs later
+//! work (a Stripe transfer or refund, a delivery's automatic acceptance), claimed by any
+//! replica's worker. On PostgreSQL a claim
 //! is `FOR UPDATE SKIP LOCKED`, so two workers never take the same job; a claimed job holds
 //! a lease, and one whose lease ran out (its worker crashed) is claimed again.
 use chrono::Duration;

@@ -22,10 +22,8 @@ pub const LEASE: Duration = Duration::minutes(5);
 /// Attempts before a mail is given up (about 40 minutes of retrying).
 pub const MAX_ATTEMPTS: i32 = 10;
 
-/// Exponential backoff after the `attempts`-th failure: 2, 4, 8 … seconds, at most ten minutes.
-pub fn backoff(attempts: i32) -> Duration {
-    Duration::seconds(2_i64.saturating_pow(attempts.clamp(1, 20) as u32).min(600))
-}
+/// Exponential backoff after the `attempts`-th failure, the same as the job table's.
+pub use super::jobs::backoff;
 
 /// Queues a mail to `user`, in the caller's transaction.
 pub(crate) async fn queue_for_user(

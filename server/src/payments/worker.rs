@@ -38,7 +38,10 @@ pub async fn run(
         let worked = match run_once(&db, gateway, CrashPoint::Never).await {
             Ok(worked) => worked,
             Err(err) => {
-                tracing::error!(error = format!("{err:#}"), "payout worker");
+                tracing::error!(
+                    error = format!("{err:#}"),
+                    "Stripe worker (payouts and refunds)"
+                );
                 false
             }
         };
