@@ -127,12 +127,17 @@ async fn a_password_reset_answers_alike_for_unknown_emails_and_ends_every_sessio
     let weak = json!({ "i": { "token": code, "newPassword": "short" } });
     assert_eq!(s.err(None, RESET, weak).await, "BAD_USER_INPUT");
     let new_password = "a brand new long passphrase";
+    let verified_events = "SELECT COUNT(*) FROM audit_events a JOIN users u ON u.id = a.object_id \
+        WHERE a.object_type = 'User' AND a.action = 'user.verify_email' AND u.email = 'mio@example.jp'";
+    assert_eq!(s.sql_i64(verified_events).await, 0);
     s.ok(
         None,
         RESET,
         json!({ "i": { "token": code, "newPassword": new_password } }),
     )
     .await;
+    // The mailed code proved the address too, and that change is in the audit trail.
+    assert_eq!(s.sql_i64(verified_events).await, 1);
     assert_eq!(
         s.err(
             None,

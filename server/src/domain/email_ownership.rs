@@ -300,12 +300,20 @@ pub async fn reset_password(
         .exec(&tx)
         .await?;
     // Receiving the mail proves ownership of the address as well.
-    user::Entity::update_many()
+    let verified = user::Entity::update_many()
         .col_expr(user::Column::EmailVerifiedAt, Expr::value(at))
         .filter(user::Column::Id.eq(redeemed.user_id))
         .filter(user::Column::EmailVerifiedAt.is_null())
         .exec(&tx)
         .await?;
+    if verified.rows_affected == 1 {
+        audit::record(
+            &tx,
+            Some(redeemed.user_id),
+            audit::Change::new("user.verify_email", Subject::User, redeemed.user_id),
+        )
+        .await?;
+    }
     log_out_everywhere(&tx, redeemed.user_id).await?;
     audit::record(
         &tx,
