@@ -34,6 +34,27 @@ pub async fn get(
         .ok_or(DomainError::NotFound("contract"))
 }
 
+/// CONFLICT unless the contract is ACTIVE and not ended; the message names its state (with
+/// `ended_note` after "and ended" when it has ended) and then `rule`.
+pub(crate) fn require_running(
+    contract: &contract::Model,
+    ended_note: &str,
+    rule: &str,
+) -> DomainResult<()> {
+    if contract.status == ContractStatus::Active && contract.ended_at.is_none() {
+        return Ok(());
+    }
+    let ended = if contract.ended_at.is_some() {
+        format!(" and ended{ended_note}")
+    } else {
+        String::new()
+    };
+    Err(DomainError::conflict(format!(
+        "the contract is {}{ended}; {rule}",
+        contract.status.to_value()
+    )))
+}
+
 /// Reads the contract inside a write transaction, row-locked on PostgreSQL.
 pub(crate) async fn visible_for_update(
     tx: &impl ConnectionTrait,

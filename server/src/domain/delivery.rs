@@ -7,7 +7,7 @@
 //! milestone's amount to `contracts.accepted_minor` in the same transaction: that is what
 //! invoices may bill.
 use chrono::{DateTime, Duration, Utc};
-use entity::states::{CompanyRole, ContractStatus, MilestoneStatus};
+use entity::states::{CompanyRole, MilestoneStatus};
 use entity::{company, contract, job, milestone};
 use sea_orm::sea_query::{Expr, ExprTrait, SimpleExpr};
 use sea_orm::{
@@ -18,7 +18,7 @@ use sea_orm::{
 use super::audit::Subject;
 use super::error::{DomainError, DomainResult};
 use super::jobs::{self, Outcome};
-use super::{Access, audit, milestones, now, text, write_tx};
+use super::{Access, audit, contracts, milestones, now, text, write_tx};
 
 /// Who reviews deliveries for the company.
 pub const REVIEWERS: &[CompanyRole] = &[CompanyRole::Admin, CompanyRole::Member];
@@ -52,7 +52,11 @@ pub async fn submit(
             "only the contract's freelancer delivers its milestones",
         ));
     }
-    require_active(&contract)?;
+    contracts::require_running(
+        &contract,
+        "",
+        "work is only delivered on a running contract",
+    )?;
     if !matches!(
         m.status,
         MilestoneStatus::Active | MilestoneStatus::ChangesRequested
@@ -338,21 +342,6 @@ async fn for_update(
         .await?
         .ok_or(DomainError::NotFound("milestone"))?;
     Ok((m, contract))
-}
-
-fn require_active(contract: &contract::Model) -> DomainResult<()> {
-    if contract.status != ContractStatus::Active || contract.ended_at.is_some() {
-        return Err(DomainError::conflict(format!(
-            "the contract is {}{}; work is only delivered on a running contract",
-            contract.status.to_value(),
-            if contract.ended_at.is_some() {
-                " and ended"
-            } else {
-                ""
-            }
-        )));
-    }
-    Ok(())
 }
 
 fn wrong_state(m: &milestone::Model, rule: &str) -> DomainError {

@@ -47,7 +47,11 @@ pub async fn end(
     if contract.freelancer_id != access.user_id() {
         access.require_role(contract.company_id, ENDERS, "ending a contract")?;
     }
-    require_running(&contract)?;
+    contracts::require_running(
+        &contract,
+        " already",
+        "only a running contract can be ended",
+    )?;
     let actor = Some(access.user_id());
     // Milestones first, then the contract: the order delivery and acceptance lock them in,
     // so a racing acceptance either lands before the end (and stays payable) or finds its
@@ -55,7 +59,11 @@ pub async fn end(
     cancel_open_milestones(&tx, actor, contract.id).await?;
     // Read again under the lock: what was accepted before the end is what stays payable.
     let contract = contracts::visible_for_update(&tx, access, contract_id).await?;
-    require_running(&contract)?;
+    contracts::require_running(
+        &contract,
+        " already",
+        "only a running contract can be ended",
+    )?;
     let to = if contract.accepted_minor == 0 {
         ContractStatus::Cancelled
     } else if contract.paid_minor >= contract.accepted_minor {
@@ -105,21 +113,6 @@ pub async fn end(
     refunds::schedule(&tx, &ended).await?;
     tx.commit().await?;
     Ok(ended)
-}
-
-fn require_running(contract: &contract::Model) -> DomainResult<()> {
-    if contract.status == ContractStatus::Active && contract.ended_at.is_none() {
-        return Ok(());
-    }
-    Err(DomainError::conflict(format!(
-        "the contract is {}{}; only a running contract can be ended",
-        contract.status.to_value(),
-        if contract.ended_at.is_some() {
-            " and ended already"
-        } else {
-            ""
-        }
-    )))
 }
 
 /// ACTIVE, SUBMITTED and CHANGES_REQUESTED milestones become CANCELLED, each with its event.
