@@ -153,6 +153,20 @@ impl Access {
         self.is_staff(company_id) || freelancer_id == self.user_id()
     }
 
+    /// Requires one of `roles` at a company: NOT_FOUND when the caller cannot see the company
+    /// at all (so ids cannot be probed), FORBIDDEN when they lack the role.
+    pub fn require_company_role(
+        &self,
+        company_id: i64,
+        roles: &[CompanyRole],
+        action: &str,
+    ) -> DomainResult<()> {
+        if !self.can_see_company(company_id) {
+            return Err(DomainError::NotFound("company"));
+        }
+        self.require_role(company_id, roles, action)
+    }
+
     /// Requires one of `roles` at `company_id`. Callers first check that the object is
     /// visible at all (answering `NOT_FOUND` otherwise), so this only ever forbids.
     pub fn require_role(

@@ -24,10 +24,7 @@ pub async fn add(
     company_id: i64,
     emails: &[String],
 ) -> DomainResult<Vec<alumni_record::Model>> {
-    if !access.can_see_company(company_id) {
-        return Err(DomainError::NotFound("company"));
-    }
-    access.require_role(
+    access.require_company_role(
         company_id,
         &[CompanyRole::Admin],
         "uploading the alumni roster",
@@ -98,10 +95,7 @@ pub async fn remove(
     company_id: i64,
     emails: &[String],
 ) -> DomainResult<Vec<alumni_record::Model>> {
-    if !access.can_see_company(company_id) {
-        return Err(DomainError::NotFound("company"));
-    }
-    access.require_role(
+    access.require_company_role(
         company_id,
         &[CompanyRole::Admin],
         "removing alumni from the roster",

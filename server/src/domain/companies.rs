@@ -57,10 +57,7 @@ pub async fn add_member(
     email: &str,
     role: CompanyRole,
 ) -> DomainResult<company_member::Model> {
-    if !access.can_see_company(company_id) {
-        return Err(DomainError::NotFound("company"));
-    }
-    access.require_role(company_id, &[CompanyRole::Admin], "adding a company member")?;
+    access.require_company_role(company_id, &[CompanyRole::Admin], "adding a company member")?;
     let email = Email::parse(email, "input.email")?;
     let tx = write_tx(db).await?;
     let staff = staff_for_update(&tx, company_id).await?;
@@ -123,10 +120,7 @@ pub async fn remove_member(
     company_id: i64,
     email: &str,
 ) -> DomainResult<company_member::Model> {
-    if !access.can_see_company(company_id) {
-        return Err(DomainError::NotFound("company"));
-    }
-    access.require_role(
+    access.require_company_role(
         company_id,
         &[CompanyRole::Admin],
         "removing a company member",
@@ -293,10 +287,7 @@ pub async fn set_payment_provider(
     company_id: i64,
     provider: PaymentProvider,
 ) -> DomainResult<company::Model> {
-    if !access.can_see_company(company_id) {
-        return Err(DomainError::NotFound("company"));
-    }
-    access.require_role(
+    access.require_company_role(
         company_id,
         &[CompanyRole::Admin],
         "choosing the payment provider",
@@ -349,10 +340,7 @@ pub async fn update_settings(
     company_id: i64,
     settings: Settings,
 ) -> DomainResult<company::Model> {
-    if !access.can_see_company(company_id) {
-        return Err(DomainError::NotFound("company"));
-    }
-    access.require_role(
+    access.require_company_role(
         company_id,
         &[CompanyRole::Admin],
         "changing the company's settings",

@@ -43,10 +43,7 @@ pub async fn publish(
     access: &Access,
     input: NewProject<'_>,
 ) -> DomainResult<project::Model> {
-    if !access.can_see_company(input.company_id) {
-        return Err(DomainError::NotFound("company"));
-    }
-    access.require_role(
+    access.require_company_role(
         input.company_id,
         STAFF_WHO_MANAGE_PROJECTS,
         "publishing a project",
