@@ -6,32 +6,11 @@
 //
 // The mailed links come from the server's log: .ci/run starts the server in development
 // without SMTP, so the mail worker's log backend prints each mail's recipient and link.
-//
-// URL (the server), SERVER_LOG (its log file), SCREENSHOTS (a directory) from the environment.
 // Prints `N passed, N failed` last; exits 1 when anything failed.
-import { readFileSync, mkdirSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { chromium } from 'playwright-core';
+import { audit, base, check, countLinks, finish, launch, mailedLink, newPage } from './lib.mjs';
 
-const require = createRequire(import.meta.url);
-const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-const base = process.env.URL ?? 'http://127.0.0.1:8080';
-const serverLog = process.env.SERVER_LOG;
-const shots = process.env.SCREENSHOTS ?? 'target/console-screenshots';
 const password = 'correct horse battery staple';
 const newPassword = 'a brand new long password';
-mkdirSync(shots, { recursive: true });
-
-let passed = 0;
-let failed = 0;
-function check(ok, what) {
-  if (ok) {
-    passed += 1;
-  } else {
-    failed += 1;
-    console.log(`FAIL ${what}`);
-  }
-}
 
 const TEXT = {
   ja: {
@@ -62,71 +41,10 @@ const TEXT = {
   },
 };
 
-// The server's log lines that mention a mail to `email` with a link to `path` (colour codes
-// removed).
-function mailLines(email, path) {
-  return readFileSync(serverLog, 'utf8')
-    .replace(/\x1b\[[0-9;]*m/g, '')
-    .split('\n')
-    .filter((l) => l.includes(`to=${email}`) && l.includes(`link=`) && l.includes(path));
-}
-
-// The newest link to `path` mailed to `email`, from the server's log (waits up to 15 s).
-async function mailedLink(email, path, after) {
-  for (let i = 0; i < 150; i += 1) {
-    const lines = mailLines(email, path);
-    if (lines.length > after) {
-      const match = lines[lines.length - 1].match(/link=(\S+)/);
-      if (match) return match[1];
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`no mail with ${path} to ${email} in ${serverLog}`);
-}
-
-function countLinks(email, path) {
-  return mailLines(email, path).length;
-}
-
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-  headless: true,
-  args: ['--no-sandbox'],
-});
-const offsite = [];
-const cspViolations = [];
-
-async function audit(page, lang, name) {
-  await page.evaluate(axeSource);
-  const result = await page.evaluate(() =>
-    window.axe.run(document, { resultTypes: ['violations'] }),
-  );
-  const bad = result.violations.filter((v) => ['serious', 'critical'].includes(v.impact));
-  for (const v of bad) {
-    console.log(`  axe ${lang}/${name}: ${v.id} (${v.impact}): ${v.help}`);
-  }
-  check(bad.length === 0, `axe on ${lang}/${name}: ${bad.map((v) => v.id).join(', ')}`);
-  const width = await page.evaluate(() => document.documentElement.scrollWidth);
-  check(width <= 375, `${lang}/${name} fits 375 px (scrollWidth ${width})`);
-  await page.screenshot({ path: `${shots}/${lang}-${name}.png`, fullPage: true });
-}
+const browser = await launch();
 
 async function run(lang) {
-  const context = await browser.newContext({
-    locale: lang === 'ja' ? 'ja-JP' : 'en-US',
-    viewport: { width: 375, height: 812 },
-  });
-  await context.route('**', (route) => {
-    const host = new URL(route.request().url()).hostname;
-    if (host === '127.0.0.1') return route.continue();
-    offsite.push(route.request().url());
-    return route.abort();
-  });
-  const page = await context.newPage();
-  page.on('console', (msg) => {
-    if (/Content.Security.Policy|Refused to/i.test(msg.text())) cspViolations.push(msg.text());
-  });
-  page.on('pageerror', (err) => cspViolations.push(`page error: ${err.message}`));
+  const { context, page } = await newPage(browser, lang);
   const t = TEXT[lang];
   const email = `browser-${lang}-${Date.now()}@example.jp`;
 
@@ -213,7 +131,4 @@ for (const lang of ['ja', 'en']) {
   }
 }
 await browser.close();
-check(offsite.length === 0, `requests left 127.0.0.1: ${offsite.join(', ')}`);
-check(cspViolations.length === 0, `CSP violations or page errors: ${cspViolations.join(' | ')}`);
-console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed === 0 ? 0 : 1);
+finish();

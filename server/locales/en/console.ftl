@@ -83,3 +83,9 @@ refused-FORBIDDEN = You do not have permission to do this.
 refused-NOT_FOUND = What you asked for was not found.
 refused-RATE_LIMITED = Too many attempts. Please wait a while and try again.
 refused-UNAUTHENTICATED = We could not sign you in. Please check your email address and password.
+
+nav-areas = Areas
+nav-projects = Projects
+nav-work = My work
+nav-companies = Company
+nav-finance = Finance

@@ -83,3 +83,9 @@ refused-FORBIDDEN = この操作を行う権限がありません。
 refused-NOT_FOUND = 対象が見つかりません。
 refused-RATE_LIMITED = 試行回数が上限に達しました。しばらく時間をおいてから再度お試しください。
 refused-UNAUTHENTICATED = ログインできませんでした。メールアドレスとパスワードをご確認ください。
+
+nav-areas = メニュー
+nav-projects = 案件を探す
+nav-work = お仕事
+nav-companies = 企業の管理
+nav-finance = 経理

@@ -1,5 +1,5 @@
-//! The console's two languages: Fluent catalogues (`server/locales/{ja,en}/console.ftl`,
-//! embedded), the choice from the `boomerang_lang` cookie or else `Accept-Language`, and the
+//! The console's two languages: Fluent catalogues (`server/locales/{ja,en}/*.ftl`, one per
+//! area of the console, embedded), the choice from the `boomerang_lang` cookie or else `Accept-Language`, and the
 //! lookup every page uses. No user-visible string lives in the page code.
 use std::sync::LazyLock;
 
@@ -76,6 +76,15 @@ impl Locale {
         self.format(id, Some(&args))
     }
 
+    /// The message `id` with several arguments.
+    pub fn tn(self, id: &str, values: &[(&str, &str)]) -> String {
+        let mut args = FluentArgs::new();
+        for (name, value) in values {
+            args.set(*name, FluentValue::from(*value));
+        }
+        self.format(id, Some(&args))
+    }
+
     fn format(self, id: &str, args: Option<&FluentArgs>) -> String {
         let bundle = self.bundle();
         let Some(pattern) = bundle.get_message(id).and_then(|m| m.value()) else {
@@ -96,24 +105,40 @@ impl Locale {
     }
 }
 
-const JA_FTL: &str = include_str!("../../locales/ja/console.ftl");
-const EN_FTL: &str = include_str!("../../locales/en/console.ftl");
+/// The catalogues of one language, one file per area of the console (so that work on one
+/// area does not touch another's file).
+macro_rules! catalogues {
+    ($lang:literal) => {
+        &[
+            include_str!(concat!("../../locales/", $lang, "/console.ftl")),
+            include_str!(concat!("../../locales/", $lang, "/marketplace.ftl")),
+            include_str!(concat!("../../locales/", $lang, "/engagements.ftl")),
+            include_str!(concat!("../../locales/", $lang, "/finance.ftl")),
+            include_str!(concat!("../../locales/", $lang, "/company.ftl")),
+        ]
+    };
+}
+
+const JA_FTL: &[&str] = catalogues!("ja");
+const EN_FTL: &[&str] = catalogues!("en");
 
 static JA: LazyLock<FluentBundle<FluentResource>> = LazyLock::new(|| bundle(langid!("ja"), JA_FTL));
 static EN: LazyLock<FluentBundle<FluentResource>> = LazyLock::new(|| bundle(langid!("en"), EN_FTL));
 
-fn bundle(lang: LanguageIdentifier, source: &str) -> FluentBundle<FluentResource> {
-    let resource =
-        FluentResource::try_new(source.to_string()).unwrap_or_else(|(partial, errors)| {
-            tracing::error!(?errors, "a console catalogue has syntax errors");
-            partial
-        });
+fn bundle(lang: LanguageIdentifier, sources: &[&str]) -> FluentBundle<FluentResource> {
     let mut bundle = FluentBundle::new_concurrent(vec![lang]);
     // No Unicode isolation marks around arguments: they would show up in copied text and
     // the pages are left-to-right only.
     bundle.set_use_isolating(false);
-    if let Err(errors) = bundle.add_resource(resource) {
-        tracing::error!(?errors, "a console catalogue has duplicate messages");
+    for source in sources {
+        let resource =
+            FluentResource::try_new(source.to_string()).unwrap_or_else(|(partial, errors)| {
+                tracing::error!(?errors, "a console catalogue has syntax errors");
+                partial
+            });
+        if let Err(errors) = bundle.add_resource(resource) {
+            tracing::error!(?errors, "a console catalogue has duplicate messages");
+        }
     }
     bundle
 }
@@ -122,24 +147,39 @@ fn bundle(lang: LanguageIdentifier, source: &str) -> FluentBundle<FluentResource
 mod tests {
     use super::*;
 
-    fn ids(source: &str) -> Vec<String> {
-        let resource = FluentResource::try_new(source.to_string())
-            .unwrap_or_else(|(_, errors)| panic!("catalogue does not parse: {errors:?}"));
-        let mut ids: Vec<String> = resource
-            .entries()
-            .filter_map(|entry| match entry {
-                fluent_syntax::ast::Entry::Message(m) => Some(m.id.name.to_string()),
-                _ => None,
+    /// Every message id of one language's catalogues, one list per file, sorted.
+    fn ids(sources: &[&str]) -> Vec<Vec<String>> {
+        sources
+            .iter()
+            .map(|source| {
+                let resource = FluentResource::try_new(source.to_string())
+                    .unwrap_or_else(|(_, errors)| panic!("catalogue does not parse: {errors:?}"));
+                let mut ids: Vec<String> = resource
+                    .entries()
+                    .filter_map(|entry| match entry {
+                        fluent_syntax::ast::Entry::Message(m) => Some(m.id.name.to_string()),
+                        _ => None,
+                    })
+                    .collect();
+                ids.sort();
+                ids
             })
-            .collect();
-        ids.sort();
-        ids
+            .collect()
     }
 
     #[test]
-    fn both_catalogues_parse_and_hold_the_same_messages() {
+    fn both_languages_parse_and_hold_the_same_messages_in_the_same_files() {
         assert_eq!(ids(JA_FTL), ids(EN_FTL));
-        assert!(ids(JA_FTL).len() > 20);
+        let all: Vec<String> = ids(JA_FTL).concat();
+        assert!(all.len() > 20);
+        let mut unique = all.clone();
+        unique.sort();
+        unique.dedup();
+        assert_eq!(
+            unique.len(),
+            all.len(),
+            "a message id is defined in two files"
+        );
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! The frame of every page: language, top bar (home, language switch, log out), one `main`.
 //! htmx is configured by a meta tag (no inline script, which the CSP forbids) and told not to
 //! inject its indicator styles (no inline style either).
+use entity::states::CompanyRole;
 use maud::{DOCTYPE, Markup, html};
 
 use super::ApiError;
@@ -49,9 +50,53 @@ pub fn page(v: &Visitor, title: &str, content: Markup) -> Markup {
                         }
                     }
                 }
+                (roles_nav(v))
                 main id="main" {
                     h1 { (title) }
                     (content)
+                }
+            }
+        }
+    }
+}
+
+/// The areas the visitor's roles open, from their access (no query): projects for everyone
+/// signed in, their work for alumni, the company pages for staff, the finance queue for
+/// FINANCE and ADMIN.
+fn roles_nav(v: &Visitor) -> Markup {
+    let Some(access) = &v.access else {
+        return html! {};
+    };
+    let staff = !access.staff.is_empty();
+    let finance = access
+        .staff
+        .values()
+        .any(|role| matches!(role, CompanyRole::Finance | CompanyRole::Admin));
+    let mut items = vec![("/projects", "nav-projects")];
+    if !access.alumni_of.is_empty() {
+        items.push(("/work", "nav-work"));
+    }
+    if staff {
+        items.push(("/companies", "nav-companies"));
+    }
+    if finance {
+        items.push(("/finance", "nav-finance"));
+    }
+    let current = |path: &str| {
+        let here = v.here.split('?').next().unwrap_or_default();
+        here == path || here.starts_with(&format!("{path}/"))
+    };
+    html! {
+        nav aria-label=(v.t("nav-areas")) {
+            ul class="roles" {
+                @for (path, id) in items {
+                    li {
+                        @if current(path) {
+                            a href=(path) aria-current="page" { (v.t(id)) }
+                        } @else {
+                            a href=(path) { (v.t(id)) }
+                        }
+                    }
                 }
             }
         }

@@ -9,10 +9,15 @@
 //!   security headers of every console response.
 mod assets;
 mod auth;
+mod company;
+mod engagements;
+mod finance;
+pub mod format;
 mod headers;
 mod home;
 pub mod i18n;
 mod layout;
+mod marketplace;
 mod payouts;
 mod session;
 
@@ -44,6 +49,11 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/payouts/onboarding/done", get(payouts::done))
         .route("/payouts/onboarding/refresh", get(payouts::refresh))
         .route("/language", get(session::switch_language))
+        .route("/timezone", get(session::switch_time_zone))
+        .merge(marketplace::routes())
+        .merge(engagements::routes())
+        .merge(finance::routes())
+        .merge(company::routes())
         .route("/assets/{name}", get(assets::serve))
         .fallback(not_found)
         .layer(middleware::from_fn_with_state(state.clone(), session::csrf))
@@ -148,7 +158,16 @@ async fn not_found(v: Visitor) -> Response {
 
 /// Every GraphQL document the console runs (a test validates each against the schema).
 pub fn documents() -> Vec<&'static str> {
-    [auth::DOCUMENTS, home::DOCUMENTS, payouts::DOCUMENTS].concat()
+    [
+        auth::DOCUMENTS,
+        home::DOCUMENTS,
+        payouts::DOCUMENTS,
+        marketplace::DOCUMENTS,
+        engagements::DOCUMENTS,
+        finance::DOCUMENTS,
+        company::DOCUMENTS,
+    ]
+    .concat()
 }
 
 /// A path of this site to go back to after a redirect: `/…` but not `//…` (another host).

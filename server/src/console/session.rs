@@ -18,20 +18,25 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use chrono_tz::Tz;
 use hmac::{Hmac, Mac};
 use rand::RngCore;
 use serde::Deserialize;
 use sha2::Sha256;
 
+use super::format;
 use super::i18n::Locale;
 use super::layout;
 use crate::domain::access::Access;
 use crate::domain::sessions::SESSION_DAYS;
 use crate::http::{AppState, authenticate};
+use entity::states::CompanyRole;
 
 pub const SESSION_COOKIE: &str = "boomerang_session";
 pub const CSRF_COOKIE: &str = "boomerang_csrf";
 pub const LANG_COOKIE: &str = "boomerang_lang";
+/// The time zone the visitor chose (IANA name); Asia/Tokyo without it.
+pub const TZ_COOKIE: &str = "boomerang_tz";
 /// The form field that carries the CSRF token.
 pub const CSRF_FIELD: &str = "csrf";
 /// Console form bodies larger than this are refused (413) before they are parsed.
@@ -140,6 +145,8 @@ pub struct Visitor {
     /// The path and query of this page, for the language switch to come back to.
     pub here: String,
     pub settings: Settings,
+    /// Times on the pages are shown in this zone.
+    pub tz: Tz,
 }
 
 impl Visitor {
@@ -149,6 +156,39 @@ impl Visitor {
 
     pub fn t1(&self, id: &str, name: &str, value: &str) -> String {
         self.locale.t1(id, name, value)
+    }
+
+    /// The message `id` with several arguments.
+    pub fn tn(&self, id: &str, args: &[(&str, &str)]) -> String {
+        self.locale.tn(id, args)
+    }
+
+    /// An API `Money` object as this visitor reads it (see [`format::money`]).
+    pub fn money(&self, value: &serde_json::Value) -> String {
+        format::money(value)
+    }
+
+    /// An API `NaiveDate` in this visitor's language.
+    pub fn date(&self, value: &serde_json::Value) -> String {
+        format::date(self.locale, value)
+    }
+
+    /// An API `DateTime` in this visitor's language and time zone.
+    pub fn time(&self, value: &serde_json::Value) -> String {
+        format::date_time(self.locale, self.tz, value)
+    }
+
+    /// The day an API `DateTime` falls on in this visitor's time zone.
+    pub fn day(&self, value: &serde_json::Value) -> String {
+        format::day_of(self.locale, self.tz, value)
+    }
+
+    /// Whether the visitor is staff of `company` (a database id) with one of `roles`.
+    pub fn has_role(&self, company: i64, roles: &[CompanyRole]) -> bool {
+        self.access
+            .as_ref()
+            .and_then(|a| a.staff.get(&company))
+            .is_some_and(|role| roles.contains(role))
     }
 }
 
@@ -185,7 +225,11 @@ impl FromRequestParts<AppState> for Visitor {
             .uri
             .path_and_query()
             .map_or("/".to_string(), |pq| pq.as_str().to_string());
+        let tz = cookie(headers, TZ_COOKIE)
+            .and_then(format::parse_tz)
+            .unwrap_or(format::DEFAULT_TZ);
         let mut visitor = Visitor {
+            tz,
             locale,
             session,
             access: None,
@@ -279,6 +323,31 @@ fn form_urlencoded_field(body: &[u8], name: &str) -> Option<String> {
         .into_iter()
         .find(|(key, _)| key == name)
         .map(|(_, value)| value)
+}
+
+#[derive(Deserialize)]
+pub struct TimeZoneQuery {
+    to: Option<String>,
+    back: Option<String>,
+}
+
+/// `GET /timezone?to=Europe/London&back=/path`: remembers the time zone for the pages' times
+/// (an unknown name changes nothing) and goes back.
+pub async fn switch_time_zone(
+    State(state): State<AppState>,
+    Query(query): Query<TimeZoneQuery>,
+) -> Response {
+    let back = super::local_path(query.back.as_deref()).to_string();
+    let mut response = Redirect::to(&back).into_response();
+    if let Some(tz) = query.to.as_deref().and_then(format::parse_tz) {
+        response.headers_mut().append(
+            header::SET_COOKIE,
+            state
+                .console
+                .cookie(TZ_COOKIE, tz.name(), Some(365 * 24 * 3600)),
+        );
+    }
+    response
 }
 
 #[derive(Deserialize)]

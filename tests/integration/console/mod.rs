@@ -1,0 +1,7 @@
+//! The web console (issue 11), driven like a browser: one file per area of the console.
+pub mod browser;
+mod company;
+mod engagements;
+mod finance;
+mod marketplace;
+mod signing_in;
