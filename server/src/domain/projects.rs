@@ -261,7 +261,10 @@ pub async fn list(
     if let Some(words) = &filter.text {
         text::check_chars(words, "filter.text", Lines::Single)?;
         if words.chars().count() > 200 {
-            return Err(DomainError::bad_input("filter.text", "at most 200 characters"));
+            return Err(DomainError::bad_input(
+                "filter.text",
+                "at most 200 characters",
+            ));
         }
     }
     let mut visible = Condition::any();
@@ -301,7 +304,12 @@ pub async fn list(
             .into_query();
         query = query.filter(project::Column::Id.in_subquery(with_skill));
     }
-    if let Some(text) = filter.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+    if let Some(text) = filter
+        .text
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+    {
         query = query.filter(contains_text(text));
     }
     if let Some(after) = page.after {

@@ -204,7 +204,12 @@ impl Loader<BidCountOfProject> for Loaders {
             .await?;
         Ok(rows
             .into_iter()
-            .map(|(project_id, n)| (BidCountOfProject(project_id), i32::try_from(n).unwrap_or(i32::MAX)))
+            .map(|(project_id, n)| {
+                (
+                    BidCountOfProject(project_id),
+                    i32::try_from(n).unwrap_or(i32::MAX),
+                )
+            })
             .collect())
     }
 }

@@ -33,23 +33,55 @@ async fn browsing_filters_by_category_skill_company_and_words() {
     let b = flow::company(&s, "mktb").await;
     let alumna = flow::alumnus(&s, &a, "hana@alumni.example").await;
     flow::add_alumni(&s, &b, &[&alumna.email]).await;
-    publish_as(&s, &a.member, &a.id, "Churn model for savings", "DATA_ANALYSIS", &["SQL"]).await;
-    publish_as(&s, &a.member, &a.id, "Spring campaign copy", "MARKETING", &["Copywriting"]).await;
-    publish_as(&s, &b.member, &b.id, "Store footfall dashboard", "DATA_ANALYSIS", &["Tableau"]).await;
+    publish_as(
+        &s,
+        &a.member,
+        &a.id,
+        "Churn model for savings",
+        "DATA_ANALYSIS",
+        &["SQL"],
+    )
+    .await;
+    publish_as(
+        &s,
+        &a.member,
+        &a.id,
+        "Spring campaign copy",
+        "MARKETING",
+        &["Copywriting"],
+    )
+    .await;
+    publish_as(
+        &s,
+        &b.member,
+        &b.id,
+        "Store footfall dashboard",
+        "DATA_ANALYSIS",
+        &["Tableau"],
+    )
+    .await;
 
     let mut br = Browser::new(&s, "en");
     br.use_session(&alumna.token);
     let all = br.page("/projects").await;
-    for title in ["Churn model for savings", "Spring campaign copy", "Store footfall dashboard"] {
+    for title in [
+        "Churn model for savings",
+        "Spring campaign copy",
+        "Store footfall dashboard",
+    ] {
         assert!(all.body.contains(title), "{title} in {}", all.body);
     }
     assert!(all.body.contains("¥300,000"), "{}", all.body);
 
     let shown = |body: &str| {
-        ["Churn model for savings", "Spring campaign copy", "Store footfall dashboard"]
-            .iter()
-            .filter(|t| body.contains(**t))
-            .count()
+        [
+            "Churn model for savings",
+            "Spring campaign copy",
+            "Store footfall dashboard",
+        ]
+        .iter()
+        .filter(|t| body.contains(**t))
+        .count()
     };
     let marketing = br.page("/projects?category=MARKETING").await;
     assert!(marketing.body.contains("Spring campaign copy"));
@@ -100,26 +132,46 @@ async fn an_alumna_bids_with_milestones_through_the_form_and_a_refusal_keeps_her
         ]
     };
     let refused = br
-        .submit(&form, &format!("/projects/{project}/bids"), &fields("150000"))
+        .submit(
+            &form,
+            &format!("/projects/{project}/bids"),
+            &fields("150000"),
+        )
         .await;
     assert_eq!(refused.status, 400, "{}", refused.body);
     assert!(refused.body.contains(r#"role="alert""#), "{}", refused.body);
     for kept in ["分析基盤の構築経験があります。", "モデル構築", "150000"] {
-        assert!(refused.body.contains(kept), "{kept} kept in {}", refused.body);
+        assert!(
+            refused.body.contains(kept),
+            "{kept} kept in {}",
+            refused.body
+        );
     }
 
     let placed = br
-        .submit(&refused, &format!("/projects/{project}/bids"), &fields("200000"))
+        .submit(
+            &refused,
+            &format!("/projects/{project}/bids"),
+            &fields("200000"),
+        )
         .await;
     assert_eq!(placed.status, 303, "{}", placed.body);
     let after = br.page(placed.location()).await;
-    assert!(after.body.contains("提案を送信しました。"), "{}", after.body);
+    assert!(
+        after.body.contains("提案を送信しました。"),
+        "{}",
+        after.body
+    );
     assert!(after.body.contains("選考中"), "{}", after.body);
     assert!(after.body.contains("モデル構築") && after.body.contains("¥200,000"));
     assert!(!after.body.contains("この案件に提案する"), "no second form");
 
     let mine = br.page("/bids").await;
-    assert!(mine.body.contains("Churn analysis for the retail bank"), "{}", mine.body);
+    assert!(
+        mine.body.contains("Churn analysis for the retail bank"),
+        "{}",
+        mine.body
+    );
     assert!(mine.body.contains("¥300,000") && mine.body.contains("選考中"));
     s.finish().await;
 }
@@ -139,23 +191,49 @@ async fn staff_compare_bids_accept_into_a_contract_and_reject_with_a_reason_the_
     let mut staff = Browser::new(&s, "en");
     staff.use_session(&a.member.token);
     let dashboard = staff.page(&format!("/companies/{}", a.id)).await;
-    assert!(dashboard.body.contains("Open projects"), "{}", dashboard.body);
-    assert!(dashboard.body.contains(&format!("/projects/{project}/bids\">2<")), "{}", dashboard.body);
+    assert!(
+        dashboard.body.contains("Open projects"),
+        "{}",
+        dashboard.body
+    );
+    assert!(
+        dashboard
+            .body
+            .contains(&format!("/projects/{project}/bids\">2<")),
+        "{}",
+        dashboard.body
+    );
     let companies = staff.page("/companies").await;
     assert!(companies.body.contains(&format!("/companies/{}", a.id)));
 
     let compare = staff.page(&format!("/projects/{project}/bids")).await;
-    assert!(compare.body.contains("win") && compare.body.contains("lose"), "{}", compare.body);
+    assert!(
+        compare.body.contains("win") && compare.body.contains("lose"),
+        "{}",
+        compare.body
+    );
     assert!(compare.body.contains("¥280,000"));
     let accepted = staff
-        .submit(&compare, &format!("/bids/{first}/accept"), &[("project", &project)])
+        .submit(
+            &compare,
+            &format!("/bids/{first}/accept"),
+            &[("project", &project)],
+        )
         .await;
     assert_eq!(accepted.status, 303, "{}", accepted.body);
-    assert!(accepted.location().starts_with("/contracts/"), "{}", accepted.location());
+    assert!(
+        accepted.location().starts_with("/contracts/"),
+        "{}",
+        accepted.location()
+    );
 
     let refusal = staff.page(&format!("/projects/{other}/bids")).await;
     let empty = staff
-        .submit(&refusal, &format!("/bids/{rejected}/reject"), &[("project", &other), ("reason", "  ")])
+        .submit(
+            &refusal,
+            &format!("/bids/{rejected}/reject"),
+            &[("project", &other), ("reason", "  ")],
+        )
         .await;
     assert_eq!(empty.status, 400, "{}", empty.body);
     assert!(empty.body.contains(r#"role="alert""#));
@@ -163,7 +241,10 @@ async fn staff_compare_bids_accept_into_a_contract_and_reject_with_a_reason_the_
         .submit(
             &empty,
             &format!("/bids/{rejected}/reject"),
-            &[("project", &other), ("reason", "We chose a shorter schedule.")],
+            &[
+                ("project", &other),
+                ("reason", "We chose a shorter schedule."),
+            ],
         )
         .await;
     assert_eq!(done.status, 303, "{}", done.body);
@@ -171,7 +252,11 @@ async fn staff_compare_bids_accept_into_a_contract_and_reject_with_a_reason_the_
     let mut bidder = Browser::new(&s, "en");
     bidder.use_session(&loser.token);
     let mine = bidder.page("/bids").await;
-    assert!(mine.body.contains("We chose a shorter schedule."), "{}", mine.body);
+    assert!(
+        mine.body.contains("We chose a shorter schedule."),
+        "{}",
+        mine.body
+    );
     assert!(mine.body.contains("Not selected"));
     let rejected_only = bidder.page("/bids?status=REJECTED").await;
     assert!(rejected_only.body.contains("We chose a shorter schedule."));
@@ -208,8 +293,17 @@ async fn other_tenants_projects_bids_and_dashboards_are_not_found() {
     let mut bidder = Browser::new(&s, "en");
     bidder.use_session(&alumna.token);
     bidder.page(&format!("/projects/{project}")).await;
-    assert_eq!(bidder.get(&format!("/projects/{project}/bids")).await.status, 404);
-    assert_eq!(bidder.get(&format!("/companies/{}", a.id)).await.status, 404);
+    assert_eq!(
+        bidder
+            .get(&format!("/projects/{project}/bids"))
+            .await
+            .status,
+        404
+    );
+    assert_eq!(
+        bidder.get(&format!("/companies/{}", a.id)).await.status,
+        404
+    );
     s.finish().await;
 }
 
@@ -224,18 +318,30 @@ async fn the_api_lists_my_bids_and_counts_bids_for_staff_only() {
     let b1 = flow::bid(&s, &alumna, &p1, "300000", "JPY").await;
     let b2 = flow::bid(&s, &alumna, &p2, "100000", "JPY").await;
     flow::bid(&s, &other, &p1, "250000", "JPY").await;
-    s.ok(alumna.token(), "mutation($id: ID!) { withdrawBid(id: $id) { id } }", json!({ "id": b2 }))
-        .await;
+    s.ok(
+        alumna.token(),
+        "mutation($id: ID!) { withdrawBid(id: $id) { id } }",
+        json!({ "id": b2 }),
+    )
+    .await;
 
     const MINE: &str = "query($status: BidStatus, $after: String) { viewer { bids(first: 1, status: $status, after: $after) { nodes { id } pageInfo { hasNextPage endCursor } } } }";
     let page1 = s.ok(alumna.token(), MINE, json!({})).await;
     assert_eq!(page1["viewer"]["bids"]["nodes"][0]["id"], json!(b2));
-    assert_eq!(page1["viewer"]["bids"]["pageInfo"]["hasNextPage"], json!(true));
+    assert_eq!(
+        page1["viewer"]["bids"]["pageInfo"]["hasNextPage"],
+        json!(true)
+    );
     let cursor = page1["viewer"]["bids"]["pageInfo"]["endCursor"].clone();
     let page2 = s.ok(alumna.token(), MINE, json!({ "after": cursor })).await;
     assert_eq!(page2["viewer"]["bids"]["nodes"], json!([{ "id": b1 }]));
-    assert_eq!(page2["viewer"]["bids"]["pageInfo"]["hasNextPage"], json!(false));
-    let pending = s.ok(alumna.token(), MINE, json!({ "status": "PENDING" })).await;
+    assert_eq!(
+        page2["viewer"]["bids"]["pageInfo"]["hasNextPage"],
+        json!(false)
+    );
+    let pending = s
+        .ok(alumna.token(), MINE, json!({ "status": "PENDING" }))
+        .await;
     assert_eq!(pending["viewer"]["bids"]["nodes"], json!([{ "id": b1 }]));
     let staff_own = s.ok(a.member.token(), MINE, json!({})).await;
     assert_eq!(staff_own["viewer"]["bids"]["nodes"], json!([]));

@@ -12,7 +12,8 @@ use crate::console::session::Visitor;
 use crate::console::{error_page, not_found_page, run};
 use crate::http::AppState;
 
-pub const MINE: &str = "query ConsoleMyCompanies { viewer { memberships { role company { id name } } } }";
+pub const MINE: &str =
+    "query ConsoleMyCompanies { viewer { memberships { role company { id name } } } }";
 pub const DASHBOARD: &str = "query ConsoleCompanyDashboard($id: ID!) { \
      company(id: $id) { id name viewerRole \
        projects(first: 50, status: OPEN) { nodes { id title bidCount deadline \

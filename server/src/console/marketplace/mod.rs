@@ -37,14 +37,17 @@ pub const DOCUMENTS: &[&str] = &[
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/projects", get(browse::show))
-        .route("/projects/new", get(project::new_form).post(project::publish))
-        .route("/projects/{id}", get(project::show))
-        .route("/projects/{id}/edit", get(project::edit_form).post(project::update))
-        .route("/projects/{id}/close", post(project::close))
         .route(
-            "/projects/{id}/bids",
-            get(bids::compare).post(bids::place),
+            "/projects/new",
+            get(project::new_form).post(project::publish),
         )
+        .route("/projects/{id}", get(project::show))
+        .route(
+            "/projects/{id}/edit",
+            get(project::edit_form).post(project::update),
+        )
+        .route("/projects/{id}/close", post(project::close))
+        .route("/projects/{id}/bids", get(bids::compare).post(bids::place))
         .route("/bids", get(bids::mine))
         .route("/bids/{id}/withdraw", post(bids::withdraw))
         .route("/bids/{id}/accept", post(bids::accept))

@@ -78,7 +78,11 @@ pub async fn render(
     let manages = role == "ADMIN" || role == "MEMBER";
     let open = text(&p["status"]) == "OPEN";
     let alumna = !list(&data["viewer"]["alumniOf"]).is_empty();
-    let own_bids = if staff { Vec::new() } else { list(&p["bids"]["nodes"]) };
+    let own_bids = if staff {
+        Vec::new()
+    } else {
+        list(&p["bids"]["nodes"])
+    };
     let live_bid = own_bids
         .iter()
         .any(|b| matches!(b["status"].as_str(), Some("PENDING" | "ACCEPTED")));
@@ -323,7 +327,14 @@ pub async fn new_form(
         currency: "JPY".into(),
         ..Default::default()
     };
-    new_page(&state, &v, q.company.as_deref().unwrap_or_default(), &form, None).await
+    new_page(
+        &state,
+        &v,
+        q.company.as_deref().unwrap_or_default(),
+        &form,
+        None,
+    )
+    .await
 }
 
 async fn new_page(
@@ -419,7 +430,11 @@ pub async fn edit_form(
         title: text(&p["title"]),
         description: text(&p["description"]),
         category: text(&p["category"]),
-        skills: list(&p["skills"]).iter().map(text).collect::<Vec<_>>().join(", "),
+        skills: list(&p["skills"])
+            .iter()
+            .map(text)
+            .collect::<Vec<_>>()
+            .join(", "),
         budget: text(&p["budget"]["amount"]),
         currency: text(&p["budget"]["currencyCode"]),
         deadline,

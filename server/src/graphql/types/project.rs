@@ -14,7 +14,8 @@ use crate::graphql::context::access;
 use crate::graphql::errors::OrGql;
 use crate::graphql::ids;
 use crate::graphql::loaders::{
-    BidCountOfProject, BidsOfProject, CompanyId, ContractOfProject, ProjectId, ProposalOfBid, SkillsOfProject, UserId,
+    BidCountOfProject, BidsOfProject, CompanyId, ContractOfProject, ProjectId, ProposalOfBid,
+    SkillsOfProject, UserId,
 };
 use crate::graphql::scalars::{
     BidStatus, Money, ProjectCategory, ProjectStatus, ProjectVisibility,

@@ -6,15 +6,15 @@ use entity::{payout_account, user};
 use crate::domain::payout_accounts;
 
 use super::{Bid, Company, CompanyMember, PageArgs, Rating, connection, load_opt};
+use crate::domain::error::DomainError;
 use crate::domain::page::Paged;
 use crate::domain::{bids, companies};
-use crate::graphql::scalars::BidStatus;
-use crate::domain::error::DomainError;
 use crate::graphql::context::{access, db, loader, req};
 use crate::graphql::errors::OrGql;
 use crate::graphql::errors::gql;
 use crate::graphql::ids;
 use crate::graphql::loaders::{CompanyId, RatingOf};
+use crate::graphql::scalars::BidStatus;
 
 /// A person with an account. Their email and memberships are shown only to themselves.
 pub struct User {
