@@ -363,3 +363,84 @@ async fn the_api_lists_my_bids_and_counts_bids_for_staff_only() {
     assert_eq!(count_of(&seen, &p1), json!(null));
     s.finish().await;
 }
+
+#[tokio::test]
+async fn staff_publish_edit_and_close_a_project_through_the_forms() {
+    let s = TestServer::start().await;
+    let a = flow::company(&s, "mkth").await;
+    let mut staff = Browser::new(&s, "ja");
+    staff.use_session(&a.member.token);
+    let form = staff.page(&format!("/projects/new?company={}", a.id)).await;
+    let fields = |budget: &'static str| {
+        vec![
+            ("company", a.id.as_str()),
+            ("title", "店舗来店分析ダッシュボード"),
+            ("description", "来店データを可視化します。"),
+            ("category", "DATA_ANALYSIS"),
+            ("skills", "SQL、Tableau"),
+            ("budget", budget),
+            ("currency", "JPY"),
+            ("deadline", "2099-03-31"),
+            ("visibility", "ALL_ALUMNI"),
+        ]
+    };
+    let refused = staff.submit(&form, "/projects/new", &fields("-5")).await;
+    assert_eq!(refused.status, 400, "{}", refused.body);
+    assert!(refused.body.contains(r#"role="alert""#));
+    assert!(
+        refused.body.contains("店舗来店分析ダッシュボード")
+            && refused.body.contains("SQL、Tableau")
+    );
+    let done = staff
+        .submit(&refused, "/projects/new", &fields("450000"))
+        .await;
+    assert_eq!(done.status, 303, "{}", done.body);
+    let shown = staff.page(done.location()).await;
+    assert!(
+        shown.body.contains("案件を掲載しました。"),
+        "{}",
+        shown.body
+    );
+    assert!(shown.body.contains("¥450,000") && shown.body.contains("sql, tableau"));
+    assert!(
+        shown.body.contains("2099年3月31日"),
+        "deadline in Tokyo: {}",
+        shown.body
+    );
+    let id = done
+        .location()
+        .trim_start_matches("/projects/")
+        .split('?')
+        .next()
+        .unwrap()
+        .to_string();
+
+    let edit = staff.page(&format!("/projects/{id}/edit")).await;
+    assert!(edit.body.contains(r#"value="2099-03-31""#), "{}", edit.body);
+    let saved = staff
+        .submit(
+            &edit,
+            &format!("/projects/{id}/edit"),
+            &[
+                ("title", "来店分析ダッシュボード（改訂）"),
+                ("description", "来店データを可視化します。"),
+                ("skills", "SQL"),
+                ("budget", "500000"),
+                ("currency", "JPY"),
+                ("deadline", ""),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, 303, "{}", saved.body);
+    let after = staff.page(saved.location()).await;
+    assert!(
+        after.body.contains("来店分析ダッシュボード（改訂）") && after.body.contains("¥500,000")
+    );
+    let closed = staff
+        .submit(&after, &format!("/projects/{id}/close"), &[])
+        .await;
+    assert_eq!(closed.status, 303);
+    let after = staff.page(closed.location()).await;
+    assert!(after.body.contains("募集を終了しました。") && after.body.contains("募集終了"));
+    s.finish().await;
+}
