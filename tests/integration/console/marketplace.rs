@@ -173,6 +173,23 @@ async fn an_alumna_bids_with_milestones_through_the_form_and_a_refusal_keeps_her
         mine.body
     );
     assert!(mine.body.contains("¥300,000") && mine.body.contains("選考中"));
+
+    // Withdrawn from the project page: the bid says so and the form is back.
+    let project_page = br.page(&format!("/projects/{project}")).await;
+    let withdraw = project_page
+        .body
+        .split("action=\"/bids/")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("a withdraw form")
+        .to_string();
+    let withdrawn = br
+        .submit(&project_page, &format!("/bids/{withdraw}"), &[])
+        .await;
+    assert_eq!(withdrawn.status, 303, "{}", withdrawn.body);
+    let after = br.page(withdrawn.location()).await;
+    assert!(after.body.contains("提案を取り下げました。") && after.body.contains("取り下げ済み"));
+    assert!(after.body.contains("この案件に提案する"), "{}", after.body);
     s.finish().await;
 }
 
@@ -226,6 +243,20 @@ async fn staff_compare_bids_accept_into_a_contract_and_reject_with_a_reason_the_
         "{}",
         accepted.location()
     );
+    // A delivery on the new contract waits for review on the dashboard.
+    let contract = accepted
+        .location()
+        .trim_start_matches("/contracts/")
+        .split('?')
+        .next()
+        .unwrap()
+        .to_string();
+    let milestones = flow::milestone_ids(&s, &a.member, &contract).await;
+    flow::deliver(&s, &winner, &milestones[0]).await;
+    let dashboard = staff.page(&format!("/companies/{}", a.id)).await;
+    assert!(dashboard.body.contains("Deliveries awaiting review"));
+    assert!(dashboard.body.contains("Part 1"), "{}", dashboard.body);
+    assert!(dashboard.body.contains(&format!("/contracts/{contract}")));
 
     let refusal = staff.page(&format!("/projects/{other}/bids")).await;
     let empty = staff
