@@ -187,18 +187,19 @@ pub async fn compare(
         .as_deref()
         .filter(|d| *d == "rejected")
         .map(|_| v.t("marketplace-done-rejected"));
-    compare_page(&state, &v, &id, flash, None, "").await
+    compare_page(&state, &v, &id, flash, None, None).await
 }
 
 /// The bids of a project side by side, for its company's staff only (everyone else: not
-/// found). `error` is a refused accept / reject, shown above the table with `reason` kept.
+/// found). `error` is a refused accept / reject, shown above the table; `kept` the refused
+/// rejection's reason, kept in its bid's row.
 async fn compare_page(
     state: &AppState,
     v: &Visitor,
     id: &str,
     flash: Option<String>,
     error: Option<&ApiError>,
-    reason: &str,
+    kept: Option<(&str, &str)>,
 ) -> Response {
     if v.access.is_none() {
         return Redirect::to("/login").into_response();
@@ -241,7 +242,7 @@ async fn compare_page(
                             @if decides { th scope="col" { (v.t("marketplace-decision")) } }
                         } }
                         tbody {
-                            @for b in &bids { (bid_row(v, id, b, decides, reason)) }
+                            @for b in &bids { (bid_row(v, id, b, decides, kept)) }
                         }
                     }
                 }
@@ -254,13 +255,24 @@ async fn compare_page(
     }
 }
 
-fn bid_row(v: &Visitor, project_id: &str, b: &Value, decides: bool, reason: &str) -> Markup {
+/// One bid's row; `kept` is the (bid id, reason) of a refused rejection, kept in its row.
+fn bid_row(
+    v: &Visitor,
+    project_id: &str,
+    b: &Value,
+    decides: bool,
+    kept: Option<(&str, &str)>,
+) -> Markup {
     let bid_id = text(&b["id"]);
     let status = text(&b["status"]);
     let rating = &b["bidder"]["rating"];
     let proposal = text(&b["proposal"]);
     let excerpt: String = proposal.chars().take(140).collect();
     let reason_id = format!("reason-{bid_id}");
+    let reason = kept
+        .filter(|(kept_id, _)| *kept_id == bid_id)
+        .map(|(_, r)| r)
+        .unwrap_or_default();
     html! {
         tr {
             th scope="row" { (text(&b["bidder"]["displayName"])) }
@@ -322,7 +334,7 @@ pub async fn accept(
         ))
         .into_response(),
         Err(err) if err.code == "NOT_FOUND" => not_found_page(&v),
-        Err(err) => compare_page(&state, &v, &f.project, None, Some(&err), "").await,
+        Err(err) => compare_page(&state, &v, &f.project, None, Some(&err), None).await,
     }
 }
 
@@ -340,7 +352,17 @@ pub async fn reject(
         ))
         .into_response(),
         Err(err) if err.code == "NOT_FOUND" => not_found_page(&v),
-        Err(err) => compare_page(&state, &v, &f.project, None, Some(&err), &f.reason).await,
+        Err(err) => {
+            compare_page(
+                &state,
+                &v,
+                &f.project,
+                None,
+                Some(&err),
+                Some((&id, &f.reason)),
+            )
+            .await
+        }
     }
 }
 
