@@ -5,12 +5,13 @@ use entity::{bid, company, contract, project};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveEnum, ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait,
-    DatabaseConnection, EntityTrait, QueryFilter,
+    DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 
 use super::audit::Subject;
 use super::error::{DomainError, DomainResult};
 use super::money::Money;
+use super::page::{Page, Paged};
 use super::projects::{self, STAFF_WHO_MANAGE_PROJECTS};
 use super::{Access, alumni, audit, milestones, now, text, write_tx};
 
@@ -268,6 +269,29 @@ pub async fn get(
     bid_id: i64,
 ) -> DomainResult<bid::Model> {
     Ok(visible(db, access, bid_id).await?.0)
+}
+
+/// The caller's own bids across projects, newest first, optionally of one status: the
+/// alumna's "my bids" list. Only ever the caller's, so it needs no other visibility check.
+pub async fn of_bidder(
+    db: &impl ConnectionTrait,
+    access: &Access,
+    status: Option<BidStatus>,
+    page: Page,
+) -> DomainResult<Paged<bid::Model>> {
+    let mut query = bid::Entity::find().filter(bid::Column::BidderId.eq(access.user_id()));
+    if let Some(status) = status {
+        query = query.filter(bid::Column::Status.eq(status));
+    }
+    if let Some(after) = page.after {
+        query = query.filter(bid::Column::Id.lt(after));
+    }
+    let rows = query
+        .order_by_desc(bid::Column::Id)
+        .limit(page.limit())
+        .all(db)
+        .await?;
+    Ok(Paged::from_fetch(rows, page))
 }
 
 /// Whose bids on a project the caller may list: all of them for the company's staff,

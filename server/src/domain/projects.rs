@@ -2,7 +2,7 @@
 //! closed or awarded once.
 use entity::states::{BidStatus, CompanyRole, ProjectCategory, ProjectStatus, ProjectVisibility};
 use entity::{bid, company, project, project_skill};
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr};
 use sea_orm::{
     ActiveEnum, ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait,
     DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait,
@@ -35,6 +35,8 @@ pub struct ProjectFilter {
     pub category: Option<ProjectCategory>,
     pub company_id: Option<i64>,
     pub skill: Option<String>,
+    /// Words the title or description contains, ignoring case.
+    pub text: Option<String>,
 }
 
 #[tracing::instrument(skip_all, fields(user = access.user_id(), company_id = input.company_id))]
@@ -256,6 +258,15 @@ pub async fn list(
     if let Some(skill) = &filter.skill {
         text::check_chars(skill, "filter.skill", Lines::Single)?;
     }
+    if let Some(words) = &filter.text {
+        text::check_chars(words, "filter.text", Lines::Single)?;
+        if words.chars().count() > 200 {
+            return Err(DomainError::bad_input(
+                "filter.text",
+                "at most 200 characters",
+            ));
+        }
+    }
     let mut visible = Condition::any();
     let own: Vec<i64> = access
         .staff
@@ -293,6 +304,14 @@ pub async fn list(
             .into_query();
         query = query.filter(project::Column::Id.in_subquery(with_skill));
     }
+    if let Some(text) = filter
+        .text
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+    {
+        query = query.filter(contains_text(text));
+    }
     if let Some(after) = page.after {
         query = query.filter(project::Column::Id.lt(after));
     }
@@ -302,6 +321,26 @@ pub async fn list(
         .all(db)
         .await?;
     Ok(Paged::from_fetch(rows, page))
+}
+
+/// Title or description containing `text`, ignoring case the same way on SQLite and
+/// PostgreSQL (`LOWER(..) LIKE` with the pattern's wildcards escaped).
+fn contains_text(text: &str) -> Condition {
+    let escaped: String = text
+        .to_lowercase()
+        .chars()
+        .flat_map(|c| match c {
+            '%' | '_' | '\\' => vec!['\\', c],
+            c => vec![c],
+        })
+        .collect();
+    let pattern = format!("%{escaped}%");
+    let like = |column: project::Column| {
+        Expr::expr(Func::lower(Expr::col(column))).like(LikeExpr::new(pattern.clone()).escape('\\'))
+    };
+    Condition::any()
+        .add(like(project::Column::Title))
+        .add(like(project::Column::Description))
 }
 
 fn normalise_skills(skills: &[String]) -> DomainResult<Vec<String>> {

@@ -9,7 +9,7 @@ use entity::{
 };
 use sea_orm::{
     ColumnTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, QueryFilter, QueryOrder,
-    Statement, Value,
+    QuerySelect, Statement, Value,
 };
 
 use crate::domain::audit::Subject;
@@ -181,6 +181,36 @@ impl Loader<SkillsOfProject> for Loaders {
                 .push(row.skill);
         }
         Ok(out)
+    }
+}
+
+/// How many bids each project has had, in one grouped count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct BidCountOfProject(pub i64);
+
+impl Loader<BidCountOfProject> for Loaders {
+    type Value = i32;
+    type Error = Arc<DbErr>;
+
+    async fn load(&self, keys: &[BidCountOfProject]) -> LoadResult<BidCountOfProject, i32> {
+        let rows: Vec<(i64, i64)> = bid::Entity::find()
+            .select_only()
+            .column(bid::Column::ProjectId)
+            .column_as(bid::Column::Id.count(), "n")
+            .filter(bid::Column::ProjectId.is_in(keys.iter().map(|k| k.0)))
+            .group_by(bid::Column::ProjectId)
+            .into_tuple()
+            .all(&self.db)
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(project_id, n)| {
+                (
+                    BidCountOfProject(project_id),
+                    i32::try_from(n).unwrap_or(i32::MAX),
+                )
+            })
+            .collect())
     }
 }
 

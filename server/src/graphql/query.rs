@@ -26,6 +26,8 @@ pub struct ProjectFilter {
     pub company_id: Option<ID>,
     /// Matches one of the project's skills, ignoring case.
     pub skill: Option<String>,
+    /// Words the title or description contains, ignoring case.
+    pub text: Option<String>,
 }
 
 #[derive(InputObject, Debug, Default)]
@@ -145,6 +147,7 @@ impl Query {
             category: filter.category.map(Into::into),
             company_id: company_id(filter.company_id.as_ref())?,
             skill: filter.skill,
+            text: filter.text,
         };
         let paged = projects::list(db(ctx), access(ctx).await?, &filter, page)
             .await

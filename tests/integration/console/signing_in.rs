@@ -507,18 +507,32 @@ async fn every_console_document_validates_against_the_schema() {
         }
         "ResetPasswordInput" => json!({ "token": "bogus", "newPassword": "long enough password" }),
         "String" => json!("bogus"),
+        // marketplace
+        "ID" => json!("bogus"),
+        "ProjectFilter" => json!({ "status": "OPEN" }),
+        "BidStatus" => json!("PENDING"),
+        "PublishProjectInput" => json!({ "companyId": "bogus", "title": "x", "description": "x",
+            "budget": { "amount": "1", "currencyCode": "JPY" } }),
+        "UpdateProjectInput" => json!({ "id": "bogus" }),
+        "PlaceBidInput" => {
+            json!({ "projectId": "bogus", "amount": { "amount": "1", "currencyCode": "JPY" },
+            "deliveryDays": 1, "proposal": "x" })
+        }
+        "RejectBidInput" => json!({ "id": "bogus", "reason": "x" }),
         other => panic!("no dummy value for {other}: add one"),
     };
     let documents = boomerang::console::documents();
     assert!(documents.len() >= 8);
     for document in documents {
         let mut variables = serde_json::Map::new();
-        for declaration in document.split('$').skip(1) {
+        // Only the operation's header declares variables; the body uses them.
+        let header = document.split('{').next().unwrap_or_default();
+        for declaration in header.split('$').skip(1) {
             if let Some((name, rest)) = declaration.split_once(':') {
                 let ty = rest
                     .trim()
                     .trim_start_matches('[')
-                    .split(['!', ')', ']', ' '])
+                    .split(['!', ')', ']', ' ', ','])
                     .next()
                     .unwrap();
                 variables.insert(name.trim().to_string(), dummy(ty));

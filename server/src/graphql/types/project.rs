@@ -14,7 +14,8 @@ use crate::graphql::context::access;
 use crate::graphql::errors::OrGql;
 use crate::graphql::ids;
 use crate::graphql::loaders::{
-    BidsOfProject, CompanyId, ContractOfProject, ProjectId, ProposalOfBid, SkillsOfProject, UserId,
+    BidCountOfProject, BidsOfProject, CompanyId, ContractOfProject, ProjectId, ProposalOfBid,
+    SkillsOfProject, UserId,
 };
 use crate::graphql::scalars::{
     BidStatus, Money, ProjectCategory, ProjectStatus, ProjectVisibility,
@@ -97,6 +98,19 @@ impl Project {
             page.after,
             |(b, _)| b.id,
             |(b, u)| Bid(b, Some(u)),
+        ))
+    }
+
+    /// How many bids the project has had (any status); for the company's staff only (null for
+    /// others). Batched, so a list of projects costs one count query.
+    async fn bid_count(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<i32>> {
+        if !access(ctx).await?.is_staff(self.0.company_id) {
+            return Ok(None);
+        }
+        Ok(Some(
+            load_opt(ctx, BidCountOfProject(self.0.id), "bid count")
+                .await?
+                .unwrap_or(0),
         ))
     }
 

@@ -1,17 +1,20 @@
+use async_graphql::connection::Connection;
 use async_graphql::{Context, ID, Object};
 use chrono::{DateTime, Utc};
 use entity::{payout_account, user};
 
 use crate::domain::payout_accounts;
 
-use super::{Company, CompanyMember, Rating, load_opt};
-use crate::domain::companies;
+use super::{Bid, Company, CompanyMember, PageArgs, Rating, connection, load_opt};
 use crate::domain::error::DomainError;
+use crate::domain::page::Paged;
+use crate::domain::{bids, companies};
 use crate::graphql::context::{access, db, loader, req};
 use crate::graphql::errors::OrGql;
 use crate::graphql::errors::gql;
 use crate::graphql::ids;
 use crate::graphql::loaders::{CompanyId, RatingOf};
+use crate::graphql::scalars::BidStatus;
 
 /// A person with an account. Their email and memberships are shown only to themselves.
 pub struct User {
@@ -96,6 +99,34 @@ impl User {
         let mut out: Vec<Company> = companies.into_values().map(Company).collect();
         out.sort_by_key(|c| c.0.id);
         Ok(out)
+    }
+
+    /// The user's own bids across projects, newest first, optionally of one status; empty
+    /// for anyone but the user themself.
+    #[graphql(complexity = "first.unwrap_or(20).clamp(0, 100) as usize * child_complexity + 1")]
+    async fn bids(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        status: Option<BidStatus>,
+    ) -> async_graphql::Result<Connection<String, Bid>> {
+        let page = PageArgs::page(first, after.as_deref()).gql()?;
+        if !self.is_viewer(ctx) || req(ctx).actor().is_none() {
+            return Ok(connection(
+                Paged {
+                    rows: Vec::new(),
+                    has_next: false,
+                },
+                page.after,
+                |b: &entity::bid::Model| b.id,
+                Bid::new,
+            ));
+        }
+        let paged = bids::of_bidder(db(ctx), access(ctx).await?, status.map(Into::into), page)
+            .await
+            .gql()?;
+        Ok(connection(paged, page.after, |b| b.id, Bid::new))
     }
 
     /// The user's rating as a freelancer, from the companies' published reviews.
