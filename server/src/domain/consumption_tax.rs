@@ -231,7 +231,7 @@ mod tests {
                 x = x
                     .wrapping_mul(6_364_136_223_846_793_005)
                     .wrapping_add(1442695040888963407);
-                let rate = if x % 3 == 0 {
+                let rate = if x.is_multiple_of(3) {
                     TaxRate::Reduced8
                 } else {
                     TaxRate::Standard10
