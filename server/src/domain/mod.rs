@@ -32,6 +32,7 @@ pub mod sessions;
 pub mod stripe_events;
 pub mod text;
 pub mod withholding;
+pub mod zengin;
 
 use sea_orm::{
     DatabaseConnection, DatabaseTransaction, SqliteTransactionMode, TransactionOptions,
