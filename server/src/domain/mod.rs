@@ -8,6 +8,7 @@ pub mod alumni;
 pub mod audit;
 pub mod bids;
 pub mod companies;
+pub mod consumption_tax;
 pub mod contracts;
 pub mod credentials;
 pub mod delivery;
@@ -30,6 +31,8 @@ pub mod reviews;
 pub mod sessions;
 pub mod stripe_events;
 pub mod text;
+pub mod withholding;
+pub mod zengin;
 
 use sea_orm::{
     DatabaseConnection, DatabaseTransaction, SqliteTransactionMode, TransactionOptions,
