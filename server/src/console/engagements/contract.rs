@@ -3,6 +3,8 @@
 //! and may end the contract; either side reviews once the contract can be reviewed. Which
 //! forms show follows the API's rules (the API refuses the rest anyway); a refused form is
 //! re-rendered here with the API's reason and the input kept ([`Failed`]).
+use std::cell::Cell;
+
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -88,10 +90,22 @@ pub async fn render(
         freelancer: text(&c["freelancer"]["id"]) == text(&data["viewer"]["id"]),
         role: text(&c["project"]["company"]["viewerRole"]),
         active: c["status"] == "ACTIVE" && c["endedAt"].is_null(),
+        shown: Cell::new(false),
     };
     let flash = done
         .filter(|d| DONE.contains(d))
         .map(|d| v.t(&format!("engagements-done-{d}")));
+    let sections = html! {
+        (view.summary())
+        (view.milestones())
+        (view.invoices())
+        (view.reviews())
+        (view.ending())
+        (view.audit())
+    };
+    // A refused form this visitor is not offered (say, a freelancer posting an acceptance):
+    // its refusal goes on top of the page.
+    let unshown = failed.filter(|_| !view.shown.get()).map(|f| &f.error);
     let body = page(
         v,
         &v.t1(
@@ -101,12 +115,8 @@ pub async fn render(
         ),
         html! {
             @if let Some(flash) = &flash { (notice(flash)) }
-            (view.summary())
-            (view.milestones())
-            (view.invoices())
-            (view.reviews())
-            (view.ending())
-            (view.audit())
+            (refusal(v, unshown))
+            (sections)
         },
     );
     let status = match failed {
@@ -132,6 +142,8 @@ struct View<'a> {
     role: String,
     /// ACTIVE and not ended early: work may still be delivered and the contract ended.
     active: bool,
+    /// Whether the failed form's refusal has been placed next to its form.
+    shown: Cell<bool>,
 }
 
 impl View<'_> {
@@ -145,7 +157,11 @@ impl View<'_> {
 
     /// The refusal and kept input of form `form`, if that is the form that failed.
     fn failed(&self, form: &str) -> Option<&Failed> {
-        self.failed.filter(|f| f.form == form)
+        let failed = self.failed.filter(|f| f.form == form);
+        if failed.is_some() {
+            self.shown.set(true);
+        }
+        failed
     }
 
     fn kept(&self, form: &str, name: &str) -> Option<String> {
@@ -469,7 +485,7 @@ impl View<'_> {
                                     td { @if e["actor"].is_null() { (v.t("engagements-audit-system")) } @else { (text(&e["actor"]["displayName"])) } }
                                     td { code { (text(&e["action"])) } }
                                     td {
-                                        (text(&e["fromStatus"])) " → " (text(&e["toStatus"]))
+                                        @if !e["toStatus"].is_null() { (text(&e["fromStatus"])) " → " (text(&e["toStatus"])) }
                                         @if let Some(d) = e["detail"].as_str() { br; span class="muted" { (d) } }
                                     }
                                 }
