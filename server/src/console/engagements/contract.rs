@@ -196,7 +196,7 @@ impl View<'_> {
                 }
             }
             h2 { (v.t("engagements-amounts")) }
-            div class="table-wrap" {
+            div class="table-wrap" tabindex="0" role="region" aria-label=(v.t("engagements-amounts")) {
                 table {
                     tbody {
                         @for (id, field) in [("amount", "amount"), ("accepted", "acceptedAmount"),
@@ -343,7 +343,7 @@ impl View<'_> {
             @if invoices.is_empty() {
                 p { (v.t("engagements-work-no-invoices")) }
             } @else {
-                div class="table-wrap" {
+                div class="table-wrap" tabindex="0" role="region" aria-label=(v.t("engagements-invoices")) {
                     table {
                         thead { tr {
                             th scope="col" { (v.t("engagements-col-invoice")) }
@@ -470,7 +470,7 @@ impl View<'_> {
             h2 { (v.t("engagements-audit")) }
             details {
                 summary { (v.t1("engagements-audit-show", "count", &events.len().to_string())) }
-                div class="table-wrap" {
+                div class="table-wrap" tabindex="0" role="region" aria-label=(v.t("engagements-audit")) {
                     table {
                         thead { tr {
                             th scope="col" { (v.t("engagements-audit-at")) }

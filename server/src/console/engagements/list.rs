@@ -83,7 +83,7 @@ pub async fn show(
             @if contracts.is_empty() {
                 p { (v.t("engagements-list-empty")) }
             } @else {
-                div class="table-wrap" {
+                div class="table-wrap" tabindex="0" role="region" aria-label=(v.t("engagements-list-title")) {
                     table {
                         thead { tr {
                             th scope="col" { (v.t("engagements-col-project")) }

@@ -5,6 +5,9 @@
 //! - `work`: `/work` and the Stripe onboarding button; `list`: `/contracts`;
 //!   `contract`: the contract page; `actions`: the form POSTs, which answer 303 back to the
 //!   contract page or re-render it with the API's refusal and the input kept (400).
+//!
+//! Tables sit in a `.table-wrap` that scrolls at 375 px, made a labelled, focusable region so
+//! that keyboard users can scroll it too (axe: scrollable-region-focusable).
 mod actions;
 mod contract;
 mod list;

@@ -63,7 +63,7 @@ pub async fn show(State(state): State<AppState>, v: Visitor) -> Response {
                 p { (v.t("engagements-work-no-contracts")) " "
                     a href="/projects" { (v.t("engagements-work-find-projects")) } }
             } @else {
-                div class="table-wrap" {
+                div class="table-wrap" tabindex="0" role="region" aria-label=(v.t("engagements-work-contracts")) {
                     table {
                         thead { tr {
                             th scope="col" { (v.t("engagements-col-project")) }
@@ -105,7 +105,7 @@ pub async fn show(State(state): State<AppState>, v: Visitor) -> Response {
             @if invoices.is_empty() {
                 p { (v.t("engagements-work-no-invoices")) }
             } @else {
-                div class="table-wrap" {
+                div class="table-wrap" tabindex="0" role="region" aria-label=(v.t("engagements-work-invoices")) {
                     table {
                         thead { tr {
                             th scope="col" { (v.t("engagements-col-invoice")) }
@@ -137,7 +137,7 @@ pub async fn show(State(state): State<AppState>, v: Visitor) -> Response {
             @if payouts.is_empty() {
                 p { (v.t("engagements-work-no-payouts")) }
             } @else {
-                div class="table-wrap" {
+                div class="table-wrap" tabindex="0" role="region" aria-label=(v.t("engagements-work-payouts")) {
                     table {
                         thead { tr {
                             th scope="col" { (v.t("engagements-col-invoice")) }
