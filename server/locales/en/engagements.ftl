@@ -30,6 +30,7 @@ engagements-col-company = Company
 engagements-col-freelancer = Freelancer
 engagements-col-status = Status
 engagements-col-amount = Amount
+engagements-col-sum = Amount
 engagements-col-accepted = Accepted
 engagements-col-invoiced = Invoiced
 engagements-col-paid = Paid

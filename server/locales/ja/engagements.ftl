@@ -30,6 +30,7 @@ engagements-col-company = 企業
 engagements-col-freelancer = 受注者
 engagements-col-status = 状況
 engagements-col-amount = 契約金額
+engagements-col-sum = 金額
 engagements-col-accepted = 検収済み金額
 engagements-col-invoiced = 請求済み金額
 engagements-col-paid = 支払済み金額

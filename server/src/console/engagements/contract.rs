@@ -225,7 +225,7 @@ impl View<'_> {
             ol class="milestones" {
                 @for m in &milestones {
                     li class="card" {
-                        h3 { (text(&m["title"])) " " (status_badge(v, "milestone", &text(&m["status"]))) }
+                        h3 { (m["position"]) ". " (text(&m["title"])) " " (status_badge(v, "milestone", &text(&m["status"]))) }
                         dl {
                             dt { (v.t("engagements-col-amount")) }
                             dd { (v.money(&m["amount"])) }
@@ -344,11 +344,11 @@ impl View<'_> {
                 p { (v.t("engagements-work-no-invoices")) }
             } @else {
                 div class="table-wrap" tabindex="0" role="region" aria-label=(v.t("engagements-invoices")) {
-                    table {
+                    table class="wide" {
                         thead { tr {
                             th scope="col" { (v.t("engagements-col-invoice")) }
                             th scope="col" { (v.t("engagements-col-status")) }
-                            th scope="col" class="num" { (v.t("engagements-col-amount")) }
+                            th scope="col" class="num" { (v.t("engagements-col-sum")) }
                             th scope="col" { (v.t("engagements-col-submitted")) }
                             th scope="col" { (v.t("engagements-col-payout")) }
                         } }
@@ -471,7 +471,7 @@ impl View<'_> {
             details {
                 summary { (v.t1("engagements-audit-show", "count", &events.len().to_string())) }
                 div class="table-wrap" tabindex="0" role="region" aria-label=(v.t("engagements-audit")) {
-                    table {
+                    table class="wide" {
                         thead { tr {
                             th scope="col" { (v.t("engagements-audit-at")) }
                             th scope="col" { (v.t("engagements-audit-actor")) }

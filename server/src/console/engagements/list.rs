@@ -84,7 +84,7 @@ pub async fn show(
                 p { (v.t("engagements-list-empty")) }
             } @else {
                 div class="table-wrap" tabindex="0" role="region" aria-label=(v.t("engagements-list-title")) {
-                    table {
+                    table class="wide" {
                         thead { tr {
                             th scope="col" { (v.t("engagements-col-project")) }
                             th scope="col" { (v.t("engagements-col-company")) }

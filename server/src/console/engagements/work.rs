@@ -64,7 +64,7 @@ pub async fn show(State(state): State<AppState>, v: Visitor) -> Response {
                     a href="/projects" { (v.t("engagements-work-find-projects")) } }
             } @else {
                 div class="table-wrap" tabindex="0" role="region" aria-label=(v.t("engagements-work-contracts")) {
-                    table {
+                    table class="wide" {
                         thead { tr {
                             th scope="col" { (v.t("engagements-col-project")) }
                             th scope="col" { (v.t("engagements-col-company")) }
@@ -106,12 +106,12 @@ pub async fn show(State(state): State<AppState>, v: Visitor) -> Response {
                 p { (v.t("engagements-work-no-invoices")) }
             } @else {
                 div class="table-wrap" tabindex="0" role="region" aria-label=(v.t("engagements-work-invoices")) {
-                    table {
+                    table class="wide" {
                         thead { tr {
                             th scope="col" { (v.t("engagements-col-invoice")) }
                             th scope="col" { (v.t("engagements-col-project")) }
                             th scope="col" { (v.t("engagements-col-status")) }
-                            th scope="col" class="num" { (v.t("engagements-col-amount")) }
+                            th scope="col" class="num" { (v.t("engagements-col-sum")) }
                             th scope="col" { (v.t("engagements-col-submitted")) }
                         } }
                         tbody {
@@ -138,11 +138,11 @@ pub async fn show(State(state): State<AppState>, v: Visitor) -> Response {
                 p { (v.t("engagements-work-no-payouts")) }
             } @else {
                 div class="table-wrap" tabindex="0" role="region" aria-label=(v.t("engagements-work-payouts")) {
-                    table {
+                    table class="wide" {
                         thead { tr {
                             th scope="col" { (v.t("engagements-col-invoice")) }
                             th scope="col" { (v.t("engagements-col-status")) }
-                            th scope="col" class="num" { (v.t("engagements-col-amount")) }
+                            th scope="col" class="num" { (v.t("engagements-col-sum")) }
                             th scope="col" { (v.t("engagements-col-paid-at")) }
                             th scope="col" { (v.t("engagements-col-failure")) }
                         } }
