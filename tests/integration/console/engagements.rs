@@ -237,3 +237,65 @@ async fn strangers_and_other_companies_get_the_not_found_page() {
     assert_eq!(milestone_status(&s, &t.alumna, &t.contract, 0).await, "ACTIVE");
     s.finish().await;
 }
+
+#[tokio::test]
+async fn both_sides_review_through_the_page_once_the_contract_can_be_reviewed() {
+    let s = TestServer::start().await;
+    let t = setup(&s).await;
+    let path = format!("/contracts/{}", t.contract);
+    let reviews = format!("{path}/reviews");
+    flow::deliver(&s, &t.alumna, &t.milestones[0]).await;
+    flow::accept_delivery(&s, &t.a.member, &t.milestones[0]).await;
+
+    let mut alumna = Browser::new(&s, "en");
+    alumna.use_session(&t.alumna.token);
+    let page = alumna.page(&path).await;
+    assert!(!page.body.contains(&reviews), "not reviewable while active");
+
+    // Ended after accepted work: reviewable by both sides.
+    let mut staff = Browser::new(&s, "en");
+    staff.use_session(&t.a.member.token);
+    let page = staff.page(&path).await;
+    let ended = staff
+        .submit(
+            &page,
+            &format!("{path}/end"),
+            &[("reason", "Scope cut."), ("confirm", "yes")],
+        )
+        .await;
+    assert_eq!(ended.status, 303, "{}", ended.body);
+
+    let page = alumna.page(&path).await;
+    assert!(page.body.contains(&reviews), "{}", page.body);
+    assert!(!page.body.contains("would_rehire"), "the company's question only");
+    let refused = alumna
+        .submit(&page, &reviews, &[("rating", "9"), ("comment", "Clear brief.")])
+        .await;
+    assert_eq!(refused.status, 400, "{}", refused.body);
+    assert!(refused.body.contains("Clear brief."), "input kept");
+    let done = alumna
+        .submit(&refused, &reviews, &[("rating", "5"), ("comment", "Clear brief.")])
+        .await;
+    assert_eq!(done.status, 303, "{}", done.body);
+    let page = alumna.page(done.location()).await;
+    assert!(page.body.contains("Review submitted"), "{}", page.body);
+    assert!(!page.body.contains(&reviews), "once per side");
+
+    let page = staff.page(&path).await;
+    assert!(page.body.contains("would_rehire"), "{}", page.body);
+    let done = staff
+        .submit(
+            &page,
+            &reviews,
+            &[("rating", "4"), ("comment", "Solid work."), ("would_rehire", "yes")],
+        )
+        .await;
+    assert_eq!(done.status, 303, "{}", done.body);
+    let page = staff.page(&path).await;
+    assert!(page.body.contains("Solid work.") && page.body.contains("Clear brief."));
+    assert!(page.body.contains("Would hire again"), "staff see their private answer");
+    let page = alumna.page(&path).await;
+    assert!(page.body.contains("Solid work."), "both reviewed: both visible");
+    assert!(!page.body.contains("Would hire again"), "private to the company");
+    s.finish().await;
+}

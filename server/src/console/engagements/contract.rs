@@ -227,7 +227,7 @@ impl View<'_> {
                     li class="card" {
                         h3 { (m["position"]) ". " (text(&m["title"])) " " (status_badge(v, "milestone", &text(&m["status"]))) }
                         dl {
-                            dt { (v.t("engagements-col-amount")) }
+                            dt { (v.t("engagements-col-sum")) }
                             dd { (v.money(&m["amount"])) }
                             @if !m["dueDate"].is_null() {
                                 dt { (v.t("engagements-due")) } dd { (v.date(&m["dueDate"])) }
