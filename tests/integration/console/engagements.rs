@@ -51,7 +51,11 @@ async fn delivery_acceptance_and_invoice_through_the_contract_page() {
     alumna.use_session(&t.alumna.token);
     let work = alumna.page("/work").await;
     assert!(work.body.contains("稼働状況"), "{}", work.body);
-    assert!(work.body.contains(&path), "the contract is linked: {}", work.body);
+    assert!(
+        work.body.contains(&path),
+        "the contract is linked: {}",
+        work.body
+    );
     assert!(work.body.contains("¥280,000"), "{}", work.body);
 
     let page = alumna.page(&path).await;
@@ -62,7 +66,10 @@ async fn delivery_acceptance_and_invoice_through_the_contract_page() {
             &format!("/milestones/{m1}/delivery"),
             &[
                 ("note", "分析レポートを納品します。"),
-                ("links", "https://drive.example.jp/churn\n\nhttps://drive.example.jp/notebook"),
+                (
+                    "links",
+                    "https://drive.example.jp/churn\n\nhttps://drive.example.jp/notebook",
+                ),
             ],
         )
         .await;
@@ -71,7 +78,10 @@ async fn delivery_acceptance_and_invoice_through_the_contract_page() {
     let page = alumna.page(done.location()).await;
     assert!(page.body.contains("納品しました"), "{}", page.body);
     assert!(page.body.contains("https://drive.example.jp/notebook"));
-    assert_eq!(milestone_status(&s, &t.alumna, &t.contract, 0).await, "SUBMITTED");
+    assert_eq!(
+        milestone_status(&s, &t.alumna, &t.contract, 0).await,
+        "SUBMITTED"
+    );
 
     let mut staff = Browser::new(&s, "en");
     staff.use_session(&t.a.member.token);
@@ -83,7 +93,10 @@ async fn delivery_acceptance_and_invoice_through_the_contract_page() {
     assert_eq!(accepted.status, 303, "{}", accepted.body);
     let page = staff.page(accepted.location()).await;
     assert!(page.body.contains("Delivery accepted."), "{}", page.body);
-    assert_eq!(milestone_status(&s, &t.alumna, &t.contract, 0).await, "ACCEPTED");
+    assert_eq!(
+        milestone_status(&s, &t.alumna, &t.contract, 0).await,
+        "ACCEPTED"
+    );
 
     // The invoice form of the accepted milestone comes with its amount.
     let page = alumna.page(&path).await;
@@ -143,11 +156,26 @@ async fn request_changes_needs_a_reason_and_the_freelancer_gets_no_staff_buttons
     let refused = staff.submit(&page, &changes, &[("reason", "   ")]).await;
     assert_eq!(refused.status, 400, "{}", refused.body);
     assert!(refused.body.contains(r#"role="alert""#), "{}", refused.body);
-    assert!(refused.body.contains("must not be empty"), "{}", refused.body);
-    assert!(refused.body.contains(r#"<textarea name="reason" required>   </textarea>"#));
-    assert_eq!(milestone_status(&s, &t.alumna, &t.contract, 0).await, "SUBMITTED");
+    assert!(
+        refused.body.contains("must not be empty"),
+        "{}",
+        refused.body
+    );
+    assert!(
+        refused
+            .body
+            .contains(r#"<textarea name="reason" required>   </textarea>"#)
+    );
+    assert_eq!(
+        milestone_status(&s, &t.alumna, &t.contract, 0).await,
+        "SUBMITTED"
+    );
     let asked = staff
-        .submit(&refused, &changes, &[("reason", "Please add the 2025 data.")])
+        .submit(
+            &refused,
+            &changes,
+            &[("reason", "Please add the 2025 data.")],
+        )
         .await;
     assert_eq!(asked.status, 303, "{}", asked.body);
     let page = staff.page(asked.location()).await;
@@ -168,7 +196,10 @@ async fn request_changes_needs_a_reason_and_the_freelancer_gets_no_staff_buttons
     let refused = alumna.submit(&page, &accept, &[]).await;
     assert_ne!(refused.status, 303, "{}", refused.body);
     assert!(refused.body.contains(r#"role="alert""#), "{}", refused.body);
-    assert_eq!(milestone_status(&s, &t.alumna, &t.contract, 0).await, "SUBMITTED");
+    assert_eq!(
+        milestone_status(&s, &t.alumna, &t.contract, 0).await,
+        "SUBMITTED"
+    );
     s.finish().await;
 }
 
@@ -187,8 +218,15 @@ async fn staff_end_the_contract_through_the_page_after_confirming() {
         .submit(&page, &end, &[("reason", "予算が凍結されました。")])
         .await;
     assert_eq!(unconfirmed.status, 400, "{}", unconfirmed.body);
-    assert!(unconfirmed.body.contains("確認のチェック"), "{}", unconfirmed.body);
-    assert!(unconfirmed.body.contains("予算が凍結されました。"), "input kept");
+    assert!(
+        unconfirmed.body.contains("確認のチェック"),
+        "{}",
+        unconfirmed.body
+    );
+    assert!(
+        unconfirmed.body.contains("予算が凍結されました。"),
+        "input kept"
+    );
     let ended = staff
         .submit(
             &unconfirmed,
@@ -201,7 +239,10 @@ async fn staff_end_the_contract_through_the_page_after_confirming() {
     assert!(page.body.contains("契約を終了しました"), "{}", page.body);
     assert!(page.body.contains("予算が凍結されました。"));
     assert!(page.body.contains("取消"), "nothing accepted: cancelled");
-    assert!(!page.body.contains(&end), "an ended contract cannot be ended again");
+    assert!(
+        !page.body.contains(&end),
+        "an ended contract cannot be ended again"
+    );
     s.finish().await;
 }
 
@@ -222,11 +263,19 @@ async fn strangers_and_other_companies_get_the_not_found_page() {
         assert!(!list.body.contains(&path), "{}", list.body);
         let m1 = &t.milestones[0];
         let refused = b
-            .submit(&list, &format!("/milestones/{m1}/delivery"), &[("note", "x")])
+            .submit(
+                &list,
+                &format!("/milestones/{m1}/delivery"),
+                &[("note", "x")],
+            )
             .await;
         assert_eq!(refused.status, 404, "{}", refused.body);
         let refused = b
-            .submit(&list, &format!("{path}/end"), &[("reason", "x"), ("confirm", "yes")])
+            .submit(
+                &list,
+                &format!("{path}/end"),
+                &[("reason", "x"), ("confirm", "yes")],
+            )
             .await;
         assert_eq!(refused.status, 404, "{}", refused.body);
     }
@@ -234,7 +283,10 @@ async fn strangers_and_other_companies_get_the_not_found_page() {
     b.use_session(&t.alumna.token);
     assert_eq!(b.get("/contracts/not-an-id").await.status, 404);
     assert_eq!(b.get("/contracts/UHJvamVjdDox").await.status, 404);
-    assert_eq!(milestone_status(&s, &t.alumna, &t.contract, 0).await, "ACTIVE");
+    assert_eq!(
+        milestone_status(&s, &t.alumna, &t.contract, 0).await,
+        "ACTIVE"
+    );
     s.finish().await;
 }
 
@@ -267,14 +319,25 @@ async fn both_sides_review_through_the_page_once_the_contract_can_be_reviewed() 
 
     let page = alumna.page(&path).await;
     assert!(page.body.contains(&reviews), "{}", page.body);
-    assert!(!page.body.contains("would_rehire"), "the company's question only");
+    assert!(
+        !page.body.contains("would_rehire"),
+        "the company's question only"
+    );
     let refused = alumna
-        .submit(&page, &reviews, &[("rating", "9"), ("comment", "Clear brief.")])
+        .submit(
+            &page,
+            &reviews,
+            &[("rating", "9"), ("comment", "Clear brief.")],
+        )
         .await;
     assert_eq!(refused.status, 400, "{}", refused.body);
     assert!(refused.body.contains("Clear brief."), "input kept");
     let done = alumna
-        .submit(&refused, &reviews, &[("rating", "5"), ("comment", "Clear brief.")])
+        .submit(
+            &refused,
+            &reviews,
+            &[("rating", "5"), ("comment", "Clear brief.")],
+        )
         .await;
     assert_eq!(done.status, 303, "{}", done.body);
     let page = alumna.page(done.location()).await;
@@ -287,15 +350,28 @@ async fn both_sides_review_through_the_page_once_the_contract_can_be_reviewed() 
         .submit(
             &page,
             &reviews,
-            &[("rating", "4"), ("comment", "Solid work."), ("would_rehire", "yes")],
+            &[
+                ("rating", "4"),
+                ("comment", "Solid work."),
+                ("would_rehire", "yes"),
+            ],
         )
         .await;
     assert_eq!(done.status, 303, "{}", done.body);
     let page = staff.page(&path).await;
     assert!(page.body.contains("Solid work.") && page.body.contains("Clear brief."));
-    assert!(page.body.contains("Would hire again"), "staff see their private answer");
+    assert!(
+        page.body.contains("Would hire again"),
+        "staff see their private answer"
+    );
     let page = alumna.page(&path).await;
-    assert!(page.body.contains("Solid work."), "both reviewed: both visible");
-    assert!(!page.body.contains("Would hire again"), "private to the company");
+    assert!(
+        page.body.contains("Solid work."),
+        "both reviewed: both visible"
+    );
+    assert!(
+        !page.body.contains("Would hire again"),
+        "private to the company"
+    );
     s.finish().await;
 }

@@ -242,7 +242,10 @@ pub async fn submit_review(
             let values = [
                 ("rating", f.rating.as_str()),
                 ("comment", f.comment.as_str()),
-                ("would_rehire", f.would_rehire.as_deref().unwrap_or_default()),
+                (
+                    "would_rehire",
+                    f.would_rehire.as_deref().unwrap_or_default(),
+                ),
             ];
             refused_on_contract(&state, &v, &id, "review", err, &values).await
         }

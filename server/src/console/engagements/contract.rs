@@ -131,7 +131,14 @@ pub async fn render(
 }
 
 /// The notices a successful POST may ask for (`?done=`).
-const DONE: &[&str] = &["delivered", "accepted", "changes", "invoiced", "ended", "reviewed"];
+const DONE: &[&str] = &[
+    "delivered",
+    "accepted",
+    "changes",
+    "invoiced",
+    "ended",
+    "reviewed",
+];
 
 struct View<'a> {
     v: &'a Visitor,
@@ -383,7 +390,11 @@ impl View<'_> {
     fn reviews(&self) -> Markup {
         let v = self.v;
         let reviews = self.c["reviews"].as_array().cloned().unwrap_or_default();
-        let my_side = if self.freelancer { "FREELANCER" } else { "COMPANY" };
+        let my_side = if self.freelancer {
+            "FREELANCER"
+        } else {
+            "COMPANY"
+        };
         let may_review = !self.c["reviewsCloseAt"].is_null()
             && (self.freelancer || self.staff_reviewer())
             && !reviews.iter().any(|r| r["side"] == my_side);

@@ -35,9 +35,7 @@ pub async fn show(
         return Redirect::to("/login?next=/contracts").into_response();
     }
     let company = q.company.filter(|c| !c.is_empty());
-    let status = q
-        .status
-        .filter(|s| STATUSES.contains(&s.as_str()));
+    let status = q.status.filter(|s| STATUSES.contains(&s.as_str()));
     let filter = json!({ "companyId": company, "status": status });
     let data = match run(&state, &v, CONTRACTS, json!({ "filter": filter })).await {
         Ok(data) => data,
@@ -50,9 +48,9 @@ pub async fn show(
         .unwrap_or_default();
     let contracts = nodes(&data["contracts"]);
     let awaiting = |c: &Value| {
-        c["milestones"]
-            .as_array()
-            .map_or(0, |ms| ms.iter().filter(|m| m["status"] == "SUBMITTED").count())
+        c["milestones"].as_array().map_or(0, |ms| {
+            ms.iter().filter(|m| m["status"] == "SUBMITTED").count()
+        })
     };
     page(
         &v,
