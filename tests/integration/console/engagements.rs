@@ -93,6 +93,9 @@ async fn delivery_acceptance_and_invoice_through_the_contract_page() {
     assert_eq!(accepted.status, 303, "{}", accepted.body);
     let page = staff.page(accepted.location()).await;
     assert!(page.body.contains("Delivery accepted."), "{}", page.body);
+    // The history holds the milestone's steps too, in words.
+    assert!(page.body.contains("<td>Delivered<br>"), "{}", page.body);
+    assert!(page.body.contains("Awaiting review → Accepted"), "{}", page.body);
     assert_eq!(
         milestone_status(&s, &t.alumna, &t.contract, 0).await,
         "ACCEPTED"

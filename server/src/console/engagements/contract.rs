@@ -26,7 +26,8 @@ pub const CONTRACT: &str = "query ConsoleContract($id: ID!) { viewer { id } cont
      refundedAmount { amount currencyCode } \
      project { id title company { id name viewerRole } } freelancer { id displayName } \
      milestones { id position title status dueDate amount { amount currencyCode } \
-       deliveryNote deliveryLinks submittedAt autoAcceptAt acceptedAt changesReason } \
+       deliveryNote deliveryLinks submittedAt autoAcceptAt acceptedAt changesReason \
+       auditTrail { action at fromStatus toStatus detail objectType actor { displayName } } } \
      invoices(first: 100) { nodes { id status createdAt description rejectionReason \
        amount { amount currencyCode } milestone { id position } payout { status paidAt } } } \
      reviews { id side rating comment wouldRehire createdAt author { displayName } } \
@@ -474,9 +475,23 @@ impl View<'_> {
         }
     }
 
+    /// The contract's trail and its milestones' (each named), oldest first.
     fn audit(&self) -> Markup {
         let v = self.v;
-        let events = self.c["auditTrail"].as_array().cloned().unwrap_or_default();
+        let mut events: Vec<(Value, String)> = self.c["auditTrail"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|e| (e.clone(), String::new()))
+            .collect();
+        for m in self.c["milestones"].as_array().into_iter().flatten() {
+            let name = format!("{}. {}", m["position"], text(&m["title"]));
+            for e in m["auditTrail"].as_array().into_iter().flatten() {
+                events.push((e.clone(), name.clone()));
+            }
+        }
+        // RFC 3339 times in UTC from one server: their text sorts as their time.
+        events.sort_by(|a, b| text(&a.0["at"]).cmp(&text(&b.0["at"])));
         html! {
             h2 { (v.t("engagements-audit")) }
             details {
@@ -490,13 +505,18 @@ impl View<'_> {
                             th scope="col" { (v.t("engagements-audit-change")) }
                         } }
                         tbody {
-                            @for e in &events {
+                            @for (e, milestone) in &events {
                                 tr {
                                     th scope="row" { (v.time(&e["at"])) }
                                     td { @if e["actor"].is_null() { (v.t("engagements-audit-system")) } @else { (text(&e["actor"]["displayName"])) } }
-                                    td { code { (text(&e["action"])) } }
                                     td {
-                                        @if !e["toStatus"].is_null() { (text(&e["fromStatus"])) " → " (text(&e["toStatus"])) }
+                                        (action_label(v, &text(&e["action"])))
+                                        @if !milestone.is_empty() { br; span class="muted" { (milestone) } }
+                                    }
+                                    td {
+                                        @if !e["toStatus"].is_null() {
+                                            (status_label(v, e, "fromStatus")) " → " (status_label(v, e, "toStatus"))
+                                        }
                                         @if let Some(d) = e["detail"].as_str() { br; span class="muted" { (d) } }
                                     }
                                 }
@@ -506,5 +526,58 @@ impl View<'_> {
                 }
             }
         }
+    }
+}
+
+/// The audit actions a contract page shows in words; any other shows its code.
+const ACTIONS: &[&str] = &[
+    "contract.create",
+    "contract.end",
+    "contract.complete",
+    "contract.fund",
+    "contract.funding_requested",
+    "contract.refund",
+    "contract.refunded",
+    "contract.refund_failed",
+    "milestone.create",
+    "milestone.submit",
+    "milestone.accept",
+    "milestone.auto_accept",
+    "milestone.request_changes",
+    "milestone.cancel",
+    "milestone.pay",
+];
+
+fn action_label(v: &Visitor, action: &str) -> Markup {
+    if ACTIONS.contains(&action) {
+        let id = format!("engagements-action-{}", action.replace(['.', '_'], "-"));
+        html! { (v.t(&id)) }
+    } else {
+        html! { code { (action) } }
+    }
+}
+
+/// A contract's or milestone's status in words; other objects' as stored.
+fn status_label(v: &Visitor, event: &Value, field: &str) -> String {
+    let status = text(&event[field]);
+    let (kind, known): (&str, &[&str]) = match event["objectType"].as_str() {
+        Some("Contract") => ("contract", &["ACTIVE", "COMPLETED", "CANCELLED"]),
+        Some("Milestone") => (
+            "milestone",
+            &[
+                "ACTIVE",
+                "SUBMITTED",
+                "CHANGES_REQUESTED",
+                "ACCEPTED",
+                "PAID",
+                "CANCELLED",
+            ],
+        ),
+        _ => return status,
+    };
+    if known.contains(&status.as_str()) {
+        v.t(&format!("engagements-{kind}-{status}"))
+    } else {
+        status
     }
 }
