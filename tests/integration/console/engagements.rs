@@ -95,7 +95,11 @@ async fn delivery_acceptance_and_invoice_through_the_contract_page() {
     assert!(page.body.contains("Delivery accepted."), "{}", page.body);
     // The history holds the milestone's steps too, in words.
     assert!(page.body.contains("<td>Delivered<br>"), "{}", page.body);
-    assert!(page.body.contains("Awaiting review → Accepted"), "{}", page.body);
+    assert!(
+        page.body.contains("Awaiting review → Accepted"),
+        "{}",
+        page.body
+    );
     assert_eq!(
         milestone_status(&s, &t.alumna, &t.contract, 0).await,
         "ACCEPTED"
