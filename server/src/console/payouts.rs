@@ -1,7 +1,7 @@
 //! Stripe's onboarding return pages. `/payouts/onboarding/done` is where Stripe sends the
 //! alumnus after the form; `/payouts/onboarding/refresh` is where it sends them when the link
 //! expired: a fresh link from the API (`createPayoutOnboardingLink`) and a redirect to it, or
-//! the API's reason.
+//! the API's reason. `POST /payouts/onboarding` (the button on `/work`) starts it the same way.
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -25,6 +25,11 @@ pub async fn done(v: Visitor) -> Response {
         &v.t("onboarding-done-body"),
     )
     .into_response()
+}
+
+/// The onboarding button on `/work`: a link from the API and a redirect to Stripe.
+pub async fn start(state: State<AppState>, v: Visitor) -> Response {
+    refresh(state, v).await
 }
 
 pub async fn refresh(State(state): State<AppState>, v: Visitor) -> Response {
@@ -51,7 +56,7 @@ pub async fn refresh(State(state): State<AppState>, v: Visitor) -> Response {
                 html! {
                     p { (v.t("onboarding-refresh-failed")) }
                     (refusal(&v, Some(&err)))
-                    p { a href="/" { (v.t("continue-home")) } }
+                    p { a href="/work" { (v.t("engagements-back-to-work")) } }
                 },
             ),
         )

@@ -507,8 +507,8 @@ async fn every_console_document_validates_against_the_schema() {
         }
         "ResetPasswordInput" => json!({ "token": "bogus", "newPassword": "long enough password" }),
         "String" => json!("bogus"),
-        // marketplace
         "ID" => json!("bogus"),
+        // marketplace
         "ProjectFilter" => json!({ "status": "OPEN" }),
         "BidStatus" => json!("PENDING"),
         "PublishProjectInput" => json!({ "companyId": "bogus", "title": "x", "description": "x",
@@ -519,6 +519,14 @@ async fn every_console_document_validates_against_the_schema() {
             "deliveryDays": 1, "proposal": "x" })
         }
         "RejectBidInput" => json!({ "id": "bogus", "reason": "x" }),
+        // engagements
+        "ContractFilter" => json!({ "status": "ACTIVE" }),
+        "SubmitDeliveryInput" => json!({ "milestoneId": "bogus", "note": "x", "links": [] }),
+        "RequestChangesInput" => json!({ "milestoneId": "bogus", "reason": "x" }),
+        "SubmitInvoiceInput" => json!({ "contractId": "bogus", "description": "x",
+            "amount": { "amount": "1", "currencyCode": "JPY" } }),
+        "EndContractInput" => json!({ "contractId": "bogus", "reason": "x" }),
+        "SubmitReviewInput" => json!({ "contractId": "bogus", "rating": 5, "comment": "x" }),
         other => panic!("no dummy value for {other}: add one"),
     };
     let documents = boomerang::console::documents();

@@ -1,0 +1,78 @@
+//! The engagements pages: the alumna's overview (`/work`), the contract list (`/contracts`)
+//! and the contract page both sides work on (`/contracts/{id}`), with the POSTs that move a
+//! contract along (deliver, accept, request changes, invoice, end, review).
+//!
+//! - `work`: `/work` and the Stripe onboarding button; `list`: `/contracts`;
+//!   `contract`: the contract page; `actions`: the form POSTs, which answer 303 back to the
+//!   contract page or re-render it with the API's refusal and the input kept (400).
+//!
+//! Tables sit in a `.table-wrap` that scrolls at 375 px, made a labelled, focusable region so
+//! that keyboard users can scroll it too (axe: scrollable-region-focusable).
+mod actions;
+mod contract;
+mod list;
+mod work;
+
+use axum::Router;
+use axum::routing::{get, post};
+use maud::{Markup, html};
+use serde_json::Value;
+
+use super::session::Visitor;
+use crate::domain::money::{Currency, Money};
+use crate::http::AppState;
+
+pub const DOCUMENTS: &[&str] = &[
+    work::WORK,
+    list::CONTRACTS,
+    contract::CONTRACT,
+    actions::MILESTONE_CONTRACT,
+    actions::SUBMIT_DELIVERY,
+    actions::ACCEPT_DELIVERY,
+    actions::REQUEST_CHANGES,
+    actions::SUBMIT_INVOICE,
+    actions::END_CONTRACT,
+    actions::SUBMIT_REVIEW,
+];
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/work", get(work::show))
+        .route("/payouts/onboarding", post(super::payouts::start))
+        .route("/contracts", get(list::show))
+        .route("/contracts/{id}", get(contract::show))
+        .route("/contracts/{id}/invoices", post(actions::submit_invoice))
+        .route("/contracts/{id}/end", post(actions::end_contract))
+        .route("/contracts/{id}/reviews", post(actions::submit_review))
+        .route("/milestones/{id}/delivery", post(actions::submit_delivery))
+        .route("/milestones/{id}/accept", post(actions::accept_delivery))
+        .route("/milestones/{id}/changes", post(actions::request_changes))
+}
+
+/// A string field of an API object ("" when absent or null).
+fn text(value: &Value) -> String {
+    value.as_str().unwrap_or_default().to_string()
+}
+
+/// The nodes of a connection (empty when absent).
+fn nodes(value: &Value) -> Vec<Value> {
+    value["nodes"].as_array().cloned().unwrap_or_default()
+}
+
+/// An API `Money` object in minor units, for sums the page works out (what is left to invoice).
+fn minor(value: &Value) -> Option<Money> {
+    let currency = Currency::from_code(value["currencyCode"].as_str()?).ok()?;
+    Money::parse(value["amount"].as_str()?, currency, "amount").ok()
+}
+
+/// A status as a badge: its word in the visitor's language (never colour alone) and a class
+/// that colours it by how it stands (`good`, `warn`, `bad`, or none).
+fn status_badge(v: &Visitor, kind: &str, status: &str) -> Markup {
+    let class = match status {
+        "ACCEPTED" | "PAID" | "COMPLETED" | "APPROVED" | "FUNDED" => "badge good",
+        "SUBMITTED" | "CHANGES_REQUESTED" | "PENDING" | "PROCESSING" | "UNFUNDED" => "badge warn",
+        "CANCELLED" | "REJECTED" | "FAILED" => "badge bad",
+        _ => "badge",
+    };
+    html! { span class=(class) { (v.t(&format!("engagements-{kind}-{status}"))) } }
+}
