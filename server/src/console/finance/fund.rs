@@ -89,7 +89,7 @@ fn body(v: &Visitor, c: &Value, refused: Option<&ApiError>, payment: Markup) -> 
     let funding = c["fundingStatus"].as_str();
     let configured = v.settings.stripe_publishable_key.is_some();
     html! {
-        dl class="facts" {
+        dl class="fin-facts" {
             dt { (v.t("finance-contract")) }
             dd { a href=(format!("/contracts/{}", text(&c["id"]))) { (text(&c["project"]["title"])) } }
             dt { (v.t("finance-col-amount")) } dd { (v.money(&c["amount"])) }

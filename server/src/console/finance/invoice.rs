@@ -115,7 +115,7 @@ async fn render(
         &v.t1("finance-invoice-title", "project", &text(&inv["contract"]["project"]["title"])),
         html! {
             @if let Some(t) = &done_text { (notice(t)) }
-            dl class="facts" {
+            dl class="fin-facts" {
                 dt { (v.t("finance-col-amount")) } dd { (v.money(&inv["amount"])) }
                 dt { (v.t("finance-col-status")) } dd { (status_badge(v, "invoice", &status)) }
                 dt { (v.t("finance-col-due")) }
@@ -133,7 +133,7 @@ async fn render(
                 }
             }
             h2 { (v.t("finance-description")) }
-            p class="pre" { (text(&inv["description"])) }
+            p class="fin-pre" { (text(&inv["description"])) }
             @if finance && status == "SUBMITTED" {
                 h2 { (v.t("finance-review")) }
                 form method="post" action=(format!("/invoices/{id}/approve")) class="stack" {
@@ -153,7 +153,7 @@ async fn render(
             @if payout.is_null() {
                 p { (v.t("finance-no-payout")) }
             } @else {
-                dl class="facts" {
+                dl class="fin-facts" {
                     dt { (v.t("finance-col-amount")) } dd { (v.money(&payout["amount"])) }
                     dt { (v.t("finance-col-status")) } dd { (status_badge(v, "payout", &text(&payout["status"]))) }
                     dt { (v.t("finance-provider")) } dd { (v.t(&format!("finance-provider-{}", text(&payout["provider"])))) }
@@ -178,7 +178,7 @@ async fn render(
                     thead { tr {
                         th scope="col" { "#" }
                         th scope="col" { (v.t("finance-milestone")) }
-                        th scope="col" class="num" { (v.t("finance-col-amount")) }
+                        th scope="col" class="fin-num" { (v.t("finance-col-amount")) }
                         th scope="col" { (v.t("finance-col-status")) }
                         th scope="col" { (v.t("finance-accepted-at")) }
                     } }
@@ -187,7 +187,7 @@ async fn render(
                             tr {
                                 td { (m["position"]) }
                                 td { (text(&m["title"])) }
-                                td class="num" { (v.money(&m["amount"])) }
+                                td class="fin-num" { (v.money(&m["amount"])) }
                                 td { (v.t(&format!("finance-milestone-status-{}", text(&m["status"])))) }
                                 td { @if !m["acceptedAt"].is_null() { (v.day(&m["acceptedAt"])) } }
                             }

@@ -75,7 +75,7 @@ async fn render(state: &AppState, v: &Visitor, q: &PayoutsQuery, refused: Option
                         thead { tr {
                             th scope="col" { (v.t("finance-col-freelancer")) }
                             th scope="col" { (v.t("finance-col-project")) }
-                            th scope="col" class="num" { (v.t("finance-col-amount")) }
+                            th scope="col" class="fin-num" { (v.t("finance-col-amount")) }
                             th scope="col" { (v.t("finance-col-status")) }
                             th scope="col" { (v.t("finance-provider")) }
                             th scope="col" { (v.t("finance-failure")) }
@@ -89,7 +89,7 @@ async fn render(state: &AppState, v: &Visitor, q: &PayoutsQuery, refused: Option
                                 tr {
                                     td { a href=(format!("/invoices/{}", text(&n["invoice"]["id"]))) { (text(&n["invoice"]["submittedBy"]["displayName"])) } }
                                     td { (text(&n["invoice"]["contract"]["project"]["title"])) }
-                                    td class="num" { (v.money(&n["amount"])) }
+                                    td class="fin-num" { (v.money(&n["amount"])) }
                                     td { (status_badge(v, "payout", &text(&n["status"]))) }
                                     td { (v.t(&format!("finance-provider-{}", text(&n["provider"])))) }
                                     td { (text(&n["failureReason"])) }

@@ -128,7 +128,7 @@ pub async fn show(
         &v.t("finance-queue-title"),
         html! {
             p { a href="/finance/payouts" { (v.t("finance-payouts-link")) } }
-            form method="get" action="/finance" class="row filters" {
+            form method="get" action="/finance" class="row fin-filters" {
                 label {
                     (v.t("finance-filter-company"))
                     select name="company" {
@@ -158,7 +158,7 @@ pub async fn show(
             @if totals.is_empty() {
                 p { (v.t("finance-queue-empty")) }
             } @else {
-                ul class="totals" { @for t in &totals { li { (v.money(t)) } } }
+                ul class="fin-totals" { @for t in &totals { li { (v.money(t)) } } }
             }
             p { a href=(format!("/finance/invoices.csv?{}", query(None))) download { (v.t("finance-csv-download")) } }
             @if !rows.is_empty() {
@@ -169,7 +169,7 @@ pub async fn show(
                             th scope="col" { (v.t("finance-col-freelancer")) }
                             th scope="col" { (v.t("finance-col-company")) }
                             th scope="col" { (v.t("finance-col-project")) }
-                            th scope="col" class="num" { (v.t("finance-col-amount")) }
+                            th scope="col" class="fin-num" { (v.t("finance-col-amount")) }
                             th scope="col" { (v.t("finance-col-status")) }
                             th scope="col" { (v.t("finance-col-submitted")) }
                             th scope="col" { (v.t("finance-col-due")) }
@@ -182,7 +182,7 @@ pub async fn show(
                                     td { a href=(format!("/invoices/{}", text(&n["id"]))) { (text(&n["submittedBy"]["displayName"])) } }
                                     td { (text(&n["contract"]["project"]["company"]["name"])) }
                                     td { (text(&n["contract"]["project"]["title"])) }
-                                    td class="num" { (v.money(&n["amount"])) }
+                                    td class="fin-num" { (v.money(&n["amount"])) }
                                     td { (status_badge(&v, "invoice", &text(&n["status"]))) }
                                     td { (v.day(&n["createdAt"])) }
                                     td { (v.date(&n["paymentDueDate"])) }
