@@ -36,7 +36,10 @@ impl MigrationTrait for Migration {
                 "UPDATE invoices SET payment_due_date = date({ANCHOR}, '+9 hours', '+59 days')"
             ),
         };
-        manager.get_connection().execute_unprepared(&backfill).await?;
+        manager
+            .get_connection()
+            .execute_unprepared(&backfill)
+            .await?;
         manager
             .create_index(
                 Index::create()
@@ -51,7 +54,12 @@ impl MigrationTrait for Migration {
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         manager
-            .drop_index(Index::drop().name("invoices_company_due").table("invoices").to_owned())
+            .drop_index(
+                Index::drop()
+                    .name("invoices_company_due")
+                    .table("invoices")
+                    .to_owned(),
+            )
             .await?;
         manager
             .alter_table(

@@ -506,7 +506,8 @@ fn filtered(mut query: Select<invoice::Entity>, filter: &InvoiceFilter) -> Selec
         query = query.filter(invoice::Column::Status.eq(status));
     }
     if let Some(overdue) = filter.overdue {
-        let open = invoice::Column::Status.is_not_in([InvoiceStatus::Paid, InvoiceStatus::Rejected]);
+        let open =
+            invoice::Column::Status.is_not_in([InvoiceStatus::Paid, InvoiceStatus::Rejected]);
         let late = invoice::Column::PaymentDueDate.lt(today());
         query = if overdue {
             query.filter(open).filter(late)

@@ -84,7 +84,9 @@ fn decode_due_cursor(after: Option<&str>) -> DomainResult<Option<(NaiveDate, i64
                     let (day, id) = rest.split_once(':')?;
                     Some((day.parse().ok()?, id.parse().ok()?))
                 })
-                .ok_or_else(|| DomainError::bad_input("after", "not a cursor of the DUE_DATE order"))
+                .ok_or_else(|| {
+                    DomainError::bad_input("after", "not a cursor of the DUE_DATE order")
+                })
         })
         .transpose()
 }
@@ -96,7 +98,10 @@ fn invoice_filter(
 ) -> async_graphql::Result<(invoices::InvoiceFilter, Page)> {
     let filter = filter.unwrap_or_default();
     let (order, page) = match filter.order_by.unwrap_or_default() {
-        InvoiceOrder::Newest => (invoices::InvoiceOrder::Newest, ids::decode_cursor(after).gql()?),
+        InvoiceOrder::Newest => (
+            invoices::InvoiceOrder::Newest,
+            ids::decode_cursor(after).gql()?,
+        ),
         InvoiceOrder::DueDate => (
             invoices::InvoiceOrder::DueDate {
                 after: decode_due_cursor(after).gql()?,
@@ -112,7 +117,10 @@ fn invoice_filter(
             due_before: filter.due_before,
             order,
         },
-        Page { first: 0, after: page },
+        Page {
+            first: 0,
+            after: page,
+        },
     ))
 }
 

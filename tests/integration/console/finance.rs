@@ -1,8 +1,8 @@
 //! The finance pages (issue 11) and the API they need: payment due dates, the queue's filters
 //! and totals, the CSV, the invoice page's review and payment, who may open it, and the
 //! funding page's own CSP.
-use boomerang_tests::flow::*;
 use boomerang_tests::TestServer;
+use boomerang_tests::flow::*;
 use chrono::{Days, Utc};
 use entity::invoice;
 use sea_orm::sea_query::Expr;
@@ -63,9 +63,7 @@ async fn the_due_date_is_the_acceptance_day_in_tokyo_plus_59_days_and_overdue_af
         .unwrap()
         .parse()
         .unwrap();
-    let tokyo_day = accepted
-        .with_timezone(&chrono_tz::Asia::Tokyo)
-        .date_naive();
+    let tokyo_day = accepted.with_timezone(&chrono_tz::Asia::Tokyo).date_naive();
     let due = tokyo_day.checked_add_days(Days::new(59)).unwrap();
     assert_eq!(data["invoice"]["paymentDueDate"], json!(due.to_string()));
     assert_eq!(data["invoice"]["overdue"], json!(false));
@@ -77,7 +75,10 @@ async fn the_due_date_is_the_acceptance_day_in_tokyo_plus_59_days_and_overdue_af
     );
     // 2025-05-14 16:00 UTC is already the 15th in Tokyo.
     let late = "2025-05-14T16:00:00Z".parse().unwrap();
-    assert_eq!(boomerang::domain::invoices::due_date(late).to_string(), "2025-07-13");
+    assert_eq!(
+        boomerang::domain::invoices::due_date(late).to_string(),
+        "2025-07-13"
+    );
 
     make_overdue(&s, &id).await;
     let data = s.ok(c.a.finance.token(), DUE, json!({ "id": id })).await;
@@ -118,7 +119,9 @@ async fn the_queue_filters_pages_by_due_date_and_totals_per_currency() {
     assert!(all.body.contains("$12.50"), "{}", all.body);
     assert!(all.body.contains("Overdue"));
     assert!(all.body.contains("Due within 7 days") || all.body.contains("Payment due"));
-    let overdue = b.page(&format!("/finance?company={}&overdue=1", a.id)).await;
+    let overdue = b
+        .page(&format!("/finance?company={}&overdue=1", a.id))
+        .await;
     assert!(overdue.body.contains("¥2,500"), "{}", overdue.body);
     assert!(!overdue.body.contains("$12.50"));
     // DUE_DATE pages: the overdue invoice first, then the rest, no row twice.
@@ -127,7 +130,9 @@ async fn the_queue_filters_pages_by_due_date_and_totals_per_currency() {
     let first = s.ok(a.finance.token(), page, json!({})).await;
     assert_eq!(first["invoices"]["edges"][0]["node"]["id"], json!(ids[1]));
     let cursor = first["invoices"]["pageInfo"]["endCursor"].clone();
-    let second = s.ok(a.finance.token(), page, json!({ "after": cursor })).await;
+    let second = s
+        .ok(a.finance.token(), page, json!({ "after": cursor }))
+        .await;
     let mut seen: Vec<_> = [&first, &second]
         .iter()
         .flat_map(|d| d["invoices"]["edges"].as_array().unwrap().clone())
@@ -149,7 +154,9 @@ async fn the_csv_has_a_bom_crlf_quotes_the_formula_guard_and_the_filter() {
     s.ok(c.freelancer.token(), SUBMIT_INVOICE, input).await;
     let mut b = Browser::new(&s, "ja");
     b.use_session(&c.a.finance.token);
-    let csv = b.get(&format!("/finance/invoices.csv?company={}", c.a.id)).await;
+    let csv = b
+        .get(&format!("/finance/invoices.csv?company={}", c.a.id))
+        .await;
     assert_eq!(csv.status, 200);
     assert!(
         csv.headers["content-disposition"]
@@ -162,14 +169,18 @@ async fn the_csv_has_a_bom_crlf_quotes_the_formula_guard_and_the_filter() {
     assert!(csv.body.contains("支払期日"));
     assert!(csv.body.contains(",280000,JPY,"));
     assert!(
-        csv.body.contains(r#","'=HYPERLINK(""http://evil""), ""quoted""","#),
+        csv.body
+            .contains(r#","'=HYPERLINK(""http://evil""), ""quoted""","#),
         "{}",
         csv.body
     );
     let lines: Vec<_> = csv.body.split("\r\n").filter(|l| !l.is_empty()).collect();
     assert_eq!(lines.len(), 2, "{}", csv.body);
     let paid = b
-        .get(&format!("/finance/invoices.csv?company={}&status=PAID", c.a.id))
+        .get(&format!(
+            "/finance/invoices.csv?company={}&status=PAID",
+            c.a.id
+        ))
         .await;
     assert_eq!(paid.body.split("\r\n").filter(|l| !l.is_empty()).count(), 1);
     s.finish().await;
@@ -181,21 +192,32 @@ async fn finance_approves_and_records_the_payment_through_the_pages() {
     let (_c, id, mut b) = invoiced(&s, "ja").await;
     let page = b.page(&format!("/invoices/{id}")).await;
     assert!(page.body.contains("承認待ち"));
-    let done = b.submit(&page, &format!("/invoices/{id}/approve"), &[]).await;
+    let done = b
+        .submit(&page, &format!("/invoices/{id}/approve"), &[])
+        .await;
     assert_eq!(done.status, 303, "{}", done.body);
     let page = b.page(done.location()).await;
     assert!(page.body.contains("承認済み"), "{}", page.body);
     let payout = {
-        let at = page.body.find(r#"name="payout" value=""#).unwrap() + r#"name="payout" value=""#.len();
+        let at =
+            page.body.find(r#"name="payout" value=""#).unwrap() + r#"name="payout" value=""#.len();
         page.body[at..at + page.body[at..].find('"').unwrap()].to_string()
     };
     let refused = b
-        .submit(&page, &format!("/invoices/{id}/paid"), &[("payout", &payout), ("reference", "")])
+        .submit(
+            &page,
+            &format!("/invoices/{id}/paid"),
+            &[("payout", &payout), ("reference", "")],
+        )
         .await;
     assert_eq!(refused.status, 400);
     assert!(refused.body.contains("role=\"alert\""));
     let done = b
-        .submit(&page, &format!("/invoices/{id}/paid"), &[("payout", &payout), ("reference", "MUFG-20261126-001")])
+        .submit(
+            &page,
+            &format!("/invoices/{id}/paid"),
+            &[("payout", &payout), ("reference", "MUFG-20261126-001")],
+        )
         .await;
     assert_eq!(done.status, 303, "{}", done.body);
     let page = b.page(done.location()).await;
@@ -211,11 +233,21 @@ async fn a_rejection_needs_a_reason_and_keeps_the_input() {
     let s = TestServer::start().await;
     let (_c, id, mut b) = invoiced(&s, "en").await;
     let page = b.page(&format!("/invoices/{id}")).await;
-    let refused = b.submit(&page, &format!("/invoices/{id}/reject"), &[("reason", "   ")]).await;
+    let refused = b
+        .submit(
+            &page,
+            &format!("/invoices/{id}/reject"),
+            &[("reason", "   ")],
+        )
+        .await;
     assert_eq!(refused.status, 400, "{}", refused.body);
     assert!(refused.body.contains("role=\"alert\""));
     let done = b
-        .submit(&page, &format!("/invoices/{id}/reject"), &[("reason", "Wrong <amount>")])
+        .submit(
+            &page,
+            &format!("/invoices/{id}/reject"),
+            &[("reason", "Wrong <amount>")],
+        )
         .await;
     assert_eq!(done.status, 303);
     let page = b.page(done.location()).await;
@@ -236,7 +268,10 @@ async fn members_and_other_companies_do_not_see_the_invoice_page() {
     }
     let mut b = Browser::new(&s, "en");
     b.use_session(&other.finance.token);
-    assert_eq!(b.get(&format!("/finance?company={}", c.a.id)).await.status, 404);
+    assert_eq!(
+        b.get(&format!("/finance?company={}", c.a.id)).await.status,
+        404
+    );
     assert_eq!(b.get("/invoices/not-an-id").await.status, 404);
     s.finish().await;
 }
@@ -254,17 +289,28 @@ async fn only_the_funding_page_allows_stripe_in_its_csp() {
     let fund = b.page(&format!("/contracts/{}/fund", c.contract_id)).await;
     assert!(fund.body.contains("未入金"), "{}", fund.body);
     let strict = |p: &super::browser::Page| {
-        let csp = p.headers["content-security-policy"].to_str().unwrap().to_string();
+        let csp = p.headers["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .to_string();
         assert!(!csp.contains("stripe"), "{csp}");
     };
     strict(&fund);
     strict(&b.page("/finance").await);
-    let paying = b.submit(&fund, &format!("/contracts/{}/fund", c.contract_id), &[]).await;
+    let paying = b
+        .submit(&fund, &format!("/contracts/{}/fund", c.contract_id), &[])
+        .await;
     assert_eq!(paying.status, 200, "{}", paying.body);
     let csp = paying.headers["content-security-policy"].to_str().unwrap();
-    assert!(csp.contains("script-src 'self' https://js.stripe.com"), "{csp}");
+    assert!(
+        csp.contains("script-src 'self' https://js.stripe.com"),
+        "{csp}"
+    );
     assert!(csp.contains("frame-src https://js.stripe.com"), "{csp}");
-    assert!(csp.contains("connect-src 'self' https://api.stripe.com"), "{csp}");
+    assert!(
+        csp.contains("connect-src 'self' https://api.stripe.com"),
+        "{csp}"
+    );
     assert!(paying.body.contains("https://js.stripe.com/v3/"));
     assert!(paying.body.contains("/assets/stripe-fund-1.js"));
     assert!(paying.body.contains("pk_test_console"));
@@ -274,5 +320,41 @@ async fn only_the_funding_page_allows_stripe_in_its_csp() {
     let page = b.page(&format!("/contracts/{}/fund", c.contract_id)).await;
     assert!(!page.body.contains("js.stripe.com"));
     plain.finish().await;
+    s.finish().await;
+}
+
+#[tokio::test]
+async fn the_migration_backfills_due_dates_from_the_acceptance_day_in_tokyo() {
+    use entity::milestone;
+    use migration::MigratorTrait;
+    let s = TestServer::start().await;
+    let c = contracted(&s, "280000").await;
+    let milestone_id = milestone_ids(&s, &c.freelancer, &c.contract_id).await[0].clone();
+    let mut input = invoice_input(&c.contract_id, "100000", "JPY");
+    input["input"]["milestoneId"] = json!(milestone_id);
+    let billed = s.ok(c.freelancer.token(), SUBMIT_INVOICE, input).await["submitInvoice"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let unnamed = invoice(&s, &c.freelancer, &c.contract_id, "1000", "JPY").await;
+    // 16:00 UTC on the 14th is already the 15th in Tokyo: due by 2025-07-13.
+    let accepted: chrono::DateTime<Utc> = "2025-05-14T16:00:00Z".parse().unwrap();
+    milestone::Entity::update_many()
+        .col_expr(milestone::Column::AcceptedAt, Expr::value(accepted))
+        .filter(milestone::Column::Id.eq(decode_key(&milestone_id)))
+        .exec(&s.conn)
+        .await
+        .unwrap();
+    migration::Migrator::down(&s.conn, Some(1)).await.unwrap();
+    migration::Migrator::up(&s.conn, None).await.unwrap();
+    for id in [&billed, &unnamed] {
+        let data = s.ok(c.a.finance.token(), DUE, json!({ "id": id })).await;
+        assert_eq!(
+            data["invoice"]["paymentDueDate"],
+            json!("2025-07-13"),
+            "{id}"
+        );
+        assert_eq!(data["invoice"]["overdue"], json!(true));
+    }
     s.finish().await;
 }

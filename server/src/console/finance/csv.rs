@@ -51,7 +51,16 @@ mod tests {
     #[test]
     fn bom_crlf_quotes_and_formula_guard() {
         let mut w = Writer::new();
-        w.row(["a", "b,c", "say \"hi\"", "=SUM(A1)", "line\nbreak", "-1", "@x", "+1"]);
+        w.row([
+            "a",
+            "b,c",
+            "say \"hi\"",
+            "=SUM(A1)",
+            "line\nbreak",
+            "-1",
+            "@x",
+            "+1",
+        ]);
         assert_eq!(
             w.finish(),
             "\u{feff}a,\"b,c\",\"say \"\"hi\"\"\",'=SUM(A1),\"line\nbreak\",'-1,'@x,'+1\r\n"

@@ -58,7 +58,11 @@ pub async fn fund(State(state): State<AppState>, v: Visitor, Path(id): Path<Stri
     let data = match run(&state, &v, FUND, json!({ "id": id })).await {
         Ok(data) => data,
         Err(err) => {
-            let markup = page(&v, &v.t("finance-fund-title"), body(&v, &c, Some(&err), html! {}));
+            let markup = page(
+                &v,
+                &v.t("finance-fund-title"),
+                body(&v, &c, Some(&err), html! {}),
+            );
             return (StatusCode::BAD_REQUEST, markup).into_response();
         }
     };
@@ -79,7 +83,10 @@ pub async fn fund(State(state): State<AppState>, v: Visitor, Path(id): Path<Stri
     };
     let markup = page(&v, &v.t("finance-fund-title"), body(&v, &c, None, payment));
     (
-        [(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(STRIPE_CSP))],
+        [(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(STRIPE_CSP),
+        )],
         markup,
     )
         .into_response()

@@ -95,9 +95,13 @@ async fn render(
     let status = text(&inv["status"]);
     let payout = &inv["payout"];
     let contract_id = text(&inv["contract"]["id"]);
-    let milestones = inv["contract"]["milestones"].as_array().cloned().unwrap_or_default();
+    let milestones = inv["contract"]["milestones"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
     let trail = inv["auditTrail"].as_array().cloned().unwrap_or_default();
-    let bad_request = refused.reject.is_some() || refused.paid.is_some() || refused.approve.is_some();
+    let bad_request =
+        refused.reject.is_some() || refused.paid.is_some() || refused.approve.is_some();
     let done_text = match done {
         Some(d @ ("approved" | "rejected" | "paid")) => Some(v.t(&format!("finance-done-{d}"))),
         _ => None,
@@ -112,7 +116,11 @@ async fn render(
     };
     let markup = page(
         v,
-        &v.t1("finance-invoice-title", "project", &text(&inv["contract"]["project"]["title"])),
+        &v.t1(
+            "finance-invoice-title",
+            "project",
+            &text(&inv["contract"]["project"]["title"]),
+        ),
         html! {
             @if let Some(t) = &done_text { (notice(t)) }
             dl class="fin-facts" {
@@ -219,12 +227,21 @@ async fn render(
             }
         },
     );
-    let code = if bad_request { StatusCode::BAD_REQUEST } else { StatusCode::OK };
+    let code = if bad_request {
+        StatusCode::BAD_REQUEST
+    } else {
+        StatusCode::OK
+    };
     (code, markup).into_response()
 }
 
 /// Invoice audit actions with their own message.
-const AUDIT_ACTIONS: &[&str] = &["invoice.submit", "invoice.approve", "invoice.reject", "invoice.pay"];
+const AUDIT_ACTIONS: &[&str] = &[
+    "invoice.submit",
+    "invoice.approve",
+    "invoice.reject",
+    "invoice.pay",
+];
 
 /// An audit event in words: the action's message when the catalogue has one, else its name
 /// with the status change.
@@ -244,11 +261,27 @@ fn back(id: &str, done: &str) -> Response {
     Redirect::to(&format!("/invoices/{id}?done={done}")).into_response()
 }
 
-pub async fn approve(State(state): State<AppState>, v: Visitor, Path(id): Path<String>) -> Response {
+pub async fn approve(
+    State(state): State<AppState>,
+    v: Visitor,
+    Path(id): Path<String>,
+) -> Response {
     match run(&state, &v, APPROVE, json!({ "id": id })).await {
         Ok(_) => back(&id, "approved"),
         Err(err) if err.code == "NOT_FOUND" => not_found_page(&v),
-        Err(err) => render(&state, &v, &id, None, Refused { approve: Some(err), ..Default::default() }).await,
+        Err(err) => {
+            render(
+                &state,
+                &v,
+                &id,
+                None,
+                Refused {
+                    approve: Some(err),
+                    ..Default::default()
+                },
+            )
+            .await
+        }
     }
 }
 
@@ -262,7 +295,10 @@ pub async fn reject(
         Ok(_) => back(&id, "rejected"),
         Err(err) if err.code == "NOT_FOUND" => not_found_page(&v),
         Err(err) => {
-            let refused = Refused { reject: Some((err, f.reason)), ..Default::default() };
+            let refused = Refused {
+                reject: Some((err, f.reason)),
+                ..Default::default()
+            };
             render(&state, &v, &id, None, refused).await
         }
     }
@@ -274,11 +310,21 @@ pub async fn mark_paid(
     Path(id): Path<String>,
     Form(f): Form<PaidForm>,
 ) -> Response {
-    match run(&state, &v, MARK_PAID, json!({ "payout": f.payout, "reference": f.reference })).await {
+    match run(
+        &state,
+        &v,
+        MARK_PAID,
+        json!({ "payout": f.payout, "reference": f.reference }),
+    )
+    .await
+    {
         Ok(_) => back(&id, "paid"),
         Err(err) if err.code == "NOT_FOUND" => not_found_page(&v),
         Err(err) => {
-            let refused = Refused { paid: Some((err, f.reference)), ..Default::default() };
+            let refused = Refused {
+                paid: Some((err, f.reference)),
+                ..Default::default()
+            };
             render(&state, &v, &id, None, refused).await
         }
     }

@@ -54,8 +54,12 @@ const FINANCE_ROLES: &[CompanyRole] = &[CompanyRole::Finance, CompanyRole::Admin
 
 /// Whether the visitor is FINANCE or ADMIN of the company with this global id.
 fn is_finance_of(v: &Visitor, company_id: &str) -> bool {
-    ids::decode(&async_graphql::ID(company_id.to_string()), "Company", "company")
-        .is_ok_and(|key| v.has_role(key, FINANCE_ROLES))
+    ids::decode(
+        &async_graphql::ID(company_id.to_string()),
+        "Company",
+        "company",
+    )
+    .is_ok_and(|key| v.has_role(key, FINANCE_ROLES))
 }
 
 /// A JSON string field, or "".

@@ -19,7 +19,8 @@ pub const PAYOUTS: &str = "query FinancePayouts($after: String) { \
        status provider reference failureReason paidAt createdAt \
        invoice { id submittedBy { displayName } contract { project { title company { id } } } } } } \
      pageInfo { hasNextPage endCursor } } }";
-pub const RETRY: &str = "mutation FinanceRetryPayout($id: ID!) { retryPayout(id: $id) { id status } }";
+pub const RETRY: &str =
+    "mutation FinanceRetryPayout($id: ID!) { retryPayout(id: $id) { id status } }";
 
 #[derive(Deserialize, Default)]
 pub struct PayoutsQuery {
@@ -35,7 +36,12 @@ pub async fn show(
     render(&state, &v, &q, None).await
 }
 
-async fn render(state: &AppState, v: &Visitor, q: &PayoutsQuery, refused: Option<ApiError>) -> Response {
+async fn render(
+    state: &AppState,
+    v: &Visitor,
+    q: &PayoutsQuery,
+    refused: Option<ApiError>,
+) -> Response {
     if v.access.is_none() {
         return Redirect::to("/login").into_response();
     }
@@ -55,11 +61,20 @@ async fn render(state: &AppState, v: &Visitor, q: &PayoutsQuery, refused: Option
         .as_array()
         .into_iter()
         .flatten()
-        .filter(|e| super::is_finance_of(v, &text(&e["node"]["invoice"]["contract"]["project"]["company"]["id"])))
+        .filter(|e| {
+            super::is_finance_of(
+                v,
+                &text(&e["node"]["invoice"]["contract"]["project"]["company"]["id"]),
+            )
+        })
         .cloned()
         .collect();
     let info = &data["payouts"]["pageInfo"];
-    let code = if refused.is_some() { StatusCode::BAD_REQUEST } else { StatusCode::OK };
+    let code = if refused.is_some() {
+        StatusCode::BAD_REQUEST
+    } else {
+        StatusCode::OK
+    };
     let markup = page(
         v,
         &v.t("finance-payouts-title"),

@@ -16,7 +16,8 @@ use super::{csv as csv_file, is_finance_of, status_badge, text};
 use crate::domain::invoices::today;
 use crate::http::AppState;
 
-pub const COMPANIES: &str = "query FinanceCompanies { viewer { memberships { role company { id name } } } }";
+pub const COMPANIES: &str =
+    "query FinanceCompanies { viewer { memberships { role company { id name } } } }";
 
 pub const QUEUE: &str = "query FinanceQueue($filter: InvoiceFilter!, $after: String) { \
      invoices(filter: $filter, first: 20, after: $after) { \
@@ -106,8 +107,14 @@ pub async fn show(
         Ok(data) => data,
         Err(err) => return error_page(&v, &err),
     };
-    let rows = data["invoices"]["edges"].as_array().cloned().unwrap_or_default();
-    let totals = data["invoiceTotals"].as_array().cloned().unwrap_or_default();
+    let rows = data["invoices"]["edges"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let totals = data["invoiceTotals"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
     let info = &data["invoices"]["pageInfo"];
     let query = |after: Option<&str>| {
         let mut parts = vec![format!("company={}", encode(&company))];
@@ -238,11 +245,23 @@ pub async fn csv(
     let mut after: Option<String> = None;
     let mut cut = false;
     loop {
-        let data = match run(&state, &v, CSV_PAGE, json!({ "filter": filter, "after": after })).await {
+        let data = match run(
+            &state,
+            &v,
+            CSV_PAGE,
+            json!({ "filter": filter, "after": after }),
+        )
+        .await
+        {
             Ok(data) => data,
             Err(err) => return error_page(&v, &err),
         };
-        rows.extend(data["invoices"]["edges"].as_array().cloned().unwrap_or_default());
+        rows.extend(
+            data["invoices"]["edges"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default(),
+        );
         let info = &data["invoices"]["pageInfo"];
         if rows.len() >= CSV_LIMIT {
             cut = info["hasNextPage"].as_bool() == Some(true) || rows.len() > CSV_LIMIT;
@@ -273,7 +292,11 @@ pub async fn csv(
     for edge in &rows {
         let n = &edge["node"];
         let status = text(&n["status"]);
-        let overdue = if n["overdue"].as_bool() == Some(true) { v.t("finance-csv-yes") } else { String::new() };
+        let overdue = if n["overdue"].as_bool() == Some(true) {
+            v.t("finance-csv-yes")
+        } else {
+            String::new()
+        };
         out.row([
             text(&n["id"]).as_str(),
             &text(&n["submittedBy"]["displayName"]),
@@ -289,7 +312,9 @@ pub async fn csv(
         ]);
     }
     if cut {
-        out.row([v.t1("finance-csv-cut", "limit", &CSV_LIMIT.to_string()).as_str()]);
+        out.row([v
+            .t1("finance-csv-cut", "limit", &CSV_LIMIT.to_string())
+            .as_str()]);
     }
     let name = format!("invoices-{}.csv", today().format("%Y%m%d"));
     let disposition = HeaderValue::from_str(&format!("attachment; filename=\"{name}\""))
@@ -297,7 +322,10 @@ pub async fn csv(
     (
         StatusCode::OK,
         [
-            (header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8")),
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/csv; charset=utf-8"),
+            ),
             (header::CONTENT_DISPOSITION, disposition),
         ],
         out.finish(),
@@ -310,7 +338,9 @@ fn encode(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
     for byte in value.bytes() {
         match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(byte as char),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(byte as char)
+            }
             _ => out.push_str(&format!("%{byte:02X}")),
         }
     }
