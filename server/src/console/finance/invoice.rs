@@ -181,8 +181,8 @@ async fn render(
                 }
             }
             h2 { (v.t("finance-milestones")) }
-            div class="table-wrap" {
-                table {
+            div class="table-wrap" tabindex="0" role="region" aria-label=(v.t("finance-milestones")) {
+                table class="fin-table" {
                     thead { tr {
                         th scope="col" { "#" }
                         th scope="col" { (v.t("finance-milestone")) }
@@ -204,8 +204,8 @@ async fn render(
                 }
             }
             h2 { (v.t("finance-audit")) }
-            div class="table-wrap" {
-                table {
+            div class="table-wrap" tabindex="0" role="region" aria-label=(v.t("finance-audit")) {
+                table class="fin-table" {
                     thead { tr {
                         th scope="col" { (v.t("finance-audit-at")) }
                         th scope="col" { (v.t("finance-audit-who")) }

@@ -85,8 +85,8 @@ async fn render(
             @if rows.is_empty() {
                 p { (v.t("finance-payouts-empty")) }
             } @else {
-                div class="table-wrap" {
-                    table {
+                div class="table-wrap" tabindex="0" role="region" aria-label=(v.t("finance-payouts-title")) {
+                    table class="fin-table" {
                         thead { tr {
                             th scope="col" { (v.t("finance-col-freelancer")) }
                             th scope="col" { (v.t("finance-col-project")) }

@@ -170,8 +170,8 @@ pub async fn show(
             p { a href=(format!("/finance/invoices.csv?{}", query(None))) download { (v.t("finance-csv-download")) } }
             @if !rows.is_empty() {
                 h2 { (v.t("finance-queue-invoices")) }
-                div class="table-wrap" {
-                    table {
+                div class="table-wrap" tabindex="0" role="region" aria-label=(v.t("finance-queue-invoices")) {
+                    table class="fin-table" {
                         thead { tr {
                             th scope="col" { (v.t("finance-col-freelancer")) }
                             th scope="col" { (v.t("finance-col-company")) }
