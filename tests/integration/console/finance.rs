@@ -124,6 +124,19 @@ async fn the_queue_filters_pages_by_due_date_and_totals_per_currency() {
         .await;
     assert!(overdue.body.contains("¥2,500"), "{}", overdue.body);
     assert!(!overdue.body.contains("$12.50"));
+    let count = async |filter: serde_json::Value| {
+        let data = s
+            .ok(
+                a.finance.token(),
+                "query($f: InvoiceFilter) { invoices(filter: $f) { edges { node { id } } } }",
+                json!({ "f": filter }),
+            )
+            .await;
+        data["invoices"]["edges"].as_array().unwrap().len()
+    };
+    assert_eq!(count(json!({ "dueBefore": "2026-01-01" })).await, 1);
+    assert_eq!(count(json!({ "overdue": false })).await, 2);
+    assert_eq!(count(json!({ "overdue": true, "status": "PAID" })).await, 0);
     // DUE_DATE pages: the overdue invoice first, then the rest, no row twice.
     let page = "query($after: String) { invoices(first: 2, after: $after, \
                 filter: { orderBy: DUE_DATE }) { edges { node { id } } pageInfo { hasNextPage endCursor } } }";

@@ -42,7 +42,7 @@ async fn contract(state: &AppState, v: &Visitor, id: &str) -> Result<Value, Resp
 
 pub async fn show(State(state): State<AppState>, v: Visitor, Path(id): Path<String>) -> Response {
     match contract(&state, &v, &id).await {
-        Ok(c) => page(&v, &v.t("finance-fund-title"), body(&v, &c, None, html! {})).into_response(),
+        Ok(c) => page(&v, &v.t("finance-fund-title"), body(&v, &c, None, None)).into_response(),
         Err(page) => page,
     }
 }
@@ -53,7 +53,7 @@ pub async fn fund(State(state): State<AppState>, v: Visitor, Path(id): Path<Stri
         Err(page) => return page,
     };
     let Some(key) = v.settings.stripe_publishable_key.clone() else {
-        return page(&v, &v.t("finance-fund-title"), body(&v, &c, None, html! {})).into_response();
+        return page(&v, &v.t("finance-fund-title"), body(&v, &c, None, None)).into_response();
     };
     let data = match run(&state, &v, FUND, json!({ "id": id })).await {
         Ok(data) => data,
@@ -61,13 +61,13 @@ pub async fn fund(State(state): State<AppState>, v: Visitor, Path(id): Path<Stri
             let markup = page(
                 &v,
                 &v.t("finance-fund-title"),
-                body(&v, &c, Some(&err), html! {}),
+                body(&v, &c, Some(&err), None),
             );
             return (StatusCode::BAD_REQUEST, markup).into_response();
         }
     };
     let Some(secret) = data["fundContract"]["clientSecret"].as_str() else {
-        return page(&v, &v.t("finance-fund-title"), body(&v, &c, None, html! {})).into_response();
+        return page(&v, &v.t("finance-fund-title"), body(&v, &c, None, None)).into_response();
     };
     let payment = html! {
         div id="stripe-payment" data-key=(key) data-secret=(secret) data-locale=(v.locale.tag())
@@ -81,7 +81,11 @@ pub async fn fund(State(state): State<AppState>, v: Visitor, Path(id): Path<Stri
         script src=(STRIPE_JS) {}
         script src=(STRIPE_FUND_PATH) {}
     };
-    let markup = page(&v, &v.t("finance-fund-title"), body(&v, &c, None, payment));
+    let markup = page(
+        &v,
+        &v.t("finance-fund-title"),
+        body(&v, &c, None, Some(payment)),
+    );
     (
         [(
             header::CONTENT_SECURITY_POLICY,
@@ -92,7 +96,9 @@ pub async fn fund(State(state): State<AppState>, v: Visitor, Path(id): Path<Stri
         .into_response()
 }
 
-fn body(v: &Visitor, c: &Value, refused: Option<&ApiError>, payment: Markup) -> Markup {
+/// The contract's facts, then the payment form (after `fundContract`) or the button that
+/// starts it.
+fn body(v: &Visitor, c: &Value, refused: Option<&ApiError>, payment: Option<Markup>) -> Markup {
     let funding = c["fundingStatus"].as_str();
     let configured = v.settings.stripe_publishable_key.is_some();
     html! {
@@ -109,8 +115,9 @@ fn body(v: &Visitor, c: &Value, refused: Option<&ApiError>, payment: Markup) -> 
         }
         @if !configured {
             p class="notice" { (v.t("finance-fund-not-configured")) }
-        } @else if funding == Some("UNFUNDED") {
+        } @else if let Some(payment) = payment {
             (payment)
+        } @else if funding == Some("UNFUNDED") {
             form method="post" action=(format!("/contracts/{}/fund", text(&c["id"]))) class="stack" {
                 (csrf_field(v))
                 (refusal(v, refused))
