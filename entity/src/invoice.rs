@@ -16,6 +16,8 @@ pub struct Model {
     pub description: String,
     pub status: InvoiceStatus,
     pub rejection_reason: Option<String>,
+    /// The day the invoice must be paid by: the billed acceptance day (Asia/Tokyo) + 59 days.
+    pub payment_due_date: Date,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -7,6 +7,7 @@ mod m20261125_000003_security;
 mod m20261126_000004_mail_intents;
 mod m20261126_000005_engagements;
 mod m20261126_000006_offboarding;
+mod m20261126_000007_payment_due_dates;
 
 pub struct Migrator;
 
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000004_mail_intents::Migration),
             Box::new(m20261126_000005_engagements::Migration),
             Box::new(m20261126_000006_offboarding::Migration),
+            Box::new(m20261126_000007_payment_due_dates::Migration),
         ]
     }
 }

@@ -95,7 +95,8 @@ impl App {
             console: crate::console::Settings::new(
                 config.secret.as_ref().map(Secret::expose),
                 config.mode == Mode::Production,
-            ),
+            )
+            .with_stripe_publishable_key(config.stripe_publishable_key.clone()),
         };
         let worker = config
             .worker

@@ -88,6 +88,10 @@ pub struct Config {
     /// Per-attempt timeout of Stripe API calls, in milliseconds.
     #[arg(long, env = "STRIPE_TIMEOUT_MS", default_value_t = 20_000)]
     pub stripe_timeout_ms: u64,
+    /// Stripe's publishable key (public by design): the console's funding page loads Stripe.js
+    /// with it; without it the page says Stripe is not configured.
+    #[arg(long, env = "STRIPE_PUBLISHABLE_KEY")]
+    pub stripe_publishable_key: Option<String>,
     /// The server's public address, for the links Stripe sends users back to.
     #[arg(
         long,
@@ -150,6 +154,7 @@ impl Config {
             stripe_webhook_secret: None,
             stripe_api_base: None,
             stripe_timeout_ms: 20_000,
+            stripe_publishable_key: None,
             public_url: "http://127.0.0.1:8080".to_string(),
             worker: true,
             worker_interval_ms: 1000,

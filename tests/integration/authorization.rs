@@ -241,6 +241,18 @@ const ROWS: &[Row] = &[
         "UEEEOOOOEE",
     ),
     row(
+        "Query.invoiceTotals",
+        "{ invoiceTotals(filter: { orderBy: DUE_DATE }) { amount currencyCode } }",
+        "/invoiceTotals",
+        "UEEEOOOOEE",
+    ),
+    row(
+        "Query.payouts",
+        "{ payouts { edges { node { id } } } }",
+        "/payouts",
+        "UEEEOEOOEE",
+    ),
+    row(
         "Query.payout",
         "query($payout: ID!) { payout(id: $payout) { id } }",
         "/payout",

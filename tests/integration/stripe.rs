@@ -905,7 +905,7 @@ async fn the_servers_own_worker_pays_approved_invoices() {
 }
 
 /// A Stripe company and an alumna's ACTIVE contract, not funded yet.
-async fn unfunded_contract(s: &TestServer) -> Contracted {
+pub(crate) async fn unfunded_contract(s: &TestServer) -> Contracted {
     let a = company(s, "acme").await;
     s.ok(a.admin.token(), SET_PROVIDER, json!({ "c": a.id }))
         .await;

@@ -9,6 +9,9 @@ use axum::response::{IntoResponse, Response};
 use sha2::{Digest, Sha256};
 
 pub const HTMX_PATH: &str = "/assets/htmx-2.0.11.min.js";
+/// Our own script for the funding page (confirms the payment with Stripe.js).
+pub const STRIPE_FUND_PATH: &str = "/assets/stripe-fund-1.js";
+const STRIPE_FUND: &[u8] = include_bytes!("../../assets/stripe-fund-1.js");
 const HTMX: &[u8] = include_bytes!("../../assets/htmx-2.0.11.min.js");
 const CSS: &[u8] = include_bytes!("../../assets/console.css");
 
@@ -25,6 +28,8 @@ pub fn css_path() -> String {
 pub async fn serve(Path(name): Path<String>) -> Response {
     let (body, content_type) = if HTMX_PATH.strip_prefix("/assets/") == Some(name.as_str()) {
         (HTMX, "text/javascript; charset=utf-8")
+    } else if STRIPE_FUND_PATH.strip_prefix("/assets/") == Some(name.as_str()) {
+        (STRIPE_FUND, "text/javascript; charset=utf-8")
     } else if name == *CSS_NAME {
         (CSS, "text/css; charset=utf-8")
     } else {

@@ -7,13 +7,13 @@
 //! - `session`: the cookies (session, CSRF, language) and the CSRF check every form POST passes.
 //! - `layout`, `i18n`, `assets`, `headers`: the frame, the languages, htmx and CSS, the
 //!   security headers of every console response.
-mod assets;
+pub(crate) mod assets;
 mod auth;
 mod company;
 mod engagements;
 mod finance;
 pub mod format;
-mod headers;
+pub(crate) mod headers;
 mod home;
 pub mod i18n;
 mod layout;

@@ -47,6 +47,8 @@ pub const MAX_FORM_BYTES: usize = 64 * 1024;
 pub struct Settings {
     key: Arc<[u8; 32]>,
     pub production: bool,
+    /// `STRIPE_PUBLISHABLE_KEY`, for the funding page's Stripe.js.
+    pub stripe_publishable_key: Option<String>,
 }
 
 impl Settings {
@@ -63,7 +65,13 @@ impl Settings {
         Self {
             key: Arc::new(key),
             production,
+            stripe_publishable_key: None,
         }
+    }
+
+    pub fn with_stripe_publishable_key(mut self, key: Option<String>) -> Self {
+        self.stripe_publishable_key = key.filter(|k| !k.trim().is_empty());
+        self
     }
 
     fn mac(&self, csrf_cookie: &str, session: Option<&str>) -> Hmac<Sha256> {

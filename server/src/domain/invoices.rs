@@ -13,6 +13,9 @@ use sea_orm::{
     DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Select,
 };
 
+use chrono::{DateTime, Days, NaiveDate, Utc};
+use chrono_tz::Asia::Tokyo;
+
 use super::audit::Subject;
 use super::error::{DomainError, DomainResult};
 use super::money::Money;
@@ -25,6 +28,40 @@ pub const FINANCE: &[CompanyRole] = &[CompanyRole::Finance];
 pub struct InvoiceFilter {
     pub company_id: Option<i64>,
     pub status: Option<InvoiceStatus>,
+    /// Only invoices past their due date and not settled (`Some(false)`: only the others).
+    pub overdue: Option<bool>,
+    /// Only invoices due strictly before this day.
+    pub due_before: Option<NaiveDate>,
+    pub order: InvoiceOrder,
+}
+
+/// The queue's order. Keyset pages: `Page::after` (an id) for `Newest`, `after_due` for `DueDate`.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub enum InvoiceOrder {
+    #[default]
+    Newest,
+    /// Earliest due first, then oldest first; pages continue after `(due date, id)`.
+    DueDate { after: Option<(NaiveDate, i64)> },
+}
+
+/// Days after the acceptance day the payment is due by: the acceptance day is day 1, so this
+/// is the 60th day (Freelance Act art. 4).
+pub const PAYMENT_DAYS: u64 = 59;
+
+/// The payment due date of work accepted at `accepted`: its day in Asia/Tokyo + 59 days.
+pub fn due_date(accepted: DateTime<Utc>) -> NaiveDate {
+    let day = accepted.with_timezone(&Tokyo).date_naive();
+    day.checked_add_days(Days::new(PAYMENT_DAYS)).unwrap_or(day)
+}
+
+/// Today in Asia/Tokyo, the day "overdue" is judged by.
+pub fn today() -> NaiveDate {
+    now().with_timezone(&Tokyo).date_naive()
+}
+
+/// Whether an invoice in `status` due on `due` is overdue on `today`.
+pub fn is_overdue(status: InvoiceStatus, due: NaiveDate, today: NaiveDate) -> bool {
+    due < today && !matches!(status, InvoiceStatus::Paid | InvoiceStatus::Rejected)
 }
 
 #[tracing::instrument(skip_all, fields(user = access.user_id(), contract_id))]
@@ -56,9 +93,10 @@ pub async fn submit(
             format!("the contract is in {}", contract.currency),
         ));
     }
-    if let Some(milestone_id) = milestone_id {
-        check_milestone(&tx, &contract, milestone_id, amount).await?;
-    }
+    let accepted = match milestone_id {
+        Some(milestone_id) => check_milestone(&tx, &contract, milestone_id, amount).await?,
+        None => latest_acceptance(&tx, contract.id).await?,
+    };
     let reserved = contract::Entity::update_many()
         .col_expr(
             contract::Column::InvoicedMinor,
@@ -92,6 +130,7 @@ pub async fn submit(
     }
     let at = now();
     let invoice = invoice::ActiveModel {
+        payment_due_date: Set(due_date(accepted.unwrap_or(at))),
         contract_id: Set(contract.id),
         milestone_id: Set(milestone_id),
         company_id: Set(contract.company_id),
@@ -118,15 +157,35 @@ pub async fn submit(
     Ok(invoice)
 }
 
+/// The latest acceptance among the contract's milestones: what an invoice naming no milestone
+/// counts its due date from.
+async fn latest_acceptance(
+    tx: &impl ConnectionTrait,
+    contract_id: i64,
+) -> DomainResult<Option<DateTime<Utc>>> {
+    Ok(milestone::Entity::find()
+        .select_only()
+        .column(milestone::Column::AcceptedAt)
+        .filter(milestone::Column::ContractId.eq(contract_id))
+        .filter(milestone::Column::AcceptedAt.is_not_null())
+        .order_by_desc(milestone::Column::AcceptedAt)
+        .limit(1)
+        .into_tuple::<Option<DateTime<Utc>>>()
+        .one(tx)
+        .await?
+        .flatten())
+}
+
 /// An invoice naming a milestone bills that milestone only: it must be the contract's, ACCEPTED,
 /// and the invoice at most what its non-rejected invoices leave of it. The contract row is
 /// locked (the write lock on SQLite), so the sum read here cannot change before the insert.
+/// Gives the milestone's acceptance time, which the due date counts from.
 async fn check_milestone(
     tx: &impl ConnectionTrait,
     contract: &contract::Model,
     milestone_id: i64,
     amount: Money,
-) -> DomainResult<()> {
+) -> DomainResult<Option<DateTime<Utc>>> {
     let field = "input.milestoneId";
     let m = milestone::Entity::find_by_id(milestone_id)
         .one(tx)
@@ -159,7 +218,7 @@ async fn check_milestone(
             contract.currency
         )));
     }
-    Ok(())
+    Ok(m.accepted_at)
 }
 
 /// SUBMITTED → APPROVED and exactly one PENDING payout, in one transaction.
@@ -390,12 +449,8 @@ pub async fn list_with_contracts(
     Ok(Paged::from_fetch(rows, page))
 }
 
-/// The page of invoices the caller may see under `filter`, newest first.
-fn visible(
-    access: &Access,
-    filter: &InvoiceFilter,
-    page: Page,
-) -> DomainResult<Select<invoice::Entity>> {
+/// Every invoice the caller may see under `filter`, unordered.
+fn selected(access: &Access, filter: &InvoiceFilter) -> DomainResult<Select<invoice::Entity>> {
     if let Some(company_id) = filter.company_id
         && !access.can_see_company(company_id)
     {
@@ -408,11 +463,81 @@ fn visible(
     if let Some(company_id) = filter.company_id {
         query = query.filter(invoice::Column::CompanyId.eq(company_id));
     }
+    Ok(filtered(query, filter))
+}
+
+/// The page of invoices the caller may see under `filter`, in the filter's order.
+fn visible(
+    access: &Access,
+    filter: &InvoiceFilter,
+    page: Page,
+) -> DomainResult<Select<invoice::Entity>> {
+    let mut query = selected(access, filter)?;
+    let query = match filter.order {
+        InvoiceOrder::Newest => {
+            if let Some(after) = page.after {
+                query = query.filter(invoice::Column::Id.lt(after));
+            }
+            query.order_by_desc(invoice::Column::Id)
+        }
+        InvoiceOrder::DueDate { after } => {
+            if let Some((due, id)) = after {
+                query = query.filter(
+                    Condition::any()
+                        .add(invoice::Column::PaymentDueDate.gt(due))
+                        .add(
+                            Condition::all()
+                                .add(invoice::Column::PaymentDueDate.eq(due))
+                                .add(invoice::Column::Id.gt(id)),
+                        ),
+                );
+            }
+            query
+                .order_by_asc(invoice::Column::PaymentDueDate)
+                .order_by_asc(invoice::Column::Id)
+        }
+    };
+    Ok(query.limit(page.limit()))
+}
+
+/// The filter's status and due-date conditions (the company and visibility are the caller's).
+fn filtered(mut query: Select<invoice::Entity>, filter: &InvoiceFilter) -> Select<invoice::Entity> {
     if let Some(status) = filter.status {
         query = query.filter(invoice::Column::Status.eq(status));
     }
-    if let Some(after) = page.after {
-        query = query.filter(invoice::Column::Id.lt(after));
+    if let Some(overdue) = filter.overdue {
+        let open =
+            invoice::Column::Status.is_not_in([InvoiceStatus::Paid, InvoiceStatus::Rejected]);
+        let late = invoice::Column::PaymentDueDate.lt(today());
+        query = if overdue {
+            query.filter(open).filter(late)
+        } else {
+            query.filter(Condition::any().add(open.not()).add(late.not()))
+        };
     }
-    Ok(query.order_by_desc(invoice::Column::Id).limit(page.limit()))
+    if let Some(before) = filter.due_before {
+        query = query.filter(invoice::Column::PaymentDueDate.lt(before));
+    }
+    query
+}
+
+/// The sum of the amounts per currency of every invoice `filter` selects (all pages), in one
+/// GROUP BY; exact in minor units (PostgreSQL's NUMERIC sum cast back to BIGINT).
+pub async fn totals(
+    db: &impl ConnectionTrait,
+    access: &Access,
+    filter: &InvoiceFilter,
+) -> DomainResult<Vec<Money>> {
+    let rows: Vec<(String, i64)> = selected(access, filter)?
+        .select_only()
+        .column(invoice::Column::Currency)
+        .column_as(Expr::cust("CAST(SUM(amount_minor) AS BIGINT)"), "total")
+        .group_by(invoice::Column::Currency)
+        .order_by_asc(invoice::Column::Currency)
+        .into_tuple()
+        .all(db)
+        .await?;
+    rows.into_iter()
+        .map(|(currency, minor)| Money::from_stored(minor, &currency))
+        .collect()
 }

@@ -2,12 +2,12 @@
 //! transfer and records it here with the bank reference; with `stripe` the payout worker
 //! (`crate::payments::worker`) calls Stripe and reports each outcome here. Every status
 //! change goes through [`transition`]; both providers end in [`settle`].
-use entity::states::{ContractStatus, InvoiceStatus, PaymentProvider, PayoutStatus};
+use entity::states::{CompanyRole, ContractStatus, InvoiceStatus, PaymentProvider, PayoutStatus};
 use entity::{contract, invoice, job, payout};
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
     ActiveEnum, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait,
-    QueryFilter, QuerySelect,
+    QueryFilter, QueryOrder, QuerySelect,
 };
 
 use super::audit::Subject;
@@ -15,6 +15,7 @@ use super::error::{DomainError, DomainResult};
 use super::invoices::{self, FINANCE};
 use super::jobs::{self, Outcome};
 use super::ledger::{self, Account, Group};
+use super::page::{Page, Paged};
 use super::{Access, audit, milestones, now, required_text, write_tx};
 
 /// What a transition records beside the status.
@@ -569,4 +570,55 @@ pub async fn get(
         Err(DomainError::NotFound(_)) => Err(DomainError::NotFound("payout")),
         Err(other) => Err(other),
     }
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct PayoutFilter {
+    pub company_id: Option<i64>,
+    pub status: Option<PayoutStatus>,
+}
+
+/// Payouts for finance, newest first: those of the companies where the caller is FINANCE or
+/// ADMIN, and the caller's own (as the invoice's payee).
+pub async fn list(
+    db: &impl ConnectionTrait,
+    access: &Access,
+    filter: &PayoutFilter,
+    page: Page,
+) -> DomainResult<Paged<payout::Model>> {
+    if let Some(company_id) = filter.company_id
+        && !access.can_see_company(company_id)
+    {
+        return Err(DomainError::NotFound("company"));
+    }
+    let finance_of = access
+        .staff
+        .iter()
+        .filter(|(_, role)| matches!(role, CompanyRole::Finance | CompanyRole::Admin))
+        .map(|(id, _)| *id);
+    let own = Query::select()
+        .column(invoice::Column::Id)
+        .from(invoice::Entity)
+        .and_where(invoice::Column::SubmittedBy.eq(access.user_id()))
+        .to_owned();
+    let mut query = payout::Entity::find().filter(
+        Condition::any()
+            .add(payout::Column::CompanyId.is_in(finance_of))
+            .add(payout::Column::InvoiceId.in_subquery(own)),
+    );
+    if let Some(company_id) = filter.company_id {
+        query = query.filter(payout::Column::CompanyId.eq(company_id));
+    }
+    if let Some(status) = filter.status {
+        query = query.filter(payout::Column::Status.eq(status));
+    }
+    if let Some(after) = page.after {
+        query = query.filter(payout::Column::Id.lt(after));
+    }
+    let rows = query
+        .order_by_desc(payout::Column::Id)
+        .limit(page.limit())
+        .all(db)
+        .await?;
+    Ok(Paged::from_fetch(rows, page))
 }

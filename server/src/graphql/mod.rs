@@ -4,7 +4,7 @@
 mod context;
 mod documents;
 mod errors;
-mod ids;
+pub(crate) mod ids;
 mod limits;
 mod loaders;
 mod mutation;

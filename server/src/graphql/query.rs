@@ -1,19 +1,24 @@
-use async_graphql::connection::Connection;
-use async_graphql::{Context, ID, InputObject, Object};
-use entity::user;
+use async_graphql::connection::{Connection, Edge};
+use async_graphql::{Context, Enum, ID, InputObject, Object};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use chrono::NaiveDate;
+use entity::{invoice, user};
 use sea_orm::EntityTrait;
 
 use super::context::{access, db, req};
 use super::errors::{OrGql, gql};
 use super::ids;
 use super::prefetch;
-use super::scalars::{ContractStatus, InvoiceStatus, ProjectCategory, ProjectStatus};
+use super::scalars::{
+    ContractStatus, InvoiceStatus, Money, PayoutStatus, ProjectCategory, ProjectStatus,
+};
 use super::types::{
     AlumniRecord, Bid, Company, CompanyMember, Contract, Invoice, Milestone, Node, PageArgs,
     Payout, Project, User, connection,
 };
-use crate::domain::error::DomainError;
-use crate::domain::page::Paged;
+use crate::domain::error::{DomainError, DomainResult};
+use crate::domain::page::{Page, Paged};
 use crate::domain::{alumni, bids, companies, contracts, invoices, milestones, payouts, projects};
 
 #[derive(Default)]
@@ -40,6 +45,85 @@ pub struct ContractFilter {
 pub struct InvoiceFilter {
     pub company_id: Option<ID>,
     pub status: Option<InvoiceStatus>,
+    /// true: only invoices past their due date and neither PAID nor REJECTED; false: the others.
+    pub overdue: Option<bool>,
+    /// Only invoices due strictly before this day.
+    pub due_before: Option<NaiveDate>,
+    /// NEWEST (the default) or DUE_DATE; a cursor continues only the order it came from.
+    pub order_by: Option<InvoiceOrder>,
+}
+
+/// The order of the invoice queue.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq, Default)]
+pub enum InvoiceOrder {
+    /// Newest first.
+    #[default]
+    Newest,
+    /// Earliest payment due date first.
+    DueDate,
+}
+
+#[derive(InputObject, Debug, Default)]
+pub struct PayoutFilter {
+    pub company_id: Option<ID>,
+    pub status: Option<PayoutStatus>,
+}
+
+/// A due-date cursor: the last row's due date and id.
+fn due_cursor(invoice: &invoice::Model) -> String {
+    URL_SAFE_NO_PAD.encode(format!("due:{}:{}", invoice.payment_due_date, invoice.id))
+}
+
+fn decode_due_cursor(after: Option<&str>) -> DomainResult<Option<(NaiveDate, i64)>> {
+    after
+        .map(|c| {
+            URL_SAFE_NO_PAD
+                .decode(c)
+                .ok()
+                .and_then(|b| String::from_utf8(b).ok())
+                .and_then(|s| {
+                    let rest = s.strip_prefix("due:")?;
+                    let (day, id) = rest.split_once(':')?;
+                    Some((day.parse().ok()?, id.parse().ok()?))
+                })
+                .ok_or_else(|| {
+                    DomainError::bad_input("after", "not a cursor of the DUE_DATE order")
+                })
+        })
+        .transpose()
+}
+
+/// The domain's filter (and, for DUE_DATE, its cursor) from the API's.
+fn invoice_filter(
+    filter: Option<InvoiceFilter>,
+    after: Option<&str>,
+) -> async_graphql::Result<(invoices::InvoiceFilter, Page)> {
+    let filter = filter.unwrap_or_default();
+    let (order, page) = match filter.order_by.unwrap_or_default() {
+        InvoiceOrder::Newest => (
+            invoices::InvoiceOrder::Newest,
+            ids::decode_cursor(after).gql()?,
+        ),
+        InvoiceOrder::DueDate => (
+            invoices::InvoiceOrder::DueDate {
+                after: decode_due_cursor(after).gql()?,
+            },
+            None,
+        ),
+    };
+    Ok((
+        invoices::InvoiceFilter {
+            company_id: company_id(filter.company_id.as_ref())?,
+            status: filter.status.map(Into::into),
+            overdue: filter.overdue,
+            due_before: filter.due_before,
+            order,
+        },
+        Page {
+            first: 0,
+            after: page,
+        },
+    ))
 }
 
 fn company_id(id: Option<&ID>) -> async_graphql::Result<Option<i64>> {
@@ -212,12 +296,8 @@ impl Query {
         after: Option<String>,
         filter: Option<InvoiceFilter>,
     ) -> async_graphql::Result<Connection<String, Invoice>> {
-        let page = PageArgs::page(first, after.as_deref()).gql()?;
-        let filter = filter.unwrap_or_default();
-        let filter = invoices::InvoiceFilter {
-            company_id: company_id(filter.company_id.as_ref())?,
-            status: filter.status.map(Into::into),
-        };
+        let (filter, cursor) = invoice_filter(filter, after.as_deref())?;
+        let page = Page::new(first, cursor.after).gql()?;
         let access = access(ctx).await?;
         let node = prefetch::nodes(ctx);
         let paged = if node.field("contract").exists() {
@@ -232,7 +312,56 @@ impl Query {
             invoices::list(db(ctx), access, &filter, page).await.gql()?
         };
         prefetch::invoices(ctx, &node, &paged.rows).await?;
+        if let invoices::InvoiceOrder::DueDate { after } = filter.order {
+            let mut conn = Connection::new(after.is_some(), paged.has_next);
+            conn.edges.extend(
+                paged
+                    .rows
+                    .into_iter()
+                    .map(|row| Edge::new(due_cursor(&row), Invoice(row))),
+            );
+            return Ok(conn);
+        }
         Ok(connection(paged, page.after, |i| i.id, Invoice))
+    }
+
+    /// The sum of the amounts per currency of every invoice the filter selects (all pages),
+    /// ordered by currency code. The same visibility as `invoices`.
+    async fn invoice_totals(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<InvoiceFilter>,
+    ) -> async_graphql::Result<Vec<Money>> {
+        let (filter, _) = invoice_filter(filter, None)?;
+        let totals = invoices::totals(db(ctx), access(ctx).await?, &filter)
+            .await
+            .gql()?;
+        totals
+            .into_iter()
+            .map(|m| Money::from_stored(m.minor, m.currency.code()).gql())
+            .collect()
+    }
+
+    /// Payouts, newest first: those of the companies where the caller is FINANCE or ADMIN,
+    /// and the caller's own.
+    #[graphql(complexity = "first.unwrap_or(20).clamp(0, 100) as usize * child_complexity + 1")]
+    async fn payouts(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        filter: Option<PayoutFilter>,
+    ) -> async_graphql::Result<Connection<String, Payout>> {
+        let page = PageArgs::page(first, after.as_deref()).gql()?;
+        let filter = filter.unwrap_or_default();
+        let filter = payouts::PayoutFilter {
+            company_id: company_id(filter.company_id.as_ref())?,
+            status: filter.status.map(Into::into),
+        };
+        let paged = payouts::list(db(ctx), access(ctx).await?, &filter, page)
+            .await
+            .gql()?;
+        Ok(connection(paged, page.after, |p| p.id, Payout))
     }
 
     async fn payout(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<Payout>> {

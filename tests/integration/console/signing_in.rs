@@ -527,6 +527,8 @@ async fn every_console_document_validates_against_the_schema() {
             "amount": { "amount": "1", "currencyCode": "JPY" } }),
         "EndContractInput" => json!({ "contractId": "bogus", "reason": "x" }),
         "SubmitReviewInput" => json!({ "contractId": "bogus", "rating": 5, "comment": "x" }),
+        // finance
+        "InvoiceFilter" => json!({ "orderBy": "DUE_DATE", "overdue": true }),
         other => panic!("no dummy value for {other}: add one"),
     };
     let documents = boomerang::console::documents();

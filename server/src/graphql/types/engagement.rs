@@ -1,14 +1,14 @@
 //! The money side: contracts, invoices, payouts.
 use async_graphql::connection::Connection;
 use async_graphql::{Context, ID, Object};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use entity::{contract, invoice, payout};
 
 use super::{
     AuditEvent, Bid, Milestone, PageArgs, Project, Review, User, connection, load_one, load_opt,
 };
 use crate::domain::audit::Subject;
-use crate::domain::reviews;
+use crate::domain::{invoices, reviews};
 use crate::graphql::context::access;
 use crate::graphql::errors::OrGql;
 use crate::graphql::ids;
@@ -196,6 +196,18 @@ impl Invoice {
 
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
+    }
+
+    /// The day it must be paid by, fixed when submitted: the billed milestone's acceptance day
+    /// (Asia/Tokyo) + 59 days — the 60th day counting the acceptance day (Freelance Act art. 4).
+    /// Without a milestone, from the contract's latest acceptance.
+    async fn payment_due_date(&self) -> NaiveDate {
+        self.0.payment_due_date
+    }
+
+    /// Past its due date (today in Asia/Tokyo) and neither PAID nor REJECTED.
+    async fn overdue(&self) -> bool {
+        invoices::is_overdue(self.0.status, self.0.payment_due_date, invoices::today())
     }
 
     async fn contract(&self, ctx: &Context<'_>) -> async_graphql::Result<Contract> {

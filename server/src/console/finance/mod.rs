@@ -1,0 +1,79 @@
+//! The finance pages (issue 11): the invoice queue and its CSV, the invoice page with its
+//! review and payment actions, the payouts list with retry, and Stripe funding of a contract.
+//! Each page runs its GraphQL document as the visitor, so finance can do nothing the API
+//! would refuse.
+//!
+//! - `queue`: `/finance` and `/finance/invoices.csv` (the same filter, the CSV all pages).
+//! - `invoice`: `/invoices/{id}` and its POST actions (approve, reject, record the payment).
+//! - `payouts`: `/finance/payouts` and POST `/finance/payouts/{id}/retry`.
+//! - `fund`: `/contracts/{id}/fund`, the one page whose CSP allows Stripe.js.
+mod csv;
+mod fund;
+mod invoice;
+mod payouts;
+mod queue;
+
+use axum::Router;
+use axum::routing::{get, post};
+use entity::states::CompanyRole;
+use serde_json::Value;
+
+use super::session::Visitor;
+use crate::graphql::ids;
+use crate::http::AppState;
+
+pub const DOCUMENTS: &[&str] = &[
+    queue::COMPANIES,
+    queue::QUEUE,
+    queue::CSV_PAGE,
+    invoice::INVOICE,
+    invoice::APPROVE,
+    invoice::REJECT,
+    invoice::MARK_PAID,
+    payouts::PAYOUTS,
+    payouts::RETRY,
+    fund::CONTRACT,
+    fund::FUND,
+];
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/finance", get(queue::show))
+        .route("/finance/invoices.csv", get(queue::csv))
+        .route("/finance/payouts", get(payouts::show))
+        .route("/finance/payouts/{id}/retry", post(payouts::retry))
+        .route("/invoices/{id}", get(invoice::show))
+        .route("/invoices/{id}/approve", post(invoice::approve))
+        .route("/invoices/{id}/reject", post(invoice::reject))
+        .route("/invoices/{id}/paid", post(invoice::mark_paid))
+        .route("/contracts/{id}/fund", get(fund::show).post(fund::fund))
+}
+
+/// The roles that open the finance pages.
+const FINANCE_ROLES: &[CompanyRole] = &[CompanyRole::Finance, CompanyRole::Admin];
+
+/// Whether the visitor is FINANCE or ADMIN of the company with this global id.
+fn is_finance_of(v: &Visitor, company_id: &str) -> bool {
+    ids::decode(
+        &async_graphql::ID(company_id.to_string()),
+        "Company",
+        "company",
+    )
+    .is_ok_and(|key| v.has_role(key, FINANCE_ROLES))
+}
+
+/// A JSON string field, or "".
+fn text(value: &Value) -> String {
+    value.as_str().unwrap_or_default().to_string()
+}
+
+/// A status badge: the status in words (never colour alone) with a class for its tone.
+fn status_badge(v: &Visitor, kind: &str, status: &str) -> maud::Markup {
+    let tone = match status {
+        "PAID" => "good",
+        "REJECTED" | "FAILED" => "bad",
+        "SUBMITTED" | "PENDING" | "PROCESSING" => "warn",
+        _ => "",
+    };
+    maud::html! { span class=(format!("badge {tone}")) { (v.t(&format!("finance-{kind}-status-{status}"))) } }
+}
