@@ -322,3 +322,54 @@ async fn the_time_zone_chosen_on_the_home_page_moves_its_times() {
     assert!(home.body.contains(r#"<option value="Europe/London" selected>"#), "{}", home.body);
     s.finish().await;
 }
+
+#[tokio::test]
+async fn the_demo_seeds_an_empty_database_once_and_the_books_balance() {
+    use boomerang::demo::{Outcome, seed};
+    // As `serve --demo` does: seed before the server (and its mail worker) starts.
+    let db = boomerang_tests::TestDb::new().await;
+    let conn = boomerang::db::connect(&db.url, 1).await.unwrap();
+    boomerang::db::migrate(&conn).await.unwrap();
+    let Outcome::Seeded(logins) = seed(&conn).await.expect("seeding") else {
+        panic!("an empty database was not seeded");
+    };
+    conn.close().await.unwrap();
+    let s = TestServer::start_with(db).await;
+    assert_eq!(logins.len(), 17);
+    let count = |table: &str| format!("SELECT COUNT(*) FROM {table}");
+    assert_eq!(s.sql_i64(&count("companies")).await, 4);
+    assert_eq!(s.sql_i64(&count("company_members")).await, 12);
+    assert_eq!(s.sql_i64(&count("users WHERE email_verified_at IS NOT NULL")).await, 17);
+    assert_eq!(s.sql_i64(&count("projects WHERE status = 'OPEN'")).await, 6);
+    assert_eq!(s.sql_i64(&count("contracts")).await, 2);
+    assert_eq!(s.sql_i64(&count("invoices WHERE status = 'PAID'")).await, 1);
+    assert_eq!(s.sql_i64(&count("invoices WHERE status = 'SUBMITTED'")).await, 1);
+    assert_eq!(s.sql_i64(&count("milestones WHERE status = 'SUBMITTED'")).await, 1);
+    assert!(s.sql_i64(&count("bids WHERE status = 'PENDING'")).await >= 6);
+
+    // A printed login works through the log-in page.
+    let mut b = Browser::new(&s, "ja");
+    let login = b.page("/login").await;
+    let signed = b
+        .submit(
+            &login,
+            "/login",
+            &[("email", &logins[0].email), ("password", boomerang::demo::PASSWORD)],
+        )
+        .await;
+    assert_eq!(signed.status, 303, "{}", signed.body);
+
+    assert!(matches!(seed(&s.conn).await.expect("second run"), Outcome::NotEmpty));
+    assert_eq!(s.sql_i64(&count("companies")).await, 4);
+    s.finish().await;
+}
+
+#[tokio::test]
+async fn the_demo_leaves_a_database_with_any_user_alone() {
+    use boomerang::demo::{Outcome, seed};
+    let s = TestServer::start().await;
+    sign_up(&s, "first@example.jp").await;
+    assert!(matches!(seed(&s.conn).await.expect("seeding"), Outcome::NotEmpty));
+    assert_eq!(s.sql_i64("SELECT COUNT(*) FROM companies").await, 0);
+    s.finish().await;
+}
