@@ -67,7 +67,7 @@ fn roster_page(
             @if alumni.is_empty() {
                 p class="muted" { (v.t("company-alumni-empty")) }
             } @else {
-                div class="table-wrap" {
+                div class="table-wrap company-table" {
                     table {
                         caption class="visually-hidden" { (v.t("company-alumni-list-title")) }
                         thead { tr {

@@ -92,10 +92,8 @@ fn members_page(
                                             form method="post" action=(format!("/companies/{id}/members")) class="inline" {
                                                 (csrf_field(v))
                                                 input type="hidden" name="email" value=(email);
-                                                label class="visually-hidden" for=(format!("role-{i}")) {
-                                                    (v.t1("company-role-of", "name", text(&m["user"]["displayName"])))
-                                                }
-                                                select name="role" id=(format!("role-{i}")) {
+                                                select name="role" id=(format!("role-{i}"))
+                                                    aria-label=(v.t1("company-role-of", "name", text(&m["user"]["displayName"]))) {
                                                     @for r in ROLES {
                                                         option value=(r) selected[r == role] { (v.t(&format!("role-{r}"))) }
                                                     }
