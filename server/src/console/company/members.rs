@@ -63,14 +63,17 @@ fn members_page(
             @if let Some(flash) = flash {
                 (notice(&v.t(&format!("company-members-done-{flash}"))))
             }
-            div class="table-wrap" {
-                table {
+            // A refused role change or removal is explained above the list, naming the member.
+            @if let Some((email, err)) = row_error {
+                p { strong { (email) } }
+                (refusal(v, Some(err)))
+            }
+            div class="table-wrap company-table" {
+                table class="members" {
                     caption { (v.t("company-members-caption")) }
                     thead { tr {
                         th scope="col" { (v.t("company-col-name")) }
-                        th scope="col" { (v.t("company-col-email")) }
                         th scope="col" { (v.t("company-col-role")) }
-                        th scope="col" { (v.t("company-col-since")) }
                         @if admin { th scope="col" { (v.t("company-col-actions")) } }
                     } }
                     tbody {
@@ -78,16 +81,16 @@ fn members_page(
                             @let email = text(&m["email"]);
                             @let role = text(&m["role"]);
                             tr {
-                                th scope="row" { (text(&m["user"]["displayName"])) }
-                                td { (email) }
+                                th scope="row" {
+                                    (text(&m["user"]["displayName"]))
+                                    br;
+                                    span class="muted email" { (email) }
+                                    br;
+                                    span class="muted" { (v.t1("company-member-since", "date", &v.day(&m["createdAt"]))) }
+                                }
                                 td { span class="badge" { (v.t(&format!("role-{role}"))) } }
-                                td { (v.day(&m["createdAt"])) }
                                 @if admin {
                                     td {
-                                        @if let Some((failed_email, err)) = row_error
-                                            && failed_email == email {
-                                            (refusal(v, Some(err)))
-                                        }
                                         div class="actions" {
                                             form method="post" action=(format!("/companies/{id}/members")) class="inline" {
                                                 (csrf_field(v))
