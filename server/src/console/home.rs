@@ -86,10 +86,14 @@ async fn render(state: &AppState, v: &Visitor, flash: Option<&str>) -> Response 
             } @else {
                 ul {
                     @for m in &memberships {
-                        li { (text(&m["company"]["name"])) " — " (v.t(&format!("role-{}", text(&m["role"])))) }
+                        li {
+                            a href=(format!("/companies/{}", text(&m["company"]["id"]))) { (text(&m["company"]["name"])) }
+                            " — " (v.t(&format!("role-{}", text(&m["role"]))))
+                        }
                     }
                 }
             }
+            p { a href="/companies/new" { (v.t("company-new-title")) } }
             h3 { (v.t("home-alumni-of")) }
             @if alumni_of.is_empty() {
                 p { (v.t("home-no-alumni")) }

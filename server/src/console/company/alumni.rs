@@ -68,19 +68,22 @@ fn roster_page(
                 p class="muted" { (v.t("company-alumni-empty")) }
             } @else {
                 div class="table-wrap company-table" {
-                    table {
+                    table class="members" {
                         caption class="visually-hidden" { (v.t("company-alumni-list-title")) }
                         thead { tr {
                             th scope="col" { (v.t("company-col-email")) }
                             th scope="col" { (v.t("company-col-signed-up")) }
-                            th scope="col" { (v.t("company-col-added")) }
                             th scope="col" { (v.t("company-col-actions")) }
                         } }
                         tbody {
                             @for a in &alumni {
                                 @let email = text(&a["email"]);
                                 tr {
-                                    th scope="row" { (email) }
+                                    th scope="row" {
+                                        span class="email" { (email) }
+                                        br;
+                                        span class="muted" { (v.t1("company-alumni-added-on", "date", &v.day(&a["createdAt"]))) }
+                                    }
                                     td {
                                         @if a["signedUp"] == true {
                                             span class="badge good" { (v.t("company-alumni-signed-up")) }
@@ -88,7 +91,6 @@ fn roster_page(
                                             span class="badge" { (v.t("company-alumni-not-signed-up")) }
                                         }
                                     }
-                                    td { (v.day(&a["createdAt"])) }
                                     td {
                                         form method="post" action=(format!("/companies/{id}/alumni/remove")) {
                                             (csrf_field(v))
