@@ -280,15 +280,18 @@ pub async fn csrf(State(state): State<AppState>, request: Request, next: Next) -
         };
         let session = session_cookie(&parts.headers);
         let token = if multipart {
-            super::company::multipart_fields(content_type.as_deref().unwrap_or_default(), bytes.clone())
-                .await
-                .ok()
-                .and_then(|fields| {
-                    fields
-                        .into_iter()
-                        .find(|(key, _)| key == CSRF_FIELD)
-                        .map(|(_, value)| value)
-                })
+            super::company::multipart_fields(
+                content_type.as_deref().unwrap_or_default(),
+                bytes.clone(),
+            )
+            .await
+            .ok()
+            .and_then(|fields| {
+                fields
+                    .into_iter()
+                    .find(|(key, _)| key == CSRF_FIELD)
+                    .map(|(_, value)| value)
+            })
         } else {
             form_urlencoded_field(&bytes, CSRF_FIELD)
         };

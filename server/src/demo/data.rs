@@ -47,9 +47,18 @@ pub const COMPANIES: [Company; 4] = [
     Company {
         name: "みなと証券株式会社",
         staff: [
-            (p("田中 浩", "tanaka.hiroshi@minato-sec.example.jp"), CompanyRole::Admin),
-            (p("伊藤 美咲", "ito.misaki@minato-sec.example.jp"), CompanyRole::Member),
-            (p("渡辺 誠", "watanabe.makoto@minato-sec.example.jp"), CompanyRole::Finance),
+            (
+                p("田中 浩", "tanaka.hiroshi@minato-sec.example.jp"),
+                CompanyRole::Admin,
+            ),
+            (
+                p("伊藤 美咲", "ito.misaki@minato-sec.example.jp"),
+                CompanyRole::Member,
+            ),
+            (
+                p("渡辺 誠", "watanabe.makoto@minato-sec.example.jp"),
+                CompanyRole::Finance,
+            ),
         ],
         roster: &[
             "nakamura.yui@mail.example.jp",
@@ -61,9 +70,18 @@ pub const COMPANIES: [Company; 4] = [
     Company {
         name: "さくら銀行株式会社",
         staff: [
-            (p("佐々木 健一", "sasaki.kenichi@sakura-bank.example.jp"), CompanyRole::Admin),
-            (p("松本 彩", "matsumoto.aya@sakura-bank.example.jp"), CompanyRole::Member),
-            (p("井上 隆", "inoue.takashi@sakura-bank.example.jp"), CompanyRole::Finance),
+            (
+                p("佐々木 健一", "sasaki.kenichi@sakura-bank.example.jp"),
+                CompanyRole::Admin,
+            ),
+            (
+                p("松本 彩", "matsumoto.aya@sakura-bank.example.jp"),
+                CompanyRole::Member,
+            ),
+            (
+                p("井上 隆", "inoue.takashi@sakura-bank.example.jp"),
+                CompanyRole::Finance,
+            ),
         ],
         roster: &[
             "nakamura.yui@mail.example.jp",
@@ -74,9 +92,18 @@ pub const COMPANIES: [Company; 4] = [
     Company {
         name: "あおば生命保険株式会社",
         staff: [
-            (p("山口 直樹", "yamaguchi.naoki@aoba-life.example.jp"), CompanyRole::Admin),
-            (p("石川 由美", "ishikawa.yumi@aoba-life.example.jp"), CompanyRole::Member),
-            (p("前田 聡", "maeda.satoshi@aoba-life.example.jp"), CompanyRole::Finance),
+            (
+                p("山口 直樹", "yamaguchi.naoki@aoba-life.example.jp"),
+                CompanyRole::Admin,
+            ),
+            (
+                p("石川 由美", "ishikawa.yumi@aoba-life.example.jp"),
+                CompanyRole::Member,
+            ),
+            (
+                p("前田 聡", "maeda.satoshi@aoba-life.example.jp"),
+                CompanyRole::Finance,
+            ),
         ],
         roster: &[
             "kobayashi.daisuke@mail.example.jp",
@@ -86,9 +113,18 @@ pub const COMPANIES: [Company; 4] = [
     Company {
         name: "株式会社ひのき家具",
         staff: [
-            (p("岡田 陽子", "okada.yoko@hinoki-kagu.example.jp"), CompanyRole::Admin),
-            (p("藤田 翔", "fujita.sho@hinoki-kagu.example.jp"), CompanyRole::Member),
-            (p("後藤 恵", "goto.megumi@hinoki-kagu.example.jp"), CompanyRole::Finance),
+            (
+                p("岡田 陽子", "okada.yoko@hinoki-kagu.example.jp"),
+                CompanyRole::Admin,
+            ),
+            (
+                p("藤田 翔", "fujita.sho@hinoki-kagu.example.jp"),
+                CompanyRole::Member,
+            ),
+            (
+                p("後藤 恵", "goto.megumi@hinoki-kagu.example.jp"),
+                CompanyRole::Finance,
+            ),
         ],
         roster: &[
             "takahashi.ren@mail.example.jp",

@@ -170,7 +170,13 @@ pub async fn seed(db: &DatabaseConnection) -> anyhow::Result<Outcome> {
     let [first, second, ..] = steps.as_slice() else {
         anyhow::bail!("the half-way contract has fewer than two milestones");
     };
-    deliver(db, &freelancer, first.id, "分析設計書と、データ項目の定義一覧をお送りします。").await?;
+    deliver(
+        db,
+        &freelancer,
+        first.id,
+        "分析設計書と、データ項目の定義一覧をお送りします。",
+    )
+    .await?;
     delivery::accept(db, &member, first.id).await?;
     let invoice = invoices::submit(
         db,
@@ -188,10 +194,21 @@ pub async fn seed(db: &DatabaseConnection) -> anyhow::Result<Outcome> {
         .one(db)
         .await?
         .context("the approved invoice has no payout")?;
-    payouts::mark_paid(db, &finance, payout.id, "振込 さくら銀行 本店営業部 受付番号 0012345")
-        .await
-        .context("recording the bank transfer")?;
-    deliver(db, &freelancer, second.id, "要因分析の結果（中間報告書）を共有いたします。ご確認をお願いいたします。").await?;
+    payouts::mark_paid(
+        db,
+        &finance,
+        payout.id,
+        "振込 さくら銀行 本店営業部 受付番号 0012345",
+    )
+    .await
+    .context("recording the bank transfer")?;
+    deliver(
+        db,
+        &freelancer,
+        second.id,
+        "要因分析の結果（中間報告書）を共有いたします。ご確認をお願いいたします。",
+    )
+    .await?;
 
     // A finished milestone invoiced and waiting for the finance clerk.
     let (project, who, proposal) = data::AWAITING_FINANCE;
@@ -215,7 +232,13 @@ pub async fn seed(db: &DatabaseConnection) -> anyhow::Result<Outcome> {
     let contract = bids::accept(db, &member, bid.id).await?;
     let steps = milestones::of_contract(db, contract.id).await?;
     let only = steps.first().context("the contract has no milestone")?;
-    deliver(db, &freelancer, only.id, "自動集計スクリプトと操作手順書を納品いたします。").await?;
+    deliver(
+        db,
+        &freelancer,
+        only.id,
+        "自動集計スクリプトと操作手順書を納品いたします。",
+    )
+    .await?;
     delivery::accept(db, &member, only.id).await?;
     invoices::submit(
         db,
@@ -237,11 +260,13 @@ pub fn describe(outcome: &Outcome) -> String {
             "The database already has users or companies; no demo data was added.\n".into()
         }
         Outcome::Seeded(logins) => {
-            let mut out = format!(
-                "Demo data added. Every login below uses the password: {PASSWORD}\n"
-            );
+            let mut out =
+                format!("Demo data added. Every login below uses the password: {PASSWORD}\n");
             for login in logins {
-                out.push_str(&format!("  {:<45} {} ({})\n", login.email, login.name, login.what));
+                out.push_str(&format!(
+                    "  {:<45} {} ({})\n",
+                    login.email, login.name, login.what
+                ));
             }
             out
         }
@@ -257,7 +282,11 @@ fn role_name(role: CompanyRole) -> &'static str {
 }
 
 fn yen(amount: u32) -> anyhow::Result<Money> {
-    Ok(Money::parse(&amount.to_string(), Currency::Jpy, "demo amount")?)
+    Ok(Money::parse(
+        &amount.to_string(),
+        Currency::Jpy,
+        "demo amount",
+    )?)
 }
 
 async fn sign_up(db: &DatabaseConnection, person: &data::Person) -> anyhow::Result<i64> {

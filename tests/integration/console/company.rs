@@ -164,7 +164,9 @@ async fn another_companys_pages_are_not_found_and_roster_settings_are_for_admins
     assert_eq!(foreign.status, 404);
     let mut member = Browser::new(&s, "en");
     member.use_session(&ours.member.token);
-    member.page(&format!("/companies/{}/members", ours.id)).await;
+    member
+        .page(&format!("/companies/{}/members", ours.id))
+        .await;
     let roster = member.get(&format!("/companies/{}/alumni", ours.id)).await;
     assert_eq!(roster.status, 403);
     assert!(roster.body.contains("Only the company's administrators"));
@@ -230,7 +232,8 @@ async fn the_roster_takes_pasted_emails_and_a_csv_upload_and_shows_who_signed_up
 
     // Pasted lines and a CSV file (BOM, header row, quoted email, Japanese names) together.
     let csrf = page.csrf();
-    let csv = "\u{feff}email,氏名\r\n\"hanako@example.jp\",山田 花子\r\nkenta@example.jp,鈴木 健太\r\n";
+    let csv =
+        "\u{feff}email,氏名\r\n\"hanako@example.jp\",山田 花子\r\nkenta@example.jp,鈴木 健太\r\n";
     let added = upload(
         &mut b,
         &path,
@@ -247,15 +250,29 @@ async fn the_roster_takes_pasted_emails_and_a_csv_upload_and_shows_who_signed_up
     assert_eq!(added.status, 303, "{}", added.body);
     let signed = sign_up(&s, "kenta@example.jp").await;
     let roster = b.get(added.location()).await;
-    assert!(roster.body.contains("3 件のメールアドレス"), "{}", roster.body);
+    assert!(
+        roster.body.contains("3 件のメールアドレス"),
+        "{}",
+        roster.body
+    );
     for email in ["taro@example.jp", "hanako@example.jp", "kenta@example.jp"] {
         assert!(roster.body.contains(email), "{email}");
     }
-    assert!(roster.body.contains("名簿 3 件（うちアカウント登録済み 1 件）"), "{}", roster.body);
+    assert!(
+        roster
+            .body
+            .contains("名簿 3 件（うちアカウント登録済み 1 件）"),
+        "{}",
+        roster.body
+    );
     let kenta = roster.body.find("kenta@example.jp").unwrap();
-    assert!(roster.body[kenta..].find("登録済み").unwrap() < roster.body[kenta..].find("</tr>").unwrap());
+    assert!(
+        roster.body[kenta..].find("登録済み").unwrap()
+            < roster.body[kenta..].find("</tr>").unwrap()
+    );
     assert_eq!(
-        s.ok(signed.token(), "{ viewer { alumniOf { id } } }", json!({})).await["viewer"]["alumniOf"][0]["id"],
+        s.ok(signed.token(), "{ viewer { alumniOf { id } } }", json!({}))
+            .await["viewer"]["alumniOf"][0]["id"],
         c.id.as_str()
     );
 
@@ -265,7 +282,10 @@ async fn the_roster_takes_pasted_emails_and_a_csv_upload_and_shows_who_signed_up
         &path,
         multipart(
             boundary,
-            &[("csrf", None, &csrf), ("emails", None, "ok@example.jp\nnot-an-email")],
+            &[
+                ("csrf", None, &csrf),
+                ("emails", None, "ok@example.jp\nnot-an-email"),
+            ],
         ),
     )
     .await;
@@ -276,11 +296,19 @@ async fn the_roster_takes_pasted_emails_and_a_csv_upload_and_shows_who_signed_up
     // Plain url-encoded pasting works too; removing one entry.
     let roster = b.page(&path).await;
     let removed = b
-        .submit(&roster, &format!("{path}/remove"), &[("email", "taro@example.jp")])
+        .submit(
+            &roster,
+            &format!("{path}/remove"),
+            &[("email", "taro@example.jp")],
+        )
         .await;
     assert_eq!(removed.status, 303);
     let roster = b.get(removed.location()).await;
-    assert!(roster.body.contains("taro@example.jp を名簿から削除しました"));
+    assert!(
+        roster
+            .body
+            .contains("taro@example.jp を名簿から削除しました")
+    );
     assert!(roster.body.contains("名簿 2 件"));
     s.finish().await;
 }
@@ -295,13 +323,19 @@ async fn the_verify_link_only_redeems_when_its_button_is_pressed() {
     let preview = scanner.page(&link).await;
     assert!(preview.body.contains("Verify my email address"));
     let me = "{ viewer { emailVerified } }";
-    assert_eq!(s.ok(person.token(), me, json!({})).await["viewer"]["emailVerified"], false);
+    assert_eq!(
+        s.ok(person.token(), me, json!({})).await["viewer"]["emailVerified"],
+        false
+    );
     let token = link.split("token=").nth(1).unwrap();
     let done = scanner
         .submit(&preview, "/verify-email", &[("token", token)])
         .await;
     assert_eq!(done.status, 200, "{}", done.body);
-    assert_eq!(s.ok(person.token(), me, json!({})).await["viewer"]["emailVerified"], true);
+    assert_eq!(
+        s.ok(person.token(), me, json!({})).await["viewer"]["emailVerified"],
+        true
+    );
     s.finish().await;
 }
 
@@ -318,8 +352,17 @@ async fn the_time_zone_chosen_on_the_home_page_moves_its_times() {
     assert_eq!((switched.status, switched.location()), (303, "/"));
     let home = b.page("/").await;
     assert!(!home.body.contains(" JST"));
-    assert!(home.body.contains(" GMT") || home.body.contains(" BST"), "{}", home.body);
-    assert!(home.body.contains(r#"<option value="Europe/London" selected>"#), "{}", home.body);
+    assert!(
+        home.body.contains(" GMT") || home.body.contains(" BST"),
+        "{}",
+        home.body
+    );
+    assert!(
+        home.body
+            .contains(r#"<option value="Europe/London" selected>"#),
+        "{}",
+        home.body
+    );
     s.finish().await;
 }
 
@@ -339,12 +382,24 @@ async fn the_demo_seeds_an_empty_database_once_and_the_books_balance() {
     let count = |table: &str| format!("SELECT COUNT(*) FROM {table}");
     assert_eq!(s.sql_i64(&count("companies")).await, 4);
     assert_eq!(s.sql_i64(&count("company_members")).await, 12);
-    assert_eq!(s.sql_i64(&count("users WHERE email_verified_at IS NOT NULL")).await, 17);
+    assert_eq!(
+        s.sql_i64(&count("users WHERE email_verified_at IS NOT NULL"))
+            .await,
+        17
+    );
     assert_eq!(s.sql_i64(&count("projects WHERE status = 'OPEN'")).await, 6);
     assert_eq!(s.sql_i64(&count("contracts")).await, 2);
     assert_eq!(s.sql_i64(&count("invoices WHERE status = 'PAID'")).await, 1);
-    assert_eq!(s.sql_i64(&count("invoices WHERE status = 'SUBMITTED'")).await, 1);
-    assert_eq!(s.sql_i64(&count("milestones WHERE status = 'SUBMITTED'")).await, 1);
+    assert_eq!(
+        s.sql_i64(&count("invoices WHERE status = 'SUBMITTED'"))
+            .await,
+        1
+    );
+    assert_eq!(
+        s.sql_i64(&count("milestones WHERE status = 'SUBMITTED'"))
+            .await,
+        1
+    );
     assert!(s.sql_i64(&count("bids WHERE status = 'PENDING'")).await >= 6);
 
     // A printed login works through the log-in page.
@@ -354,12 +409,18 @@ async fn the_demo_seeds_an_empty_database_once_and_the_books_balance() {
         .submit(
             &login,
             "/login",
-            &[("email", &logins[0].email), ("password", boomerang::demo::PASSWORD)],
+            &[
+                ("email", &logins[0].email),
+                ("password", boomerang::demo::PASSWORD),
+            ],
         )
         .await;
     assert_eq!(signed.status, 303, "{}", signed.body);
 
-    assert!(matches!(seed(&s.conn).await.expect("second run"), Outcome::NotEmpty));
+    assert!(matches!(
+        seed(&s.conn).await.expect("second run"),
+        Outcome::NotEmpty
+    ));
     assert_eq!(s.sql_i64(&count("companies")).await, 4);
     s.finish().await;
 }
@@ -369,7 +430,10 @@ async fn the_demo_leaves_a_database_with_any_user_alone() {
     use boomerang::demo::{Outcome, seed};
     let s = TestServer::start().await;
     sign_up(&s, "first@example.jp").await;
-    assert!(matches!(seed(&s.conn).await.expect("seeding"), Outcome::NotEmpty));
+    assert!(matches!(
+        seed(&s.conn).await.expect("seeding"),
+        Outcome::NotEmpty
+    ));
     assert_eq!(s.sql_i64("SELECT COUNT(*) FROM companies").await, 0);
     s.finish().await;
 }

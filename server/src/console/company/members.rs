@@ -174,9 +174,12 @@ pub async fn add(
         Err(response) => return response,
     };
     let company_id = text(&company["id"]);
-    let input = json!({ "input": { "companyId": company_id, "email": f.email.trim(), "role": f.role } });
+    let input =
+        json!({ "input": { "companyId": company_id, "email": f.email.trim(), "role": f.role } });
     match run(&state, &v, ADD_MEMBER, input).await {
-        Ok(_) => Redirect::to(&format!("/companies/{company_id}/members?done=saved")).into_response(),
+        Ok(_) => {
+            Redirect::to(&format!("/companies/{company_id}/members?done=saved")).into_response()
+        }
         Err(err) => {
             let existing = company["members"]
                 .as_array()

@@ -42,7 +42,10 @@ pub fn routes() -> Router<AppState> {
             get(members::show).post(members::add),
         )
         .route("/companies/{id}/members/remove", post(members::remove))
-        .route("/companies/{id}/alumni", get(alumni::show).post(alumni::add))
+        .route(
+            "/companies/{id}/alumni",
+            get(alumni::show).post(alumni::add),
+        )
         .route("/companies/{id}/alumni/remove", post(alumni::remove))
         .route(
             "/companies/{id}/settings",
@@ -76,7 +79,11 @@ fn admin_only(v: &Visitor, company: &Value) -> Option<Response> {
     (company["viewerRole"] != "ADMIN").then(|| {
         (
             StatusCode::FORBIDDEN,
-            layout::message_page(v, &v.t("company-admin-only-title"), &v.t("company-admin-only")),
+            layout::message_page(
+                v,
+                &v.t("company-admin-only-title"),
+                &v.t("company-admin-only"),
+            ),
         )
             .into_response()
     })

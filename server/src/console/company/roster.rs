@@ -50,7 +50,11 @@ pub async fn multipart_fields(
 
 /// Whether a request's body is a multipart form.
 pub fn is_multipart(content_type: Option<&str>) -> bool {
-    content_type.is_some_and(|ct| ct.trim_start().to_ascii_lowercase().starts_with("multipart/form-data"))
+    content_type.is_some_and(|ct| {
+        ct.trim_start()
+            .to_ascii_lowercase()
+            .starts_with("multipart/form-data")
+    })
 }
 
 #[cfg(test)]
@@ -59,14 +63,14 @@ mod tests {
 
     #[test]
     fn bare_emails_csv_columns_and_an_optional_header() {
-        assert_eq!(
-            emails("a@x.jp\n\n  b@x.jp  \r\n"),
-            vec!["a@x.jp", "b@x.jp"]
-        );
+        assert_eq!(emails("a@x.jp\n\n  b@x.jp  \r\n"), vec!["a@x.jp", "b@x.jp"]);
         assert_eq!(
             emails("\u{feff}email,name\n\"c@x.jp\",山田 花子\nd@x.jp,佐藤\n"),
             vec!["c@x.jp", "d@x.jp"]
         );
-        assert_eq!(emails("e@x.jp,E\nnot-an-email\n"), vec!["e@x.jp", "not-an-email"]);
+        assert_eq!(
+            emails("e@x.jp,E\nnot-an-email\n"),
+            vec!["e@x.jp", "not-an-email"]
+        );
     }
 }

@@ -13,8 +13,7 @@ use crate::console::session::Visitor;
 use crate::console::{ApiError, error_page, run};
 use crate::http::AppState;
 
-pub const CREATE: &str =
-    "mutation ConsoleCreateCompany($name: String!) { createCompany(input: { name: $name }) { id } }";
+pub const CREATE: &str = "mutation ConsoleCreateCompany($name: String!) { createCompany(input: { name: $name }) { id } }";
 pub const SETTINGS: &str = "query ConsoleCompanySettings($id: ID!) { company(id: $id) { \
      id name viewerRole paymentProvider reviewWindowDays } }";
 pub const SET_PROVIDER: &str = "mutation ConsoleSetPaymentProvider($input: SetCompanyPaymentProviderInput!) { \
@@ -54,22 +53,14 @@ pub async fn new_form(v: Visitor) -> Response {
     new_page(&v, "", None).into_response()
 }
 
-pub async fn create(
-    State(state): State<AppState>,
-    v: Visitor,
-    Form(f): Form<NewForm>,
-) -> Response {
+pub async fn create(State(state): State<AppState>, v: Visitor, Form(f): Form<NewForm>) -> Response {
     match run(&state, &v, CREATE, json!({ "name": f.name })).await {
         Ok(data) => match data["createCompany"]["id"].as_str() {
             Some(id) => Redirect::to(&format!("/companies/{id}")).into_response(),
             None => error_page(&v, &ApiError::internal()),
         },
         Err(err) if err.code == "UNAUTHENTICATED" => error_page(&v, &err),
-        Err(err) => (
-            refused_status(&err.code),
-            new_page(&v, &f.name, Some(&err)),
-        )
-            .into_response(),
+        Err(err) => (refused_status(&err.code), new_page(&v, &f.name, Some(&err))).into_response(),
     }
 }
 
@@ -193,7 +184,9 @@ pub async fn save(
     }
     .await;
     match result {
-        Ok(()) => Redirect::to(&format!("/companies/{company_id}/settings?done=saved")).into_response(),
+        Ok(()) => {
+            Redirect::to(&format!("/companies/{company_id}/settings?done=saved")).into_response()
+        }
         Err(err) => (
             refused_status(&err.code),
             settings_page(

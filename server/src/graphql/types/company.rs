@@ -137,11 +137,13 @@ impl AlumniRecord {
 
     /// Whether someone has signed up with this email (the roster itself is ADMIN-only).
     async fn signed_up(&self, ctx: &Context<'_>) -> async_graphql::Result<bool> {
-        Ok(
-            load_opt(ctx, AccountForEmail(self.0.email.clone()), "account for email")
-                .await?
-                .unwrap_or(false),
+        Ok(load_opt(
+            ctx,
+            AccountForEmail(self.0.email.clone()),
+            "account for email",
         )
+        .await?
+        .unwrap_or(false))
     }
 
     async fn company(&self, ctx: &Context<'_>) -> async_graphql::Result<Company> {
