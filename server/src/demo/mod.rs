@@ -304,6 +304,7 @@ async fn sign_up(db: &DatabaseConnection, person: &data::Person) -> anyhow::Resu
 }
 
 /// Redeems every queued verification mail's token, as the people clicking their links would.
+/// Runs before the server (and its mail worker) starts, so the letters are all here to read.
 async fn verify_all(db: &DatabaseConnection) -> anyhow::Result<()> {
     let links = Links {
         public_url: "http://demo.invalid".into(),
