@@ -437,3 +437,43 @@ async fn the_demo_leaves_a_database_with_any_user_alone() {
     assert_eq!(s.sql_i64("SELECT COUNT(*) FROM companies").await, 0);
     s.finish().await;
 }
+
+/// The API fields the pages need: `CompanyMember.email` for the staff, `AlumniRecord.signedUp`.
+#[tokio::test]
+async fn the_api_gives_staff_member_emails_and_the_roster_who_signed_up() {
+    let s = TestServer::start().await;
+    let c = flow::company(&s, "apifields").await;
+    flow::add_alumni(&s, &c, &["later@example.jp", "never@example.jp"]).await;
+    sign_up(&s, "later@example.jp").await;
+    let query =
+        "query($id: ID!) { company(id: $id) { members { email role } alumni { email signedUp } } }";
+    let data = s.ok(c.admin.token(), query, json!({ "id": c.id })).await;
+    let mut emails: Vec<&str> = data["company"]["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["email"].as_str().unwrap())
+        .collect();
+    emails.sort();
+    assert_eq!(
+        emails,
+        [&c.admin.email, &c.finance.email, &c.member.email]
+            .map(String::as_str)
+            .iter()
+            .copied()
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect::<Vec<_>>()
+    );
+    let alumni = data["company"]["alumni"].as_array().unwrap();
+    let signed =
+        |email: &str| alumni.iter().find(|a| a["email"] == email).unwrap()["signedUp"].clone();
+    assert_eq!(signed("later@example.jp"), true);
+    assert_eq!(signed("never@example.jp"), false);
+    // Someone outside the company sees neither list.
+    let outsider = sign_up(&s, "outsider@example.jp").await;
+    let seen = s.gql(outsider.token(), query, json!({ "id": c.id })).await;
+    let company = &seen["data"]["company"];
+    assert!(company.is_null() || company["members"].as_array().unwrap().is_empty());
+    s.finish().await;
+}
