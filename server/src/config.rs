@@ -18,8 +18,15 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Run migrations, then serve GraphQL (the default).
-    Serve,
+    /// Run migrations, then serve GraphQL and the console (the default).
+    Serve {
+        /// First fill an empty database with the demo network (see `seed-demo`).
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Fill an empty database with a demo alumni network and print its logins; a database
+    /// that has any user or company is left as it is.
+    SeedDemo,
     /// Run pending migrations and exit.
     Migrate,
     /// Print the GraphQL schema (SDL) and exit.

@@ -12,8 +12,11 @@ async fn main() -> anyhow::Result<()> {
         )
         .init();
     let cli = Cli::parse();
-    match cli.command.unwrap_or(Command::Serve) {
-        Command::Serve => {
+    match cli.command.unwrap_or(Command::Serve { demo: false }) {
+        Command::Serve { demo } => {
+            if demo {
+                seed_demo(&cli.config.database_url).await?;
+            }
             let app = App::build(&cli.config).await?;
             tracing::info!(
                 address = %app.local_addr()?,
@@ -22,6 +25,7 @@ async fn main() -> anyhow::Result<()> {
             );
             app.run().await
         }
+        Command::SeedDemo => seed_demo(&cli.config.database_url).await,
         Command::Migrate => {
             let conn = db::connect(&cli.config.database_url, 1).await?;
             db::migrate(&conn).await?;
@@ -50,4 +54,14 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+/// Migrates, seeds the demo network if the database is empty, and prints what it did.
+async fn seed_demo(database_url: &str) -> anyhow::Result<()> {
+    let conn = db::connect(database_url, 1).await?;
+    db::migrate(&conn).await?;
+    let outcome = boomerang::demo::seed(&conn).await?;
+    print!("{}", boomerang::demo::describe(&outcome));
+    conn.close().await?;
+    Ok(())
 }

@@ -60,6 +60,17 @@ verify-title = Email verification
 verify-done = Thank you. Your email address { $email } is verified.
 verify-failed = We could not verify your email address.
 verify-missing-token = This link is incomplete. Please open the link from the mail again.
+verify-confirm-intro = Please confirm that this is your email address.
+verify-confirm-submit = Verify my email address
+home-member-since = Account created
+home-time-zone = Time zone
+home-time-zone-intro = Times on these pages are shown in this time zone.
+home-time-zone-submit = Change the time zone
+tz-Asia-Tokyo = Tokyo (Asia/Tokyo)
+tz-UTC = UTC
+tz-America-New_York = New York (America/New_York)
+tz-Europe-London = London (Europe/London)
+tz-Asia-Singapore = Singapore (Asia/Singapore)
 continue-home = Go to the home page
 
 onboarding-done-title = Payout setup

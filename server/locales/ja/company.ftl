@@ -1,1 +1,59 @@
-# company
+# company: 企業の登録、メンバー、アルムナイ名簿、設定。
+company-tabs = 企業メニュー
+company-tab-dashboard = ダッシュボード
+company-tab-members = メンバー
+company-tab-alumni = アルムナイ名簿
+company-tab-settings = 設定
+company-admin-only-title = 管理者専用のページです
+company-admin-only = このページは企業の管理者のみご利用いただけます。
+
+company-new-title = 企業の登録
+company-new-intro = 企業を登録すると、アルムナイ向けに案件を掲載できます。登録した方が管理者になります。
+company-field-name = 企業名
+company-new-submit = 企業を登録する
+
+company-members-title = { $company } のメンバー
+company-members-caption = メンバーと権限
+company-members-done-saved = メンバーを保存しました。
+company-members-done-removed = メンバーを削除しました。
+company-col-name = 氏名
+company-col-email = メールアドレス
+company-col-role = 権限
+company-member-since = { $date } から
+company-col-actions = 操作
+company-col-signed-up = アカウント
+company-alumni-added-on = { $date } 追加
+company-role-of = { $name } さんの権限
+company-change-role = 権限を変更
+company-remove-member = 削除
+company-remove-member-named = { $name } さんを削除
+company-add-member-title = メンバーの追加
+company-add-member-intro = 追加する方は、このメールアドレスでアカウントを登録済みである必要があります。管理者はすべての操作を、メンバーは案件の掲載と納品物の検収を、経理担当は請求書の承認と支払いの記録を行えます。
+company-add-member-submit = メンバーを追加する
+
+company-alumni-title = { $company } のアルムナイ名簿
+company-alumni-add-title = アルムナイの追加
+company-alumni-add-intro = 1行に1名ずつ、メールアドレスのみ、またはメールアドレスを先頭列にしたCSV（例：「email,氏名」）で入力してください。見出し行はあってもなくてもかまいません。一度に1,000件まで追加できます。
+company-alumni-paste = メールアドレスまたはCSVを貼り付け
+company-alumni-file = またはCSVファイルをアップロード
+company-alumni-add-submit = 名簿に追加する
+company-alumni-list-title = 登録済みの名簿
+company-alumni-count = 名簿 { $count } 件（うちアカウント登録済み { $signedUp } 件）
+company-alumni-empty = 名簿はまだ空です。
+company-alumni-signed-up = 登録済み
+company-alumni-not-signed-up = 未登録
+company-alumni-remove = 削除
+company-alumni-remove-named = { $email } を名簿から削除
+company-alumni-added = { $count } 件のメールアドレスが名簿に登録されています。
+company-alumni-removed = { $email } を名簿から削除しました。
+
+company-settings-title = { $company } の設定
+company-settings-saved = 設定を保存しました。
+company-field-provider = アルムナイへの支払い方法
+company-provider-MANUAL = 銀行振込（手動）
+company-provider-MANUAL-hint = 承認済みの請求書ごとに経理担当が銀行振込で支払い、その結果をここに記録します。
+company-provider-STRIPE = Stripe
+company-provider-STRIPE-hint = 契約時にカードで事前に入金し、アルムナイの Stripe アカウントへ支払います。
+company-field-review-window = 検収期間（日数）
+company-review-window-hint = 納品後、この日数のうちに検収されなかったマイルストーンは自動的に検収済みになります（1〜60日）。
+company-settings-submit = 設定を保存する

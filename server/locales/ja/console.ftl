@@ -60,6 +60,17 @@ verify-title = メールアドレスの確認
 verify-done = メールアドレス（{ $email }）を確認しました。ありがとうございます。
 verify-failed = メールアドレスを確認できませんでした。
 verify-missing-token = リンクが正しくありません。メールのリンクをもう一度開いてください。
+verify-confirm-intro = ご本人のメールアドレスであることを確認するため、下のボタンを押してください。
+verify-confirm-submit = メールアドレスを確認する
+home-member-since = アカウント登録日時
+home-time-zone = タイムゾーン
+home-time-zone-intro = このサイトの日時は、選択したタイムゾーンで表示されます。
+home-time-zone-submit = タイムゾーンを変更する
+tz-Asia-Tokyo = 東京（Asia/Tokyo）
+tz-UTC = 協定世界時（UTC）
+tz-America-New_York = ニューヨーク（America/New_York）
+tz-Europe-London = ロンドン（Europe/London）
+tz-Asia-Singapore = シンガポール（Asia/Singapore）
 continue-home = ホームへ進む
 
 onboarding-done-title = 報酬の受け取り設定

@@ -1,6 +1,6 @@
 //! Signing in: sign up, log in, log out, verify email (`/verify-email?token=`, the mailed
-//! link), forgot/reset password (`/reset-password?token=`). Each runs the API's mutation; a
-//! refusal re-renders the form with the API's message and the input kept (never a password).
+//! link, confirmed by a button), forgot/reset password (`/reset-password?token=`). Each runs
+//! the API's mutation; a refusal re-renders the form with the API's message and the input kept (never a password).
 use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::header;
@@ -180,13 +180,9 @@ pub struct TokenQuery {
     token: Option<String>,
 }
 
-/// `GET /verify-email?token=`: the link in the verification mail. Anyone holding the link may
-/// use it once (the API's rule); no session is needed.
-pub async fn verify_email(
-    State(state): State<AppState>,
-    v: Visitor,
-    Query(q): Query<TokenQuery>,
-) -> Response {
+/// `GET /verify-email?token=`: the link in the verification mail. It only shows a button that
+/// posts the token: mail scanners and link previews fetch links, and must not use it up.
+pub async fn verify_email_form(v: Visitor, Query(q): Query<TokenQuery>) -> Response {
     let title = v.t("verify-title");
     let Some(token) = q.token.filter(|t| !t.is_empty()) else {
         return (
@@ -195,7 +191,42 @@ pub async fn verify_email(
         )
             .into_response();
     };
-    match run(&state, &v, VERIFY_EMAIL, json!({ "token": token })).await {
+    page(
+        &v,
+        &title,
+        html! {
+            p { (v.t("verify-confirm-intro")) }
+            form method="post" action="/verify-email" class="stack" {
+                (csrf_field(&v))
+                input type="hidden" name="token" value=(token);
+                button type="submit" { (v.t("verify-confirm-submit")) }
+            }
+        },
+    )
+    .into_response()
+}
+
+#[derive(Deserialize)]
+pub struct VerifyForm {
+    token: String,
+}
+
+/// `POST /verify-email`: redeems the token. Anyone holding the link may use it once (the
+/// API's rule); no session is needed.
+pub async fn verify_email(
+    State(state): State<AppState>,
+    v: Visitor,
+    Form(f): Form<VerifyForm>,
+) -> Response {
+    let title = v.t("verify-title");
+    if f.token.is_empty() {
+        return (
+            axum::http::StatusCode::BAD_REQUEST,
+            message_page(&v, &title, &v.t("verify-missing-token")),
+        )
+            .into_response();
+    }
+    match run(&state, &v, VERIFY_EMAIL, json!({ "token": f.token })).await {
         Ok(data) => {
             let email = data["verifyEmail"]["email"].as_str().unwrap_or_default();
             message_page(&v, &title, &v.t1("verify-done", "email", email)).into_response()

@@ -12,7 +12,7 @@ use super::session::Visitor;
 use super::{error_page, run};
 use crate::http::AppState;
 
-const VIEWER: &str = "query ConsoleHome { viewer { displayName email emailVerified \
+const VIEWER: &str = "query ConsoleHome { viewer { displayName email emailVerified createdAt \
      memberships { role company { id name } } alumniOf { id name } } }";
 const RESEND: &str = "mutation ConsoleResendVerification { requestEmailVerification }";
 
@@ -66,6 +66,8 @@ async fn render(state: &AppState, v: &Visitor, flash: Option<&str>) -> Response 
                 dd { (email) }
                 dt { (v.t("home-email-status")) }
                 dd { (if verified { v.t("home-email-verified") } else { v.t("home-email-unverified") }) }
+                dt { (v.t("home-member-since")) }
+                dd { (v.time(&me["createdAt"])) }
             }
             @if !verified {
                 // With htmx the answer replaces this block in place; without, it is a new page.
@@ -84,10 +86,14 @@ async fn render(state: &AppState, v: &Visitor, flash: Option<&str>) -> Response 
             } @else {
                 ul {
                     @for m in &memberships {
-                        li { (text(&m["company"]["name"])) " — " (v.t(&format!("role-{}", text(&m["role"])))) }
+                        li {
+                            a href=(format!("/companies/{}", text(&m["company"]["id"]))) { (text(&m["company"]["name"])) }
+                            " — " (v.t(&format!("role-{}", text(&m["role"]))))
+                        }
                     }
                 }
             }
+            p { a href="/companies/new" { (v.t("company-new-title")) } }
             h3 { (v.t("home-alumni-of")) }
             @if alumni_of.is_empty() {
                 p { (v.t("home-no-alumni")) }
@@ -103,9 +109,42 @@ async fn render(state: &AppState, v: &Visitor, flash: Option<&str>) -> Response 
                     li { a href="/payouts/onboarding/refresh" { (v.t("home-next-payouts")) } }
                 }
             }
+            (time_zone_form(v))
         },
     )
     .into_response()
+}
+
+/// The zones offered on the home page (any IANA name works through `/timezone?to=`).
+const TIME_ZONES: [&str; 5] = [
+    "Asia/Tokyo",
+    "UTC",
+    "America/New_York",
+    "Europe/London",
+    "Asia/Singapore",
+];
+
+/// A GET form to `/timezone` (it changes only a display preference, like the language link).
+fn time_zone_form(v: &Visitor) -> maud::Markup {
+    let current = v.tz.name();
+    html! {
+        section class="tz-form" aria-labelledby="tz-heading" {
+            h2 id="tz-heading" { (v.t("home-time-zone")) }
+            form method="get" action="/timezone" class="row" {
+                input type="hidden" name="back" value="/";
+                label { (v.t("home-time-zone-intro"))
+                    select name="to" {
+                        @for zone in TIME_ZONES {
+                            option value=(zone) selected[zone == current] {
+                                (v.t(&format!("tz-{}", zone.replace('/', "-"))))
+                            }
+                        }
+                    }
+                }
+                button type="submit" class="secondary" { (v.t("home-time-zone-submit")) }
+            }
+        }
+    }
 }
 
 /// Mails the verification link again (`requestEmailVerification`). An htmx request gets only

@@ -40,7 +40,10 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/login", get(auth::log_in_form).post(auth::log_in))
         .route("/signup", get(auth::sign_up_form).post(auth::sign_up))
         .route("/logout", post(auth::log_out))
-        .route("/verify-email", get(auth::verify_email))
+        .route(
+            "/verify-email",
+            get(auth::verify_email_form).post(auth::verify_email),
+        )
         .route(
             "/forgot-password",
             get(auth::forgot_form).post(auth::forgot),

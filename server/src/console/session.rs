@@ -265,15 +265,44 @@ impl FromRequestParts<AppState> for Visitor {
 
 /// Gives every visitor a CSRF cookie, and refuses (403) a POST whose `csrf` field does not
 /// match it and the session — before any handler runs, so no form can forget the check.
+/// Url-encoded forms are read up to `MAX_FORM_BYTES`; multipart ones (the roster upload) up
+/// to `company::MAX_UPLOAD_BYTES`, their `csrf` part read the same way.
 pub async fn csrf(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let sent = cookie(request.headers(), CSRF_COOKIE).map(str::to_string);
     if request.method() == Method::POST {
         let (parts, body) = request.into_parts();
-        let Ok(bytes) = to_bytes(body, MAX_FORM_BYTES).await else {
+        // A file upload (multipart) may be larger than a form; its `csrf` is one of its parts.
+        let content_type = parts
+            .headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
+        let multipart = super::company::is_multipart(content_type.as_deref());
+        let limit = if multipart {
+            super::company::MAX_UPLOAD_BYTES
+        } else {
+            MAX_FORM_BYTES
+        };
+        let Ok(bytes) = to_bytes(body, limit).await else {
             return StatusCode::PAYLOAD_TOO_LARGE.into_response();
         };
         let session = session_cookie(&parts.headers);
-        let token = form_urlencoded_field(&bytes, CSRF_FIELD);
+        let token = if multipart {
+            super::company::multipart_fields(
+                content_type.as_deref().unwrap_or_default(),
+                bytes.clone(),
+            )
+            .await
+            .ok()
+            .and_then(|fields| {
+                fields
+                    .into_iter()
+                    .find(|(key, _)| key == CSRF_FIELD)
+                    .map(|(_, value)| value)
+            })
+        } else {
+            form_urlencoded_field(&bytes, CSRF_FIELD)
+        };
         let valid = match (&sent, token) {
             (Some(cookie), Some(token)) => {
                 state.console.csrf_valid(cookie, session.as_deref(), &token)

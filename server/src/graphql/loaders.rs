@@ -160,6 +160,27 @@ impl Loader<ContractOfProject> for Loaders {
     }
 }
 
+/// Whether an account exists for an email (a roster entry's owner has signed up). Roster emails
+/// and account emails are both stored normalised, so they compare as they are.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct AccountForEmail(pub String);
+
+impl Loader<AccountForEmail> for Loaders {
+    type Value = bool;
+    type Error = Arc<DbErr>;
+
+    async fn load(&self, keys: &[AccountForEmail]) -> LoadResult<AccountForEmail, bool> {
+        let rows = user::Entity::find()
+            .filter(user::Column::Email.is_in(keys.iter().map(|k| k.0.as_str())))
+            .all(&self.db)
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(|row| (AccountForEmail(row.email), true))
+            .collect())
+    }
+}
+
 /// A project's skills, in the order given.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct SkillsOfProject(pub i64);

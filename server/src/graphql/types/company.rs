@@ -3,12 +3,12 @@ use async_graphql::{Context, ID, Object};
 use chrono::{DateTime, Utc};
 use entity::{alumni_record, company, company_member};
 
-use super::{PageArgs, Project, User, connection, load_one};
+use super::{PageArgs, Project, User, connection, load_one, load_opt};
 use crate::domain::{alumni, companies, projects};
 use crate::graphql::context::{access, db};
 use crate::graphql::errors::OrGql;
 use crate::graphql::ids;
-use crate::graphql::loaders::{CompanyId, UserId};
+use crate::graphql::loaders::{AccountForEmail, CompanyId, UserId};
 use crate::graphql::prefetch;
 use crate::graphql::scalars::{CompanyRole, PaymentProvider, ProjectStatus};
 
@@ -98,6 +98,13 @@ impl CompanyMember {
         self.0.role.into()
     }
 
+    /// The member's account email (the staff list is shown to the company's staff only), so an
+    /// ADMIN can change the role or remove the member by it.
+    async fn email(&self, ctx: &Context<'_>) -> async_graphql::Result<String> {
+        let user = load_one(ctx, UserId(self.0.user_id), "user").await?;
+        Ok(user.email)
+    }
+
     async fn user(&self, ctx: &Context<'_>) -> async_graphql::Result<User> {
         Ok(User::new(
             load_one(ctx, UserId(self.0.user_id), "user").await?,
@@ -126,6 +133,17 @@ impl AlumniRecord {
 
     async fn email(&self) -> &str {
         &self.0.email
+    }
+
+    /// Whether someone has signed up with this email (the roster itself is ADMIN-only).
+    async fn signed_up(&self, ctx: &Context<'_>) -> async_graphql::Result<bool> {
+        Ok(load_opt(
+            ctx,
+            AccountForEmail(self.0.email.clone()),
+            "account for email",
+        )
+        .await?
+        .unwrap_or(false))
     }
 
     async fn company(&self, ctx: &Context<'_>) -> async_graphql::Result<Company> {

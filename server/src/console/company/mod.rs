@@ -1,0 +1,128 @@
+//! The company pages an ADMIN runs: create a company, its members and roles, the alumni
+//! roster (paste or upload a CSV; who has signed up), the payment settings. Another
+//! company's id, or one that does not decode, is the not-found page.
+mod alumni;
+mod members;
+mod roster;
+mod settings;
+
+use axum::Router;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use serde_json::{Value, json};
+
+use super::session::Visitor;
+use super::{error_page, layout, not_found_page, run};
+use crate::http::AppState;
+
+pub use roster::{MAX_UPLOAD_BYTES, is_multipart, multipart_fields};
+
+pub const DOCUMENTS: &[&str] = &[
+    settings::CREATE,
+    settings::SETTINGS,
+    settings::SET_PROVIDER,
+    settings::UPDATE_SETTINGS,
+    members::MEMBERS,
+    members::ADD_MEMBER,
+    members::REMOVE_MEMBER,
+    alumni::ROSTER,
+    alumni::ADD_ALUMNI,
+    alumni::REMOVE_ALUMNI,
+];
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/companies/new",
+            get(settings::new_form).post(settings::create),
+        )
+        .route(
+            "/companies/{id}/members",
+            get(members::show).post(members::add),
+        )
+        .route("/companies/{id}/members/remove", post(members::remove))
+        .route(
+            "/companies/{id}/alumni",
+            get(alumni::show).post(alumni::add),
+        )
+        .route("/companies/{id}/alumni/remove", post(alumni::remove))
+        .route(
+            "/companies/{id}/settings",
+            get(settings::show).post(settings::save),
+        )
+}
+
+/// A company page's data: `query` run with `{ id }`; the not-found page when the company is
+/// hidden from the visitor (null), when they are not its staff, or when the id is malformed.
+async fn company_data(
+    state: &AppState,
+    v: &Visitor,
+    query: &str,
+    id: &str,
+) -> Result<Value, Response> {
+    if v.access.is_none() {
+        return Err(axum::response::Redirect::to("/login").into_response());
+    }
+    let data = run(state, v, query, json!({ "id": id }))
+        .await
+        .map_err(|err| error_page(v, &err))?;
+    let company = &data["company"];
+    if company.is_null() || company["viewerRole"].is_null() {
+        return Err(not_found_page(v));
+    }
+    Ok(company.clone())
+}
+
+/// For pages only an ADMIN may use: other staff read why (403).
+fn admin_only(v: &Visitor, company: &Value) -> Option<Response> {
+    (company["viewerRole"] != "ADMIN").then(|| {
+        (
+            StatusCode::FORBIDDEN,
+            layout::message_page(
+                v,
+                &v.t("company-admin-only-title"),
+                &v.t("company-admin-only"),
+            ),
+        )
+            .into_response()
+    })
+}
+
+fn text(value: &Value) -> &str {
+    value.as_str().unwrap_or_default()
+}
+
+/// The links between a company's pages, the current one marked.
+fn tabs(v: &Visitor, id: &str, current: &str) -> maud::Markup {
+    let items = [
+        ("", "company-tab-dashboard"),
+        ("/members", "company-tab-members"),
+        ("/alumni", "company-tab-alumni"),
+        ("/settings", "company-tab-settings"),
+    ];
+    maud::html! {
+        nav aria-label=(v.t("company-tabs")) {
+            ul class="company-tabs" {
+                @for (suffix, label) in items {
+                    li {
+                        @if suffix == current {
+                            a href=(format!("/companies/{id}{suffix}")) aria-current="page" { (v.t(label)) }
+                        } @else {
+                            a href=(format!("/companies/{id}{suffix}")) { (v.t(label)) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A refused form: 400 (429 when rate-limited, 500 for the server's own failures).
+fn refused_status(code: &str) -> StatusCode {
+    match code {
+        "RATE_LIMITED" => StatusCode::TOO_MANY_REQUESTS,
+        "INTERNAL_SERVER_ERROR" | "TIMEOUT" => StatusCode::INTERNAL_SERVER_ERROR,
+        _ => StatusCode::BAD_REQUEST,
+    }
+}

@@ -1,0 +1,76 @@
+//! Reading a roster: pasted text or an uploaded CSV, one person a line — a bare email, or
+//! `email,name,…` columns (the email first), with an optional header row. Also the multipart
+//! body of the upload form, which the CSRF middleware reads too (see `session::csrf`).
+use futures::stream;
+
+/// Upload bodies (the roster CSV) are refused above this (1,000 lines of a few columns fit).
+pub const MAX_UPLOAD_BYTES: usize = 1024 * 1024;
+
+/// The emails in `text`, in order: the first column of each non-empty line, unquoted; a first
+/// line whose first column holds no `@` is a header and skipped. Anything else that is not an
+/// email is kept, so the API's refusal names it.
+pub fn emails(text: &str) -> Vec<String> {
+    let text = text.trim_start_matches('\u{feff}');
+    let mut out = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let first = line
+            .split([',', '\t', ';'])
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .trim_matches('"')
+            .trim();
+        if first.is_empty() || (i == 0 && !first.contains('@')) {
+            continue;
+        }
+        out.push(first.to_string());
+    }
+    out
+}
+
+/// A multipart form's text fields and files, by field name (each file read as UTF-8, with
+/// anything else replaced: only the ASCII email column matters).
+pub async fn multipart_fields(
+    content_type: &str,
+    body: axum::body::Bytes,
+) -> Result<Vec<(String, String)>, multer::Error> {
+    let boundary = multer::parse_boundary(content_type)?;
+    let mut form = multer::Multipart::new(
+        stream::once(async move { Ok::<_, std::convert::Infallible>(body) }),
+        boundary,
+    );
+    let mut fields = Vec::new();
+    while let Some(field) = form.next_field().await? {
+        let name = field.name().unwrap_or_default().to_string();
+        let bytes = field.bytes().await?;
+        fields.push((name, String::from_utf8_lossy(&bytes).into_owned()));
+    }
+    Ok(fields)
+}
+
+/// Whether a request's body is a multipart form.
+pub fn is_multipart(content_type: Option<&str>) -> bool {
+    content_type.is_some_and(|ct| {
+        ct.trim_start()
+            .to_ascii_lowercase()
+            .starts_with("multipart/form-data")
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::emails;
+
+    #[test]
+    fn bare_emails_csv_columns_and_an_optional_header() {
+        assert_eq!(emails("a@x.jp\n\n  b@x.jp  \r\n"), vec!["a@x.jp", "b@x.jp"]);
+        assert_eq!(
+            emails("\u{feff}email,name\n\"c@x.jp\",山田 花子\nd@x.jp,佐藤\n"),
+            vec!["c@x.jp", "d@x.jp"]
+        );
+        assert_eq!(
+            emails("e@x.jp,E\nnot-an-email\n"),
+            vec!["e@x.jp", "not-an-email"]
+        );
+    }
+}

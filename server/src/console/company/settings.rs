@@ -1,0 +1,203 @@
+//! `/companies/new` (the creator becomes its ADMIN) and `/companies/{id}/settings` (how the
+//! company pays its alumni, the review window).
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use maud::{Markup, html};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::{admin_only, company_data, refused_status, tabs, text};
+use crate::console::layout::{csrf_field, notice, page, refusal};
+use crate::console::session::Visitor;
+use crate::console::{ApiError, error_page, run};
+use crate::http::AppState;
+
+pub const CREATE: &str = "mutation ConsoleCreateCompany($name: String!) { createCompany(input: { name: $name }) { id } }";
+pub const SETTINGS: &str = "query ConsoleCompanySettings($id: ID!) { company(id: $id) { \
+     id name viewerRole paymentProvider reviewWindowDays } }";
+pub const SET_PROVIDER: &str = "mutation ConsoleSetPaymentProvider($input: SetCompanyPaymentProviderInput!) { \
+     setCompanyPaymentProvider(input: $input) { id paymentProvider } }";
+pub const UPDATE_SETTINGS: &str = "mutation ConsoleUpdateCompanySettings($input: UpdateCompanySettingsInput!) { \
+     updateCompanySettings(input: $input) { id reviewWindowDays } }";
+
+const PROVIDERS: [&str; 2] = ["MANUAL", "STRIPE"];
+
+#[derive(Deserialize)]
+pub struct NewForm {
+    name: String,
+}
+
+fn new_page(v: &Visitor, name: &str, error: Option<&ApiError>) -> Markup {
+    page(
+        v,
+        &v.t("company-new-title"),
+        html! {
+            p { (v.t("company-new-intro")) }
+            (refusal(v, error))
+            form method="post" action="/companies/new" class="stack" {
+                (csrf_field(v))
+                label { (v.t("company-field-name"))
+                    input type="text" name="name" value=(name) required maxlength="200"
+                        autocomplete="organization"; }
+                button type="submit" { (v.t("company-new-submit")) }
+            }
+        },
+    )
+}
+
+pub async fn new_form(v: Visitor) -> Response {
+    if v.access.is_none() {
+        return Redirect::to("/login?next=/companies/new").into_response();
+    }
+    new_page(&v, "", None).into_response()
+}
+
+pub async fn create(State(state): State<AppState>, v: Visitor, Form(f): Form<NewForm>) -> Response {
+    match run(&state, &v, CREATE, json!({ "name": f.name })).await {
+        Ok(data) => match data["createCompany"]["id"].as_str() {
+            Some(id) => Redirect::to(&format!("/companies/{id}")).into_response(),
+            None => error_page(&v, &ApiError::internal()),
+        },
+        Err(err) if err.code == "UNAUTHENTICATED" => error_page(&v, &err),
+        Err(err) => (refused_status(&err.code), new_page(&v, &f.name, Some(&err))).into_response(),
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct DoneQuery {
+    done: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct SettingsForm {
+    provider: String,
+    review_window_days: String,
+}
+
+fn settings_page(
+    v: &Visitor,
+    company: &Value,
+    provider: &str,
+    days: &str,
+    flash: bool,
+    error: Option<&ApiError>,
+) -> Markup {
+    let id = text(&company["id"]);
+    page(
+        v,
+        &v.t1("company-settings-title", "company", text(&company["name"])),
+        html! {
+            (tabs(v, id, "/settings"))
+            @if flash { (notice(&v.t("company-settings-saved"))) }
+            (refusal(v, error))
+            form method="post" action=(format!("/companies/{id}/settings")) class="stack" {
+                (csrf_field(v))
+                fieldset {
+                    legend { (v.t("company-field-provider")) }
+                    @for p in PROVIDERS {
+                        label class="choice" {
+                            input type="radio" name="provider" value=(p) checked[p == provider]
+                                aria-describedby=(format!("provider-{p}-hint"));
+                            (v.t(&format!("company-provider-{p}")))
+                        }
+                        p class="hint muted" id=(format!("provider-{p}-hint")) {
+                            (v.t(&format!("company-provider-{p}-hint")))
+                        }
+                    }
+                }
+                label { (v.t("company-field-review-window"))
+                    span class="hint" id="window-hint" { (v.t("company-review-window-hint")) }
+                    input type="number" name="review_window_days" value=(days) min="1" max="60"
+                        required inputmode="numeric" aria-describedby="window-hint"; }
+                button type="submit" { (v.t("company-settings-submit")) }
+            }
+        },
+    )
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    v: Visitor,
+    Path(id): Path<String>,
+    Query(q): Query<DoneQuery>,
+) -> Response {
+    let company = match company_data(&state, &v, SETTINGS, &id).await {
+        Ok(company) => company,
+        Err(response) => return response,
+    };
+    if let Some(refused) = admin_only(&v, &company) {
+        return refused;
+    }
+    let days = company["reviewWindowDays"].to_string();
+    settings_page(
+        &v,
+        &company,
+        text(&company["paymentProvider"]),
+        &days,
+        q.done.is_some(),
+        None,
+    )
+    .into_response()
+}
+
+/// Saves what changed: the provider first (it may be refused, e.g. Stripe not configured),
+/// then the review window. A refusal re-renders the form with what was entered.
+pub async fn save(
+    State(state): State<AppState>,
+    v: Visitor,
+    Path(id): Path<String>,
+    Form(f): Form<SettingsForm>,
+) -> Response {
+    let company = match company_data(&state, &v, SETTINGS, &id).await {
+        Ok(company) => company,
+        Err(response) => return response,
+    };
+    if let Some(refused) = admin_only(&v, &company) {
+        return refused;
+    }
+    let company_id = text(&company["id"]);
+    let result = async {
+        if f.provider != text(&company["paymentProvider"]) {
+            run(
+                &state,
+                &v,
+                SET_PROVIDER,
+                json!({ "input": { "companyId": company_id, "provider": f.provider } }),
+            )
+            .await?;
+        }
+        let days: i64 = f.review_window_days.trim().parse().map_err(|_| ApiError {
+            code: "BAD_USER_INPUT".into(),
+            message: "input.reviewWindowDays: must be a whole number of days".into(),
+        })?;
+        if Some(days) != company["reviewWindowDays"].as_i64() {
+            run(
+                &state,
+                &v,
+                UPDATE_SETTINGS,
+                json!({ "input": { "companyId": company_id, "reviewWindowDays": days } }),
+            )
+            .await?;
+        }
+        Ok::<(), ApiError>(())
+    }
+    .await;
+    match result {
+        Ok(()) => {
+            Redirect::to(&format!("/companies/{company_id}/settings?done=saved")).into_response()
+        }
+        Err(err) => (
+            refused_status(&err.code),
+            settings_page(
+                &v,
+                &company,
+                &f.provider,
+                &f.review_window_days,
+                false,
+                Some(&err),
+            ),
+        )
+            .into_response(),
+    }
+}
