@@ -181,6 +181,18 @@ const ROWS: &[Row] = &[
         "UNNNEOOONN",
     ),
     row(
+        "User.bids",
+        "{ viewer { bids { nodes { id } } } }",
+        "/viewer/bids/nodes",
+        "EEEEOEEEEE",
+    ),
+    row(
+        "User.bids (another user's: staff who see the bidder do not see her bids)",
+        "query($bid: ID!) { bid(id: $bid) { bidder { bids { nodes { id } } } } }",
+        "/bid/bidder/bids/nodes",
+        "UNNNOEEENN",
+    ),
+    row(
         "User.rating",
         "query($contract: ID!) { contract(id: $contract) { freelancer { rating { count } } } }",
         "/contract/freelancer/rating",
