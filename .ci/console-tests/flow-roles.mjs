@@ -186,7 +186,18 @@ async function run(lang) {
   const invoicePath = await invoiceLink.getAttribute('href');
   await Promise.all([clerk.page.waitForURL(`${base}${invoicePath}`), invoiceLink.click()]);
   await clerk.audit('invoice');
-  await submit(clerk.page, clerk.page.locator(`main form[action="${invoicePath}/approve"]`));
+  // By keyboard: the first Tab reaches the skip link, which moves focus to the content; the
+  // approve button is then pressed with Enter.
+  await clerk.page.keyboard.press('Tab');
+  check(
+    await clerk.page.evaluate(() => document.activeElement?.classList.contains('skip')),
+    `${lang}: the first Tab reaches the skip link`,
+  );
+  await clerk.page.keyboard.press('Enter');
+  check(new URL(clerk.page.url()).hash === '#main', `${lang}: the skip link jumps to the content`);
+  await clerk.page.locator(`main form[action="${invoicePath}/approve"] button[type=submit]`).focus();
+  await Promise.all([clerk.page.waitForURL((url) => url.pathname === invoicePath), clerk.page.keyboard.press('Enter')]);
+  await clerk.page.waitForLoadState('load');
   await clerk.audit('invoice-approved');
   const paid = clerk.page.locator(`main form[action="${invoicePath}/paid"]`);
   await paid.locator('[name=reference]').fill(`FURIKOMI-${stamp}`);

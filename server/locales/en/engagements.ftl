@@ -142,3 +142,5 @@ engagements-action-milestone-auto-accept = Accepted automatically
 engagements-action-milestone-request-changes = Changes requested
 engagements-action-milestone-cancel = Cancelled
 engagements-action-milestone-pay = Paid
+engagements-col-due = Payment due
+engagements-overdue = Overdue

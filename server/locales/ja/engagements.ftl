@@ -142,3 +142,5 @@ engagements-action-milestone-auto-accept = 自動検収
 engagements-action-milestone-request-changes = 修正を依頼
 engagements-action-milestone-cancel = 取消
 engagements-action-milestone-pay = 支払済み
+engagements-col-due = 支払期日
+engagements-overdue = 支払期日超過

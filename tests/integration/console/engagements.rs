@@ -144,6 +144,22 @@ async fn delivery_acceptance_and_invoice_through_the_contract_page() {
     assert!(!page.body.contains(&action), "nothing is left to invoice");
     let work = alumna.page("/work").await;
     assert!(work.body.contains("第1回 分析"), "{}", work.body);
+    // Both pages show the payment due date as Japanese writes a date.
+    let due = s
+        .ok(
+            t.alumna.token(),
+            "{ invoices { nodes { paymentDueDate } } }",
+            json!({}),
+        )
+        .await["invoices"]["nodes"][0]["paymentDueDate"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let date = chrono::NaiveDate::parse_from_str(&due, "%Y-%m-%d").unwrap();
+    let written = date.format("%Y年%-m月%-d日").to_string();
+    assert!(work.body.contains("支払期日"), "{}", work.body);
+    assert!(work.body.contains(&written), "{written} in {}", work.body);
+    assert!(page.body.contains(&written), "{written} in {}", page.body);
     s.finish().await;
 }
 

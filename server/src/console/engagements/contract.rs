@@ -28,7 +28,7 @@ pub const CONTRACT: &str = "query ConsoleContract($id: ID!) { viewer { id } cont
      milestones { id position title status dueDate amount { amount currencyCode } \
        deliveryNote deliveryLinks submittedAt autoAcceptAt acceptedAt changesReason \
        auditTrail { action at fromStatus toStatus detail objectType actor { displayName } } } \
-     invoices(first: 100) { nodes { id status createdAt description rejectionReason \
+     invoices(first: 100) { nodes { id status createdAt paymentDueDate overdue description rejectionReason \
        amount { amount currencyCode } milestone { id position } payout { status paidAt } } } \
      reviews { id side rating comment wouldRehire createdAt author { displayName } } \
      auditTrail { action at fromStatus toStatus detail objectType actor { displayName } } } }";
@@ -358,6 +358,7 @@ impl View<'_> {
                             th scope="col" { (v.t("engagements-col-status")) }
                             th scope="col" class="num" { (v.t("engagements-col-sum")) }
                             th scope="col" { (v.t("engagements-col-submitted")) }
+                            th scope="col" { (v.t("engagements-col-due")) }
                             th scope="col" { (v.t("engagements-col-payout")) }
                         } }
                         tbody {
@@ -373,6 +374,12 @@ impl View<'_> {
                                     }
                                     td class="num" { (v.money(&i["amount"])) }
                                     td { (v.time(&i["createdAt"])) }
+                                    td {
+                                        (v.date(&i["paymentDueDate"]))
+                                        @if i["overdue"].as_bool() == Some(true) {
+                                            " " span class="badge bad" { (v.t("engagements-overdue")) }
+                                        }
+                                    }
                                     td {
                                         @if let Some(s) = i["payout"]["status"].as_str() {
                                             (status_badge(v, "payout", s))

@@ -18,7 +18,7 @@ pub const WORK: &str = "query ConsoleWork { viewer { id payoutAccount { detailsS
        amount { amount currencyCode } acceptedAmount { amount currencyCode } \
        invoicedAmount { amount currencyCode } paidAmount { amount currencyCode } \
        reviews { side } } } \
-     invoices(first: 100) { nodes { id status createdAt description submittedBy { id } \
+     invoices(first: 100) { nodes { id status createdAt paymentDueDate overdue description submittedBy { id } \
        amount { amount currencyCode } rejectionReason \
        contract { id project { title } } \
        payout { id status failureReason paidAt amount { amount currencyCode } } } } }";
@@ -113,6 +113,7 @@ pub async fn show(State(state): State<AppState>, v: Visitor) -> Response {
                             th scope="col" { (v.t("engagements-col-status")) }
                             th scope="col" class="num" { (v.t("engagements-col-sum")) }
                             th scope="col" { (v.t("engagements-col-submitted")) }
+                            th scope="col" { (v.t("engagements-col-due")) }
                         } }
                         tbody {
                             @for i in &invoices {
@@ -127,6 +128,12 @@ pub async fn show(State(state): State<AppState>, v: Visitor) -> Response {
                                     }
                                     td class="num" { (v.money(&i["amount"])) }
                                     td { (v.time(&i["createdAt"])) }
+                                    td {
+                                        (v.date(&i["paymentDueDate"]))
+                                        @if i["overdue"].as_bool() == Some(true) {
+                                            " " span class="badge bad" { (v.t("engagements-overdue")) }
+                                        }
+                                    }
                                 }
                             }
                         }
