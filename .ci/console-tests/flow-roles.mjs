@@ -196,7 +196,7 @@ async function run(lang) {
   await clerk.page.keyboard.press('Enter');
   check(new URL(clerk.page.url()).hash === '#main', `${lang}: the skip link jumps to the content`);
   await clerk.page.locator(`main form[action="${invoicePath}/approve"] button[type=submit]`).focus();
-  await Promise.all([clerk.page.waitForURL((url) => url.pathname === invoicePath), clerk.page.keyboard.press('Enter')]);
+  await Promise.all([clerk.page.waitForURL((url) => url.pathname === invoicePath && url.searchParams.has("done")), clerk.page.keyboard.press("Enter")]);
   await clerk.page.waitForLoadState('load');
   await clerk.audit('invoice-approved');
   const paid = clerk.page.locator(`main form[action="${invoicePath}/paid"]`);
