@@ -88,12 +88,7 @@ pub async fn log_in(
 
 /// A form re-rendered with the API's refusal: 400 (or 429 when rate-limited), input kept.
 fn refused(err: &ApiError, form: Markup) -> Response {
-    let status = match err.code.as_str() {
-        "RATE_LIMITED" => axum::http::StatusCode::TOO_MANY_REQUESTS,
-        "INTERNAL_SERVER_ERROR" | "TIMEOUT" => axum::http::StatusCode::INTERNAL_SERVER_ERROR,
-        _ => axum::http::StatusCode::BAD_REQUEST,
-    };
-    (status, form).into_response()
+    (err.status(), form).into_response()
 }
 
 fn signed_in(v: &Visitor, token: &str, to: &str) -> Response {

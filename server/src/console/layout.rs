@@ -1,6 +1,7 @@
 //! The frame of every page: language, top bar (home, language switch, log out), one `main`.
 //! htmx is configured by a meta tag (no inline script, which the CSP forbids) and told not to
 //! inject its indicator styles (no inline style either).
+use crate::console::values::encode;
 use entity::states::CompanyRole;
 use maud::{DOCTYPE, Markup, html};
 
@@ -130,7 +131,7 @@ pub fn refusal(v: &Visitor, error: Option<&ApiError>) -> Markup {
         | "UNAUTHENTICATED") => v.t(&format!("refused-{code}")),
         _ => v.t("error-refused"),
     };
-    let internal = matches!(error.code.as_str(), "INTERNAL_SERVER_ERROR" | "TIMEOUT");
+    let internal = error.is_internal();
     html! {
         div class="error" role="alert" {
             @if internal {
@@ -146,18 +147,4 @@ pub fn refusal(v: &Visitor, error: Option<&ApiError>) -> Markup {
 /// A notice after a successful action.
 pub fn notice(message: &str) -> Markup {
     html! { p class="notice" role="status" { (message) } }
-}
-
-/// Percent-encodes a path for a query parameter.
-fn encode(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    for byte in value.bytes() {
-        match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
-                out.push(byte as char)
-            }
-            _ => out.push_str(&format!("%{byte:02X}")),
-        }
-    }
-    out
 }

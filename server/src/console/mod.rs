@@ -20,6 +20,7 @@ mod layout;
 mod marketplace;
 mod payouts;
 mod session;
+pub mod values;
 
 use axum::Router;
 use axum::http::StatusCode;
@@ -78,12 +79,28 @@ impl ApiError {
         }
     }
 
+    /// The server's own failure (or its time limit), not a refusal of the input.
+    pub fn is_internal(&self) -> bool {
+        matches!(self.code.as_str(), "INTERNAL_SERVER_ERROR" | "TIMEOUT")
+    }
+
+    /// The status of a page showing this refusal next to its form: 400, 429 when
+    /// rate-limited, 500 for the server's own failures.
+    pub fn status(&self) -> StatusCode {
+        match self.code.as_str() {
+            "RATE_LIMITED" => StatusCode::TOO_MANY_REQUESTS,
+            _ if self.is_internal() => StatusCode::INTERNAL_SERVER_ERROR,
+            _ => StatusCode::BAD_REQUEST,
+        }
+    }
+
     /// What a person may read: the API's own message, except for the server's failures,
     /// which say nothing about the server's insides.
     pub fn shown(&self, v: &Visitor) -> String {
-        match self.code.as_str() {
-            "INTERNAL_SERVER_ERROR" | "TIMEOUT" => v.t("error-internal"),
-            _ => self.message.clone(),
+        if self.is_internal() {
+            v.t("error-internal")
+        } else {
+            self.message.clone()
         }
     }
 }

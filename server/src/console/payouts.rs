@@ -3,7 +3,6 @@
 //! expired: a fresh link from the API (`createPayoutOnboardingLink`) and a redirect to it, or
 //! the API's reason. `POST /payouts/onboarding` (the button on `/work`) starts it the same way.
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::html;
 use serde_json::json;
@@ -45,11 +44,7 @@ pub async fn refresh(State(state): State<AppState>, v: Visitor) -> Response {
             _ => message_page(&v, &title, &v.t("onboarding-refresh-failed")).into_response(),
         },
         Err(err) => (
-            if err.code == "INTERNAL_SERVER_ERROR" {
-                StatusCode::INTERNAL_SERVER_ERROR
-            } else {
-                StatusCode::BAD_REQUEST
-            },
+            err.status(),
             page(
                 &v,
                 &title,

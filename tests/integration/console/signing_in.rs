@@ -472,7 +472,7 @@ async fn the_language_follows_accept_language_and_then_the_switch() {
     assert!(page.body.contains(r#"<html lang="ja">"#) && page.body.contains(">ログイン</h1>"));
     assert!(
         page.body
-            .contains(r#"href="/language?to=en&amp;back=/login""#),
+            .contains(r#"href="/language?to=en&amp;back=%2Flogin""#),
         "{}",
         page.body
     );

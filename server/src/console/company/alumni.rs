@@ -1,6 +1,7 @@
 //! `/companies/{id}/alumni`: the roster (ADMIN only, as in the API). Paste emails or a CSV,
 //! and/or upload a CSV file (one form, multipart); remove an entry; each entry says whether
 //! its owner has signed up.
+use crate::console::values::encode;
 use axum::Form;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
@@ -11,7 +12,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::roster::{emails, is_multipart, multipart_fields};
-use super::{admin_only, company_data, refused_status, tabs, text};
+use super::{admin_only, company_data, tabs, text};
 use crate::console::layout::{csrf_field, notice, page, refusal};
 use crate::console::session::Visitor;
 use crate::console::{ApiError, run};
@@ -178,7 +179,7 @@ pub async fn add(
             Redirect::to(&format!("/companies/{company_id}/alumni?added={added}")).into_response()
         }
         Err(err) => (
-            refused_status(&err.code),
+            err.status(),
             roster_page(&v, &company, None, &pasted, Some(&err)),
         )
             .into_response(),
@@ -209,15 +210,9 @@ pub async fn remove(
         ))
         .into_response(),
         Err(err) => (
-            refused_status(&err.code),
+            err.status(),
             roster_page(&v, &company, None, "", Some(&err)),
         )
             .into_response(),
     }
-}
-
-fn encode(value: &str) -> String {
-    serde_urlencoded::to_string([("", value)])
-        .map(|s| s.trim_start_matches('=').to_string())
-        .unwrap_or_default()
 }

@@ -1,6 +1,7 @@
 //! `/companies/{id}/members`: the staff and their roles. An ADMIN adds someone by the email
 //! of their account, changes a role (the same `addCompanyMember`) or removes a member; the
 //! API refuses to lose the last ADMIN, and the page shows why next to the form.
+use crate::console::values::Done;
 use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -8,7 +9,7 @@ use maud::{Markup, html};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::{company_data, refused_status, tabs, text};
+use super::{company_data, tabs, text};
 use crate::console::layout::{csrf_field, notice, page, refusal};
 use crate::console::session::Visitor;
 use crate::console::{ApiError, run};
@@ -22,11 +23,6 @@ pub const REMOVE_MEMBER: &str = "mutation ConsoleRemoveMember($input: RemoveComp
      removeCompanyMember(input: $input) { id } }";
 
 const ROLES: [&str; 3] = ["ADMIN", "MEMBER", "FINANCE"];
-
-#[derive(Deserialize, Default)]
-pub struct DoneQuery {
-    done: Option<String>,
-}
 
 #[derive(Deserialize)]
 pub struct MemberForm {
@@ -147,7 +143,7 @@ pub async fn show(
     State(state): State<AppState>,
     v: Visitor,
     Path(id): Path<String>,
-    Query(q): Query<DoneQuery>,
+    Query(q): Query<Done>,
 ) -> Response {
     match company_data(&state, &v, MEMBERS, &id).await {
         Ok(company) => {
@@ -190,7 +186,7 @@ pub async fn add(
                 Failed::Add(&f)
             };
             (
-                refused_status(&err.code),
+                err.status(),
                 members_page(&v, &company, None, Some((failed, &err))),
             )
                 .into_response()
@@ -215,7 +211,7 @@ pub async fn remove(
             Redirect::to(&format!("/companies/{company_id}/members?done=removed")).into_response()
         }
         Err(err) => (
-            refused_status(&err.code),
+            err.status(),
             members_page(&v, &company, None, Some((Failed::Row(&f.email), &err))),
         )
             .into_response(),

@@ -117,12 +117,3 @@ fn tabs(v: &Visitor, id: &str, current: &str) -> maud::Markup {
         }
     }
 }
-
-/// A refused form: 400 (429 when rate-limited, 500 for the server's own failures).
-fn refused_status(code: &str) -> StatusCode {
-    match code {
-        "RATE_LIMITED" => StatusCode::TOO_MANY_REQUESTS,
-        "INTERNAL_SERVER_ERROR" | "TIMEOUT" => StatusCode::INTERNAL_SERVER_ERROR,
-        _ => StatusCode::BAD_REQUEST,
-    }
-}

@@ -1,5 +1,6 @@
 //! `/companies/new` (the creator becomes its ADMIN) and `/companies/{id}/settings` (how the
 //! company pays its alumni, the review window).
+use crate::console::values::Done;
 use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -7,7 +8,7 @@ use maud::{Markup, html};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::{admin_only, company_data, refused_status, tabs, text};
+use super::{admin_only, company_data, tabs, text};
 use crate::console::layout::{csrf_field, notice, page, refusal};
 use crate::console::session::Visitor;
 use crate::console::{ApiError, error_page, run};
@@ -60,13 +61,8 @@ pub async fn create(State(state): State<AppState>, v: Visitor, Form(f): Form<New
             None => error_page(&v, &ApiError::internal()),
         },
         Err(err) if err.code == "UNAUTHENTICATED" => error_page(&v, &err),
-        Err(err) => (refused_status(&err.code), new_page(&v, &f.name, Some(&err))).into_response(),
+        Err(err) => (err.status(), new_page(&v, &f.name, Some(&err))).into_response(),
     }
-}
-
-#[derive(Deserialize, Default)]
-pub struct DoneQuery {
-    done: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -120,7 +116,7 @@ pub async fn show(
     State(state): State<AppState>,
     v: Visitor,
     Path(id): Path<String>,
-    Query(q): Query<DoneQuery>,
+    Query(q): Query<Done>,
 ) -> Response {
     let company = match company_data(&state, &v, SETTINGS, &id).await {
         Ok(company) => company,
@@ -188,7 +184,7 @@ pub async fn save(
             Redirect::to(&format!("/companies/{company_id}/settings?done=saved")).into_response()
         }
         Err(err) => (
-            refused_status(&err.code),
+            err.status(),
             settings_page(
                 &v,
                 &company,

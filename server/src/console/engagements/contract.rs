@@ -3,13 +3,13 @@
 //! and may end the contract; either side reviews once the contract can be reviewed. Which
 //! forms show follows the API's rules (the API refuses the rest anyway); a refused form is
 //! re-rendered here with the API's reason and the input kept ([`Failed`]).
+use crate::console::values::Done;
 use std::cell::Cell;
 
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
-use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::{minor, nodes, status_badge, text};
@@ -50,16 +50,11 @@ impl Failed {
     }
 }
 
-#[derive(Deserialize, Default)]
-pub struct ContractQuery {
-    done: Option<String>,
-}
-
 pub async fn show(
     State(state): State<AppState>,
     v: Visitor,
     Path(id): Path<String>,
-    Query(q): Query<ContractQuery>,
+    Query(q): Query<Done>,
 ) -> Response {
     render(&state, &v, &id, q.done.as_deref(), None).await
 }
@@ -120,14 +115,7 @@ pub async fn render(
             (sections)
         },
     );
-    let status = match failed {
-        Some(f) if matches!(f.error.code.as_str(), "INTERNAL_SERVER_ERROR" | "TIMEOUT") => {
-            StatusCode::INTERNAL_SERVER_ERROR
-        }
-        Some(f) if f.error.code == "RATE_LIMITED" => StatusCode::TOO_MANY_REQUESTS,
-        Some(_) => StatusCode::BAD_REQUEST,
-        None => StatusCode::OK,
-    };
+    let status = failed.map_or(StatusCode::OK, |f| f.error.status());
     (status, body).into_response()
 }
 

@@ -13,6 +13,7 @@ mod contract;
 mod list;
 mod work;
 
+use super::values::{nodes, text};
 use axum::Router;
 use axum::routing::{get, post};
 use maud::{Markup, html};
@@ -47,16 +48,6 @@ pub fn routes() -> Router<AppState> {
         .route("/milestones/{id}/delivery", post(actions::submit_delivery))
         .route("/milestones/{id}/accept", post(actions::accept_delivery))
         .route("/milestones/{id}/changes", post(actions::request_changes))
-}
-
-/// A string field of an API object ("" when absent or null).
-fn text(value: &Value) -> String {
-    value.as_str().unwrap_or_default().to_string()
-}
-
-/// The nodes of a connection (empty when absent).
-fn nodes(value: &Value) -> Vec<Value> {
-    value["nodes"].as_array().cloned().unwrap_or_default()
 }
 
 /// An API `Money` object in minor units, for sums the page works out (what is left to invoice).

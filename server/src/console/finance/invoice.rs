@@ -3,6 +3,7 @@
 //! reason) and, on a PENDING manual payout, recording the bank transfer. Opened by the
 //! company's FINANCE or ADMIN, or by the freelancer who submitted it; anyone else sees "not
 //! found".
+use crate::console::values::Done;
 use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -32,11 +33,6 @@ pub const REJECT: &str = "mutation FinanceReject($id: ID!, $reason: String!) { \
      rejectInvoice(input: { id: $id, reason: $reason }) { id status } }";
 pub const MARK_PAID: &str = "mutation FinanceMarkPaid($payout: ID!, $reference: String!) { \
      markPayoutPaid(input: { payoutId: $payout, reference: $reference }) { id status } }";
-
-#[derive(Deserialize, Default)]
-pub struct Done {
-    done: Option<String>,
-}
 
 #[derive(Deserialize, Default)]
 pub struct RejectForm {

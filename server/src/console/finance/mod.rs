@@ -13,10 +13,10 @@ mod invoice;
 mod payouts;
 mod queue;
 
+use super::values::text;
 use axum::Router;
 use axum::routing::{get, post};
 use entity::states::CompanyRole;
-use serde_json::Value;
 
 use super::session::Visitor;
 use crate::graphql::ids;
@@ -60,11 +60,6 @@ fn is_finance_of(v: &Visitor, company_id: &str) -> bool {
         "company",
     )
     .is_ok_and(|key| v.has_role(key, FINANCE_ROLES))
-}
-
-/// A JSON string field, or "".
-fn text(value: &Value) -> String {
-    value.as_str().unwrap_or_default().to_string()
 }
 
 /// A status badge: the status in words (never colour alone) with a class for its tone.

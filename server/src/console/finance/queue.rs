@@ -1,6 +1,7 @@
 //! The invoice queue (`/finance`): invoices of one company where the visitor is FINANCE or
 //! ADMIN, earliest due first, with the filter, the totals per currency of every page, and a
 //! link to the same filter as CSV.
+use crate::console::values::encode;
 use axum::extract::{Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -331,18 +332,4 @@ pub async fn csv(
         out.finish(),
     )
         .into_response()
-}
-
-/// Percent-encodes a query parameter value.
-fn encode(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    for byte in value.bytes() {
-        match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                out.push(byte as char)
-            }
-            _ => out.push_str(&format!("%{byte:02X}")),
-        }
-    }
-    out
 }

@@ -1,6 +1,7 @@
 //! Bids: the bid form and POST `/projects/{id}/bids` (with milestone rows), withdraw, the
 //! staff's side-by-side comparison at `/projects/{id}/bids` with accept / reject, and the
 //! alumna's own bids at `/bids`.
+use crate::console::values::Done;
 use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -169,11 +170,6 @@ pub async fn withdraw(
         Err(err) if hidden(&err) => not_found_page(&v),
         Err(err) => error_page(&v, &err),
     }
-}
-
-#[derive(Deserialize, Default)]
-pub struct Done {
-    done: Option<String>,
 }
 
 pub async fn compare(

@@ -6,8 +6,8 @@ mod browse;
 mod companies;
 mod project;
 
+use super::values::{encode, text};
 use axum::Router;
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use maud::{Markup, html};
@@ -70,10 +70,6 @@ const CATEGORIES: &[&str] = &[
 /// The currencies the project form offers (the API accepts a few more).
 const CURRENCIES: &[&str] = &["JPY", "USD", "EUR", "GBP"];
 
-fn text(value: &Value) -> String {
-    value.as_str().unwrap_or_default().to_string()
-}
-
 fn list(value: &Value) -> Vec<Value> {
     value.as_array().cloned().unwrap_or_default()
 }
@@ -91,30 +87,11 @@ fn status_badge(v: &Visitor, kind: &str, status: &str) -> Markup {
 
 /// A form re-rendered with the API's refusal: 400 (429 when rate-limited), input kept.
 fn refused(err: &ApiError, form: Markup) -> Response {
-    let status = match err.code.as_str() {
-        "RATE_LIMITED" => StatusCode::TOO_MANY_REQUESTS,
-        "INTERNAL_SERVER_ERROR" | "TIMEOUT" => StatusCode::INTERNAL_SERVER_ERROR,
-        _ => StatusCode::BAD_REQUEST,
-    };
-    (status, form).into_response()
+    (err.status(), form).into_response()
 }
 
 /// The refusals a page shows as "not found": another tenant's object, or one the viewer's
 /// role does not open.
 fn hidden(err: &ApiError) -> bool {
     matches!(err.code.as_str(), "NOT_FOUND" | "FORBIDDEN")
-}
-
-/// Percent-encodes a value for a URL's query.
-fn encode(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    for byte in value.bytes() {
-        match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                out.push(byte as char)
-            }
-            _ => out.push_str(&format!("%{byte:02X}")),
-        }
-    }
-    out
 }

@@ -1,6 +1,7 @@
 //! The project page (`/projects/{id}`: the facts; for an alumna her own bid or the bid form;
 //! for the company's staff edit / close / the bids) and the project form (publish, edit),
 //! POST `/projects/{id}/close`.
+use crate::console::values::Done;
 use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -32,11 +33,6 @@ pub const PUBLISH: &str = "mutation ConsolePublishProject($input: PublishProject
 pub const UPDATE: &str = "mutation ConsoleUpdateProject($input: UpdateProjectInput!) { \
      updateProject(input: $input) { id } }";
 pub const CLOSE: &str = "mutation ConsoleCloseProject($id: ID!) { closeProject(id: $id) { id } }";
-
-#[derive(Deserialize, Default)]
-pub struct Done {
-    done: Option<String>,
-}
 
 pub async fn show(
     State(state): State<AppState>,
