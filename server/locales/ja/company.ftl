@@ -28,7 +28,7 @@ company-change-role = 権限を変更
 company-remove-member = 削除
 company-remove-member-named = { $name } さんを削除
 company-add-member-title = メンバーの追加
-company-add-member-intro = 追加する方は、このメールアドレスでアカウントを登録済みである必要があります。管理者はすべての操作を、メンバーは案件の掲載と納品物の検収を、経理担当は請求書の承認と支払いの記録を行えます。
+company-add-member-intro = 追加する方は、このメールアドレスでアカウントを登録済みである必要があります。管理者は請求書の承認と支払いの記録以外のすべての操作を、メンバーは案件の掲載と納品物の検収を、経理担当は請求書の承認と支払いの記録を行えます。
 company-add-member-submit = メンバーを追加する
 
 company-alumni-title = { $company } のアルムナイ名簿

@@ -102,11 +102,14 @@ async fn render(state: &AppState, v: &Visitor, flash: Option<&str>) -> Response 
             }
             h2 { (v.t("home-next")) }
             ul {
-                li { (v.t("home-next-projects")) }
-                li { (v.t("home-next-contracts")) }
-                li { (v.t("home-next-finance")) }
+                li { a href="/projects" { (v.t("home-next-projects")) } }
+                li { a href="/contracts" { (v.t("home-next-contracts")) } }
+                @if memberships.iter().any(|m| matches!(m["role"].as_str(), Some("FINANCE" | "ADMIN"))) {
+                    li { a href="/finance" { (v.t("home-next-finance")) } }
+                }
                 @if !alumni_of.is_empty() {
-                    li { a href="/payouts/onboarding/refresh" { (v.t("home-next-payouts")) } }
+                    // A link, not the action: `/work` starts the onboarding with a POST.
+                    li { a href="/work" { (v.t("home-next-payouts")) } }
                 }
             }
             (time_zone_form(v))

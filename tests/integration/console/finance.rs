@@ -290,6 +290,33 @@ async fn members_and_other_companies_do_not_see_the_invoice_page() {
 }
 
 #[tokio::test]
+async fn an_admin_reads_the_invoice_but_only_finance_is_offered_its_actions() {
+    let s = TestServer::start().await;
+    let (c, id, _) = invoiced(&s, "en").await;
+    let approve = format!(r#"action="/invoices/{id}/approve""#);
+    let mut admin = Browser::new(&s, "en");
+    admin.use_session(&c.a.admin.token);
+    let page = admin.page(&format!("/invoices/{id}")).await;
+    assert!(!page.body.contains(&approve), "the API refuses ADMIN");
+    let mut clerk = Browser::new(&s, "en");
+    clerk.use_session(&c.a.finance.token);
+    let page = clerk.page(&format!("/invoices/{id}")).await;
+    assert!(page.body.contains(&approve), "{}", page.body);
+    // Another clerk approved meanwhile: the refusal is shown although its form is gone.
+    let first = clerk
+        .submit(&page, &format!("/invoices/{id}/approve"), &[])
+        .await;
+    assert_eq!(first.status, 303, "{}", first.body);
+    let again = clerk
+        .submit(&page, &format!("/invoices/{id}/approve"), &[])
+        .await;
+    assert_eq!(again.status, 400, "{}", again.body);
+    assert!(again.body.contains(r#"role="alert""#), "{}", again.body);
+    assert!(!again.body.contains(&approve));
+    s.finish().await;
+}
+
+#[tokio::test]
 async fn only_the_funding_page_allows_stripe_in_its_csp() {
     let (s, _mock) = crate::stripe::stripe_server_with(|c| {
         c.worker = false;

@@ -93,14 +93,20 @@ fn text(value: &Value) -> &str {
     value.as_str().unwrap_or_default()
 }
 
-/// The links between a company's pages, the current one marked.
+/// The links between a company's pages, the current one marked; the roster and settings only
+/// for its ADMINs (others get a 403 page there).
 fn tabs(v: &Visitor, id: &str, current: &str) -> maud::Markup {
-    let items = [
+    let admin =
+        crate::graphql::ids::decode(&async_graphql::ID(id.to_string()), "Company", "company")
+            .is_ok_and(|key| v.has_role(key, &[entity::states::CompanyRole::Admin]));
+    let mut items = vec![
         ("", "company-tab-dashboard"),
         ("/members", "company-tab-members"),
-        ("/alumni", "company-tab-alumni"),
-        ("/settings", "company-tab-settings"),
     ];
+    if admin {
+        items.push(("/alumni", "company-tab-alumni"));
+        items.push(("/settings", "company-tab-settings"));
+    }
     maud::html! {
         nav aria-label=(v.t("company-tabs")) {
             ul class="company-tabs" {

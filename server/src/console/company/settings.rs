@@ -154,6 +154,11 @@ pub async fn save(
     }
     let company_id = text(&company["id"]);
     let result = async {
+        // Parsed before anything is saved, so a bad day count changes nothing.
+        let days: i64 = f.review_window_days.trim().parse().map_err(|_| ApiError {
+            code: "BAD_USER_INPUT".into(),
+            message: "input.reviewWindowDays: must be a whole number of days".into(),
+        })?;
         if f.provider != text(&company["paymentProvider"]) {
             run(
                 &state,
@@ -163,10 +168,6 @@ pub async fn save(
             )
             .await?;
         }
-        let days: i64 = f.review_window_days.trim().parse().map_err(|_| ApiError {
-            code: "BAD_USER_INPUT".into(),
-            message: "input.reviewWindowDays: must be a whole number of days".into(),
-        })?;
         if Some(days) != company["reviewWindowDays"].as_i64() {
             run(
                 &state,

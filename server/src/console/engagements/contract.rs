@@ -353,7 +353,8 @@ impl View<'_> {
                             @for i in &invoices {
                                 tr {
                                     th scope="row" {
-                                        @if self.role.is_empty() { (text(&i["description"])) }
+                                        // The invoice page opens for finance, ADMIN and the payee.
+                                        @if !(self.freelancer || matches!(self.role.as_str(), "ADMIN" | "FINANCE")) { (text(&i["description"])) }
                                         @else { a href=(format!("/invoices/{}", text(&i["id"]))) { (text(&i["description"])) } }
                                     }
                                     td {

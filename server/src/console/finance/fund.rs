@@ -4,7 +4,7 @@
 //! Only that answer's CSP allows Stripe's hosts; without `STRIPE_PUBLISHABLE_KEY` the page
 //! says Stripe is not configured.
 use axum::extract::{Path, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
 use serde_json::{Value, json};
@@ -63,7 +63,7 @@ pub async fn fund(State(state): State<AppState>, v: Visitor, Path(id): Path<Stri
                 &v.t("finance-fund-title"),
                 body(&v, &c, Some(&err), None),
             );
-            return (StatusCode::BAD_REQUEST, markup).into_response();
+            return (err.status(), markup).into_response();
         }
     };
     let Some(secret) = data["fundContract"]["clientSecret"].as_str() else {
@@ -123,6 +123,9 @@ fn body(v: &Visitor, c: &Value, refused: Option<&ApiError>, payment: Option<Mark
                 (refusal(v, refused))
                 button type="submit" { (v.t("finance-fund-start")) }
             }
+        } @else {
+            // No form to show it beside (e.g. funded meanwhile): the refusal on its own.
+            (refusal(v, refused))
         }
     }
 }

@@ -16,7 +16,7 @@ use super::super::layout::{csrf_field, notice, page, refusal};
 use super::super::session::Visitor;
 use super::super::{ApiError, error_page, not_found_page, run};
 use super::queue::due_flag;
-use super::{is_finance_of, status_badge, text};
+use super::{is_clerk_of, is_finance_of, status_badge, text};
 use crate::domain::invoices::today;
 use crate::http::AppState;
 
@@ -83,7 +83,9 @@ async fn render(
     if inv.is_null() {
         return not_found_page(v);
     }
-    let finance = is_finance_of(v, &text(&inv["contract"]["project"]["company"]["id"]));
+    let company_id = text(&inv["contract"]["project"]["company"]["id"]);
+    let finance = is_finance_of(v, &company_id);
+    let clerk = is_clerk_of(v, &company_id);
     let payee = text(&inv["submittedBy"]["id"]) == text(&data["viewer"]["id"]);
     if !finance && !payee {
         return not_found_page(v);
@@ -96,8 +98,19 @@ async fn render(
         .cloned()
         .unwrap_or_default();
     let trail = inv["auditTrail"].as_array().cloned().unwrap_or_default();
-    let bad_request =
-        refused.reject.is_some() || refused.paid.is_some() || refused.approve.is_some();
+    let first_error = refused
+        .approve
+        .as_ref()
+        .or(refused.reject.as_ref().map(|(e, _)| e))
+        .or(refused.paid.as_ref().map(|(e, _)| e));
+    let reviewable = clerk && status == "SUBMITTED";
+    let payable = clerk && payout["status"] == "PENDING" && payout["provider"] == "MANUAL";
+    // A refusal whose form is no longer offered (another clerk acted first) goes on top.
+    let unshown = match (&refused.paid, first_error) {
+        (Some((e, _)), _) if !payable => Some(e),
+        (_, Some(e)) if !reviewable && refused.paid.is_none() => Some(e),
+        _ => None,
+    };
     let done_text = match done {
         Some(d @ ("approved" | "rejected" | "paid")) => Some(v.t(&format!("finance-done-{d}"))),
         _ => None,
@@ -119,6 +132,7 @@ async fn render(
         ),
         html! {
             @if let Some(t) = &done_text { (notice(t)) }
+            (refusal(v, unshown))
             dl class="fin-facts" {
                 dt { (v.t("finance-col-amount")) } dd { (v.money(&inv["amount"])) }
                 dt { (v.t("finance-col-status")) } dd { (status_badge(v, "invoice", &status)) }
@@ -138,7 +152,7 @@ async fn render(
             }
             h2 { (v.t("finance-description")) }
             p class="fin-pre" { (text(&inv["description"])) }
-            @if finance && status == "SUBMITTED" {
+            @if reviewable {
                 h2 { (v.t("finance-review")) }
                 form method="post" action=(format!("/invoices/{id}/approve")) class="stack" {
                     (csrf_field(v))
@@ -165,7 +179,7 @@ async fn render(
                     @if !payout["paidAt"].is_null() { dt { (v.t("finance-paid-at")) } dd { (v.time(&payout["paidAt"])) } }
                     @if let Some(f) = payout["failureReason"].as_str() { dt { (v.t("finance-failure")) } dd { (f) } }
                 }
-                @if finance && payout["status"] == "PENDING" && payout["provider"] == "MANUAL" {
+                @if payable {
                     form method="post" action=(format!("/invoices/{id}/paid")) class="stack" {
                         (csrf_field(v))
                         (refusal(v, paid_error))
@@ -223,11 +237,7 @@ async fn render(
             }
         },
     );
-    let code = if bad_request {
-        StatusCode::BAD_REQUEST
-    } else {
-        StatusCode::OK
-    };
+    let code = first_error.map_or(StatusCode::OK, ApiError::status);
     (code, markup).into_response()
 }
 

@@ -52,14 +52,24 @@ pub fn routes() -> Router<AppState> {
 /// The roles that open the finance pages.
 const FINANCE_ROLES: &[CompanyRole] = &[CompanyRole::Finance, CompanyRole::Admin];
 
-/// Whether the visitor is FINANCE or ADMIN of the company with this global id.
+/// Whether the visitor is FINANCE or ADMIN of the company with this global id (reads).
 fn is_finance_of(v: &Visitor, company_id: &str) -> bool {
+    has_role_in(v, company_id, FINANCE_ROLES)
+}
+
+/// Whether the visitor is FINANCE of the company: only they approve, reject, record and retry
+/// (the API refuses ADMIN), so only they are offered those buttons.
+fn is_clerk_of(v: &Visitor, company_id: &str) -> bool {
+    has_role_in(v, company_id, &[CompanyRole::Finance])
+}
+
+fn has_role_in(v: &Visitor, company_id: &str, roles: &[CompanyRole]) -> bool {
     ids::decode(
         &async_graphql::ID(company_id.to_string()),
         "Company",
         "company",
     )
-    .is_ok_and(|key| v.has_role(key, FINANCE_ROLES))
+    .is_ok_and(|key| v.has_role(key, roles))
 }
 
 /// A status badge: the status in words (never colour alone) with a class for its tone.

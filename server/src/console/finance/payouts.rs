@@ -11,7 +11,7 @@ use serde_json::json;
 use super::super::layout::{csrf_field, notice, page, refusal};
 use super::super::session::Visitor;
 use super::super::{ApiError, error_page, not_found_page, run};
-use super::{status_badge, text};
+use super::{is_clerk_of, status_badge, text};
 use crate::http::AppState;
 
 pub const PAYOUTS: &str = "query FinancePayouts($after: String) { \
@@ -70,11 +70,7 @@ async fn render(
         .cloned()
         .collect();
     let info = &data["payouts"]["pageInfo"];
-    let code = if refused.is_some() {
-        StatusCode::BAD_REQUEST
-    } else {
-        StatusCode::OK
-    };
+    let code = refused.as_ref().map_or(StatusCode::OK, ApiError::status);
     let markup = page(
         v,
         &v.t("finance-payouts-title"),
@@ -111,7 +107,8 @@ async fn render(
                                     td { @if !n["paidAt"].is_null() { (v.time(&n["paidAt"])) } }
                                     td { (text(&n["reference"])) }
                                     td {
-                                        @if n["status"] == "FAILED" && n["provider"] == "STRIPE" {
+                                        @if n["status"] == "FAILED" && n["provider"] == "STRIPE"
+                                            && is_clerk_of(v, &text(&n["invoice"]["contract"]["project"]["company"]["id"])) {
                                             form method="post" action=(format!("/finance/payouts/{}/retry", text(&n["id"]))) {
                                                 (csrf_field(v))
                                                 button type="submit" { (v.t("finance-retry")) }

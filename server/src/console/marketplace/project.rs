@@ -130,8 +130,12 @@ pub async fn render(
             h2 { (v.t("marketplace-bid-form-title")) }
             (refusal(v, error))
             (bid_form(v, id, &currency, form))
-        } @else if !staff && !alumna {
-            p class="muted" { (v.t("marketplace-bid-alumni-only")) }
+        } @else {
+            // The bid was refused because bidding is over (closed, or her live bid exists).
+            (refusal(v, error))
+            @if !staff && !alumna {
+                p class="muted" { (v.t("marketplace-bid-alumni-only")) }
+            }
         }
     };
     let response = page(v, &text(&p["title"]), content);
@@ -349,7 +353,8 @@ async fn new_page(
         Err(err) => return error_page(v, &err),
     };
     let c = &data["company"];
-    if c.is_null() || c["viewerRole"].is_null() {
+    // Only ADMIN and MEMBER may publish; FINANCE and strangers do not get the form.
+    if !matches!(c["viewerRole"].as_str(), Some("ADMIN" | "MEMBER")) {
         return not_found_page(v);
     }
     let markup = page(
@@ -414,7 +419,10 @@ pub async fn edit_form(
         Err(err) => return error_page(&v, &err),
     };
     let p = &data["project"];
-    if p.is_null() || p["company"]["viewerRole"].is_null() {
+    if !matches!(
+        p["company"]["viewerRole"].as_str(),
+        Some("ADMIN" | "MEMBER")
+    ) {
         return not_found_page(&v);
     }
     let deadline = p["deadline"]
