@@ -144,6 +144,18 @@ pub fn refusal(v: &Visitor, error: Option<&ApiError>) -> Markup {
     }
 }
 
+/// A status in words (never colour alone) as a badge, its tone from one table for every area:
+/// done or open is good, waiting on someone is warn, ended without success is bad.
+pub fn status_badge(v: &Visitor, message_id: &str, status: &str) -> Markup {
+    let tone = match status {
+        "ACCEPTED" | "APPROVED" | "AWARDED" | "COMPLETED" | "FUNDED" | "OPEN" | "PAID" => "good",
+        "CHANGES_REQUESTED" | "PENDING" | "PROCESSING" | "SUBMITTED" | "UNFUNDED" => "warn",
+        "CANCELLED" | "CLOSED" | "FAILED" | "REJECTED" | "WITHDRAWN" => "bad",
+        _ => "",
+    };
+    html! { span class=(format!("badge {tone}")) { (v.t(message_id)) } }
+}
+
 /// A notice after a successful action.
 pub fn notice(message: &str) -> Markup {
     html! { p class="notice" role="status" { (message) } }

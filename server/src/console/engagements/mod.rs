@@ -16,7 +16,7 @@ mod work;
 use super::values::{nodes, text};
 use axum::Router;
 use axum::routing::{get, post};
-use maud::{Markup, html};
+use maud::Markup;
 use serde_json::Value;
 
 use super::session::Visitor;
@@ -59,11 +59,5 @@ fn minor(value: &Value) -> Option<Money> {
 /// A status as a badge: its word in the visitor's language (never colour alone) and a class
 /// that colours it by how it stands (`good`, `warn`, `bad`, or none).
 fn status_badge(v: &Visitor, kind: &str, status: &str) -> Markup {
-    let class = match status {
-        "ACCEPTED" | "PAID" | "COMPLETED" | "APPROVED" | "FUNDED" => "badge good",
-        "SUBMITTED" | "CHANGES_REQUESTED" | "PENDING" | "PROCESSING" | "UNFUNDED" => "badge warn",
-        "CANCELLED" | "REJECTED" | "FAILED" => "badge bad",
-        _ => "badge",
-    };
-    html! { span class=(class) { (v.t(&format!("engagements-{kind}-{status}"))) } }
+    super::layout::status_badge(v, &format!("engagements-{kind}-{status}"), status)
 }

@@ -74,11 +74,5 @@ fn has_role_in(v: &Visitor, company_id: &str, roles: &[CompanyRole]) -> bool {
 
 /// A status badge: the status in words (never colour alone) with a class for its tone.
 fn status_badge(v: &Visitor, kind: &str, status: &str) -> maud::Markup {
-    let tone = match status {
-        "PAID" => "good",
-        "REJECTED" | "FAILED" => "bad",
-        "SUBMITTED" | "PENDING" | "PROCESSING" => "warn",
-        _ => "",
-    };
-    maud::html! { span class=(format!("badge {tone}")) { (v.t(&format!("finance-{kind}-status-{status}"))) } }
+    super::layout::status_badge(v, &format!("finance-{kind}-status-{status}"), status)
 }

@@ -10,7 +10,7 @@ use super::values::{encode, text};
 use axum::Router;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use maud::{Markup, html};
+use maud::Markup;
 use serde_json::Value;
 
 use super::ApiError;
@@ -76,13 +76,7 @@ fn list(value: &Value) -> Vec<Value> {
 
 /// A status as a badge: its own word (never colour alone) and a class for its tone.
 fn status_badge(v: &Visitor, kind: &str, status: &str) -> Markup {
-    let tone = match status {
-        "ACCEPTED" | "OPEN" | "AWARDED" => "good",
-        "REJECTED" | "CLOSED" | "WITHDRAWN" => "bad",
-        "PENDING" | "SUBMITTED" => "warn",
-        _ => "",
-    };
-    html! { span class=(format!("badge {tone}")) { (v.t(&format!("marketplace-{kind}-status-{status}"))) } }
+    super::layout::status_badge(v, &format!("marketplace-{kind}-status-{status}"), status)
 }
 
 /// A form re-rendered with the API's refusal: 400 (429 when rate-limited), input kept.
