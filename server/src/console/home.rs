@@ -34,7 +34,7 @@ pub async fn show(
 
 async fn render(state: &AppState, v: &Visitor, flash: Option<&str>) -> Response {
     if v.access.is_none() {
-        return Redirect::to("/login").into_response();
+        return crate::console::log_in_first(v);
     }
     let data = match run(state, v, VIEWER, json!({})).await {
         Ok(data) => data,

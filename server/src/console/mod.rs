@@ -164,6 +164,14 @@ pub fn error_page(v: &Visitor, error: &ApiError) -> Response {
     }
 }
 
+/// The log-in page for an anonymous visitor, coming back here afterwards.
+pub fn log_in_first(v: &Visitor) -> Response {
+    if v.here == "/" {
+        return Redirect::to("/login").into_response();
+    }
+    Redirect::to(&format!("/login?next={}", values::encode(&v.here))).into_response()
+}
+
 pub fn not_found_page(v: &Visitor) -> Response {
     (
         StatusCode::NOT_FOUND,

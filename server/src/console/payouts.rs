@@ -34,7 +34,7 @@ pub async fn start(state: State<AppState>, v: Visitor) -> Response {
 pub async fn refresh(State(state): State<AppState>, v: Visitor) -> Response {
     let title = v.t("onboarding-refresh-title");
     if v.access.is_none() {
-        return Redirect::to("/login?next=/payouts/onboarding/refresh").into_response();
+        return crate::console::log_in_first(&v);
     }
     match run(&state, &v, ONBOARDING_LINK, json!({})).await {
         Ok(data) => match data["createPayoutOnboardingLink"]["url"].as_str() {

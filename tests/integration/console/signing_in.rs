@@ -596,7 +596,7 @@ async fn the_stripe_return_pages_answer_and_explain() {
     let refresh = b.get("/payouts/onboarding/refresh").await;
     assert_eq!(
         (refresh.status, refresh.location()),
-        (303, "/login?next=/payouts/onboarding/refresh")
+        (303, "/login?next=%2Fpayouts%2Fonboarding%2Frefresh")
     );
     let signup = b.get("/signup").await;
     b.submit(
@@ -655,5 +655,46 @@ async fn the_stripe_return_pages_answer_and_explain() {
         )
         .await;
     assert_eq!(off.location(), "/");
+    s.finish().await;
+}
+
+#[tokio::test]
+async fn a_page_asked_for_before_logging_in_is_where_the_log_in_returns() {
+    let s = TestServer::start().await;
+    boomerang_tests::flow::sign_up(&s, "later@example.jp").await;
+    let mut b = Browser::new(&s, "en");
+    for path in ["/projects?category=DESIGN", "/finance", "/work", "/bids"] {
+        let page = b.get(path).await;
+        assert_eq!(page.status, 303, "{path}");
+        assert!(
+            page.location().starts_with("/login?next=%2F"),
+            "{path}: {}",
+            page.location()
+        );
+    }
+    let asked = b.get("/projects?category=DESIGN").await;
+    let login = b.get(asked.location()).await;
+    assert!(
+        login
+            .body
+            .contains(r#"name="next" value="/projects?category=DESIGN""#),
+        "{}",
+        login.body
+    );
+    let done = b
+        .submit(
+            &login,
+            "/login",
+            &[
+                ("email", "later@example.jp"),
+                ("password", PASSWORD),
+                ("next", "/projects?category=DESIGN"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        (done.status, done.location()),
+        (303, "/projects?category=DESIGN")
+    );
     s.finish().await;
 }

@@ -62,7 +62,7 @@ async fn company_data(
     id: &str,
 ) -> Result<Value, Response> {
     if v.access.is_none() {
-        return Err(axum::response::Redirect::to("/login").into_response());
+        return Err(crate::console::log_in_first(v));
     }
     let data = run(state, v, query, json!({ "id": id }))
         .await

@@ -49,7 +49,7 @@ fn new_page(v: &Visitor, name: &str, error: Option<&ApiError>) -> Markup {
 
 pub async fn new_form(v: Visitor) -> Response {
     if v.access.is_none() {
-        return Redirect::to("/login?next=/companies/new").into_response();
+        return crate::console::log_in_first(&v);
     }
     new_page(&v, "", None).into_response()
 }

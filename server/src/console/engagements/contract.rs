@@ -8,7 +8,7 @@ use std::cell::Cell;
 
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use maud::{Markup, html};
 use serde_json::{Value, json};
 
@@ -68,7 +68,7 @@ pub async fn render(
     failed: Option<&Failed>,
 ) -> Response {
     if v.access.is_none() {
-        return Redirect::to("/login").into_response();
+        return crate::console::log_in_first(v);
     }
     let data = match run(state, v, CONTRACT, json!({ "id": id })).await {
         Ok(data) => data,

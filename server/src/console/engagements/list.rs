@@ -1,7 +1,7 @@
 //! `/contracts`: the visitor's contracts — hers as freelancer and those of the companies she
 //! staffs — filtered by company and status (the API's `ContractFilter`).
 use axum::extract::{Query, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use maud::html;
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -32,7 +32,7 @@ pub async fn show(
     Query(q): Query<ListQuery>,
 ) -> Response {
     if v.access.is_none() {
-        return Redirect::to("/login?next=/contracts").into_response();
+        return crate::console::log_in_first(&v);
     }
     let company = q.company.filter(|c| !c.is_empty());
     let status = q.status.filter(|s| STATUSES.contains(&s.as_str()));

@@ -2,7 +2,7 @@
 //! written for them, her Stripe payout account with the button that starts onboarding, and
 //! the contracts whose review window is open and still waits for her review.
 use axum::extract::State;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use maud::html;
 use serde_json::{Value, json};
 
@@ -25,7 +25,7 @@ pub const WORK: &str = "query ConsoleWork { viewer { id payoutAccount { detailsS
 
 pub async fn show(State(state): State<AppState>, v: Visitor) -> Response {
     if v.access.is_none() {
-        return Redirect::to("/login?next=/work").into_response();
+        return crate::console::log_in_first(&v);
     }
     let data = match run(&state, &v, WORK, json!({})).await {
         Ok(data) => data,

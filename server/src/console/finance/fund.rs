@@ -5,7 +5,7 @@
 //! says Stripe is not configured.
 use axum::extract::{Path, State};
 use axum::http::{HeaderValue, header};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use maud::{Markup, html};
 use serde_json::{Value, json};
 
@@ -28,7 +28,7 @@ const STRIPE_JS: &str = "https://js.stripe.com/v3/";
 /// The contract, when the visitor may fund it; otherwise the page to answer with.
 async fn contract(state: &AppState, v: &Visitor, id: &str) -> Result<Value, Response> {
     if v.access.is_none() {
-        return Err(Redirect::to("/login").into_response());
+        return Err(crate::console::log_in_first(v));
     }
     let data = run(state, v, CONTRACT, json!({ "id": id }))
         .await

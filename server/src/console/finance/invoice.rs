@@ -73,7 +73,7 @@ async fn render(
     refused: Refused,
 ) -> Response {
     if v.access.is_none() {
-        return Redirect::to("/login").into_response();
+        return crate::console::log_in_first(v);
     }
     let data = match run(state, v, INVOICE, json!({ "id": id })).await {
         Ok(data) => data,

@@ -43,7 +43,7 @@ async fn render(
     refused: Option<ApiError>,
 ) -> Response {
     if v.access.is_none() {
-        return Redirect::to("/login").into_response();
+        return crate::console::log_in_first(v);
     }
     let finance = v
         .access

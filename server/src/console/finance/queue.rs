@@ -88,7 +88,7 @@ pub async fn show(
     Query(q): Query<QueueQuery>,
 ) -> Response {
     if v.access.is_none() {
-        return axum::response::Redirect::to("/login").into_response();
+        return crate::console::log_in_first(&v);
     }
     let companies = match companies(&state, &v).await {
         Ok(c) => c,
@@ -233,7 +233,7 @@ pub async fn csv(
     Query(q): Query<QueueQuery>,
 ) -> Response {
     if v.access.is_none() {
-        return axum::response::Redirect::to("/login").into_response();
+        return crate::console::log_in_first(&v);
     }
     let companies = match companies(&state, &v).await {
         Ok(c) => c,

@@ -198,7 +198,7 @@ async fn compare_page(
     kept: Option<(&str, &str)>,
 ) -> Response {
     if v.access.is_none() {
-        return Redirect::to("/login").into_response();
+        return crate::console::log_in_first(v);
     }
     let data = match run(state, v, PROJECT_BIDS, json!({ "id": id })).await {
         Ok(data) => data,
@@ -377,7 +377,7 @@ pub async fn mine(
     Query(q): Query<MineQuery>,
 ) -> Response {
     if v.access.is_none() {
-        return Redirect::to("/login?next=/bids").into_response();
+        return crate::console::log_in_first(&v);
     }
     let status = q
         .status

@@ -1,7 +1,7 @@
 //! `/projects`: the open projects the viewer may see, filtered by category, skill, company
 //! and words, twenty a page with a "next" link (keyset cursors).
 use axum::extract::{Query, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use maud::html;
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -38,7 +38,7 @@ pub async fn show(
     Query(q): Query<BrowseQuery>,
 ) -> Response {
     if v.access.is_none() {
-        return Redirect::to("/login?next=/projects").into_response();
+        return crate::console::log_in_first(&v);
     }
     let category = CATEGORIES.iter().find(|c| **c == q.category);
     let some = |s: &str| (!s.trim().is_empty()).then(|| s.trim().to_string());

@@ -2,7 +2,7 @@
 //! open projects with their bid counts, deliveries awaiting review, active contracts, and the
 //! company's other pages as the viewer's role opens them.
 use axum::extract::{Path, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use maud::html;
 use serde_json::{Value, json};
 
@@ -26,7 +26,7 @@ pub async fn mine(State(state): State<AppState>, v: Visitor) -> Response {
     let v = &v;
     let state = &state;
     if v.access.is_none() {
-        return Redirect::to("/login?next=/companies").into_response();
+        return crate::console::log_in_first(v);
     }
     let data = match run(state, v, MINE, json!({})).await {
         Ok(data) => data,
@@ -61,7 +61,7 @@ pub async fn dashboard(
     Path(id): Path<String>,
 ) -> Response {
     if v.access.is_none() {
-        return Redirect::to("/login").into_response();
+        return crate::console::log_in_first(&v);
     }
     let data = match run(&state, &v, DASHBOARD, json!({ "id": id })).await {
         Ok(data) => data,

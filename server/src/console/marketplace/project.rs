@@ -58,7 +58,7 @@ pub async fn render(
     flash: Option<String>,
 ) -> Response {
     if v.access.is_none() {
-        return Redirect::to("/login").into_response();
+        return crate::console::log_in_first(v);
     }
     let data = match run(state, v, PROJECT, json!({ "id": id })).await {
         Ok(data) => data,
@@ -345,7 +345,7 @@ async fn new_page(
     error: Option<&ApiError>,
 ) -> Response {
     if v.access.is_none() {
-        return Redirect::to("/login").into_response();
+        return crate::console::log_in_first(v);
     }
     let data = match run(state, v, COMPANY_FOR_NEW, json!({ "id": company })).await {
         Ok(data) => data,
@@ -411,7 +411,7 @@ pub async fn edit_form(
     Path(id): Path<String>,
 ) -> Response {
     if v.access.is_none() {
-        return Redirect::to("/login").into_response();
+        return crate::console::log_in_first(&v);
     }
     let data = match run(&state, &v, PROJECT, json!({ "id": id })).await {
         Ok(data) => data,
