@@ -45,7 +45,10 @@ company-alumni-signed-up = Signed up
 company-alumni-not-signed-up = Not signed up yet
 company-alumni-remove = Remove
 company-alumni-remove-named = Remove { $email } from the roster
-company-alumni-added = { $count } email addresses are on the roster.
+company-alumni-added = { $count ->
+    [one] 1 email address is
+   *[other] { $count } email addresses are
+} on the roster.
 company-alumni-removed = { $email } was removed from the roster.
 
 company-settings-title = Settings of { $company }

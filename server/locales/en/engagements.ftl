@@ -93,7 +93,10 @@ engagements-end-confirm-missing = Tick the confirmation box to end the contract.
 engagements-end-submit = End contract
 
 engagements-audit = History
-engagements-audit-show = Show the history ({ $count } entries)
+engagements-audit-show = Show the history ({ $count ->
+    [one] 1 entry
+   *[other] { $count } entries
+})
 engagements-audit-at = When
 engagements-audit-actor = Who
 engagements-audit-action = Action

@@ -79,10 +79,16 @@ marketplace-reject-reason = Reason for declining
 marketplace-back-to-project = Back to the project
 marketplace-bids-title = Bids: { $project }
 marketplace-bids-none = No bids yet.
-marketplace-bids-count = { $count } bids
+marketplace-bids-count = { $count ->
+    [one] 1 bid
+   *[other] { $count } bids
+}
 marketplace-bidder = Bidder
 marketplace-rating = Rating
-marketplace-rating-value = { $average } ({ $count } reviews)
+marketplace-rating-value = { $average } ({ $count ->
+    [one] 1 review
+   *[other] { $count } reviews
+})
 marketplace-rating-none = No reviews yet
 marketplace-decision = Decision
 marketplace-my-bids-title = My bids

@@ -71,16 +71,14 @@ impl Locale {
 
     /// The message `id` with one argument.
     pub fn t1(self, id: &str, name: &str, value: &str) -> String {
-        let mut args = FluentArgs::new();
-        args.set(name, FluentValue::from(value));
-        self.format(id, Some(&args))
+        self.tn(id, &[(name, value)])
     }
 
     /// The message `id` with several arguments.
     pub fn tn(self, id: &str, values: &[(&str, &str)]) -> String {
         let mut args = FluentArgs::new();
         for (name, value) in values {
-            args.set(*name, FluentValue::from(*value));
+            args.set(*name, arg(value));
         }
         self.format(id, Some(&args))
     }
@@ -102,6 +100,16 @@ impl Locale {
             );
         }
         text.into_owned()
+    }
+}
+
+/// An argument as Fluent should see it: a whole number written plainly ("3", not "03" or
+/// "+3") as a number, so that catalogues can choose plural forms (`[one] 1 bid`); anything else
+/// (dates, names, account numbers with leading zeros) as text.
+fn arg(value: &str) -> FluentValue<'_> {
+    match value.parse::<i64>() {
+        Ok(n) if n.to_string() == value => FluentValue::from(n),
+        _ => FluentValue::from(value),
     }
 }
 
@@ -192,6 +200,29 @@ mod tests {
         );
         assert_eq!(Locale::negotiate(Some("de")), Locale::Ja);
         assert_eq!(Locale::negotiate(Some("ja;q=0, en")), Locale::En);
+    }
+
+    #[test]
+    fn counts_choose_the_plural_form_in_english() {
+        assert_eq!(
+            Locale::En.t1("marketplace-bids-count", "count", "1"),
+            "1 bid"
+        );
+        assert_eq!(
+            Locale::En.t1("marketplace-bids-count", "count", "2"),
+            "2 bids"
+        );
+        assert_eq!(
+            Locale::En.t1("marketplace-bids-count", "count", "0"),
+            "0 bids"
+        );
+        assert_eq!(
+            Locale::Ja.t1("marketplace-bids-count", "count", "1"),
+            "提案 1 件"
+        );
+        // Text that only looks like a number stays text.
+        assert!(matches!(arg("007"), FluentValue::String(_)));
+        assert!(matches!(arg("12"), FluentValue::Number(_)));
     }
 
     #[test]
