@@ -1,4 +1,4 @@
-use crate::states::{ContractStatus, FundingStatus};
+use crate::states::{ContractStatus, FundingStatus, PayeeType};
 use sea_orm::entity::prelude::*;
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "contracts")]
@@ -34,6 +34,8 @@ pub struct Model {
     pub refund_id: Option<String>,
     /// When the contract became COMPLETED; with `ended_at` it opens the review window.
     pub completed_at: Option<DateTimeUtc>,
+    /// The freelancer's payee type when the bid was accepted: it decides the rules that apply.
+    pub payee_type: PayeeType,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

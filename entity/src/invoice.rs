@@ -18,6 +18,18 @@ pub struct Model {
     pub rejection_reason: Option<String>,
     /// The day the invoice must be paid by: the billed acceptance day (Asia/Tokyo) + 59 days.
     pub payment_due_date: Date,
+    /// Whether the consumption tax is added on top of `amount_minor` (else it is within it).
+    pub tax_shown_separately: bool,
+    /// The consumption tax, floored once per rate over the lines.
+    pub consumption_tax_minor: i64,
+    /// What the company owes: the amount, plus the tax when shown separately.
+    pub total_minor: i64,
+    /// Withholding income tax the company keeps back and remits; the payout is the rest.
+    pub withholding_minor: i64,
+    /// The issuer's qualified-invoice registration number at submission, when registered.
+    pub registration_number: Option<String>,
+    /// The day of the transaction: the billed acceptance day in Asia/Tokyo.
+    pub transaction_date: Date,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

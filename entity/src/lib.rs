@@ -10,6 +10,7 @@ pub mod company_member;
 pub mod contract;
 pub mod email_token;
 pub mod invoice;
+pub mod invoice_line;
 pub mod job;
 pub mod ledger_entry;
 pub mod milestone;

@@ -23,6 +23,8 @@ pub struct Model {
     pub failure_reason: Option<String>,
     /// How much of the transfer Stripe reports as reversed.
     pub reversed_minor: i64,
+    /// Withholding kept back from the invoice's total; `amount_minor` is what is paid.
+    pub withholding_minor: i64,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

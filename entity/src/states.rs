@@ -167,3 +167,18 @@ pub enum MailPurpose {
     #[sea_orm(string_value = "reset")]
     Reset,
 }
+
+/// Who a freelancer is in law: the Freelance Act protects individuals without employees and
+/// one-person corporations (特定受託事業者); withholding applies to individuals only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
+pub enum PayeeType {
+    #[sea_orm(string_value = "INDIVIDUAL")]
+    Individual,
+    #[sea_orm(string_value = "INDIVIDUAL_WITH_EMPLOYEES")]
+    IndividualWithEmployees,
+    #[sea_orm(string_value = "ONE_PERSON_CORPORATION")]
+    OnePersonCorporation,
+    #[sea_orm(string_value = "CORPORATION")]
+    Corporation,
+}

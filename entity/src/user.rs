@@ -1,3 +1,4 @@
+use crate::states::PayeeType;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -13,6 +14,13 @@ pub struct Model {
     /// Set once the user proved they own the email.
     pub email_verified_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
+    /// Individual or corporation; unset until the freelancer says (treated as INDIVIDUAL).
+    pub payee_type: Option<PayeeType>,
+    /// The qualified-invoice registration number (`T` + 13 digits), when registered.
+    pub registration_number: Option<String>,
+    /// The name and address the annual payment records (支払調書) need.
+    pub legal_name: Option<String>,
+    pub address: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -8,6 +8,7 @@ mod m20261126_000004_mail_intents;
 mod m20261126_000005_engagements;
 mod m20261126_000006_offboarding;
 mod m20261126_000007_payment_due_dates;
+mod m20261126_000008_japan_tax;
 
 pub struct Migrator;
 
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000005_engagements::Migration),
             Box::new(m20261126_000006_offboarding::Migration),
             Box::new(m20261126_000007_payment_due_dates::Migration),
+            Box::new(m20261126_000008_japan_tax::Migration),
         ]
     }
 }

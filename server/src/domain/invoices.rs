@@ -140,6 +140,12 @@ pub async fn submit(
         description: Set(description),
         status: Set(InvoiceStatus::Submitted),
         rejection_reason: Set(None),
+        tax_shown_separately: Set(false),
+        consumption_tax_minor: Set(0),
+        total_minor: Set(amount.minor),
+        withholding_minor: Set(0),
+        registration_number: Set(None),
+        transaction_date: Set(accepted.unwrap_or(at).with_timezone(&Tokyo).date_naive()),
         created_at: Set(at),
         updated_at: Set(at),
         ..Default::default()
@@ -271,6 +277,7 @@ pub async fn approve(
         stripe_transfer_id: Set(None),
         failure_reason: Set(None),
         reversed_minor: Set(0),
+        withholding_minor: Set(invoice.withholding_minor),
         ..Default::default()
     }
     .insert(&tx)
