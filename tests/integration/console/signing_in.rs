@@ -540,6 +540,9 @@ async fn every_console_document_validates_against_the_schema() {
         "SubmitReviewInput" => json!({ "contractId": "bogus", "rating": 5, "comment": "x" }),
         // finance
         "InvoiceFilter" => json!({ "orderBy": "DUE_DATE", "overdue": true }),
+        "Boolean" => json!(true),
+        // tax
+        "PayeeProfileInput" => json!({ "payeeType": "INDIVIDUAL" }),
         // company
         "AddCompanyMemberInput" => {
             json!({ "companyId": "bogus", "email": "nobody@example.jp", "role": "MEMBER" })

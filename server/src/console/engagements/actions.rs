@@ -157,6 +157,12 @@ pub struct InvoiceForm {
     currency: String,
     #[serde(default)]
     description: String,
+    /// `separately`: the consumption tax is added on top; else it is within the amount.
+    #[serde(default)]
+    tax: String,
+    /// `STANDARD` or `REDUCED`.
+    #[serde(default)]
+    rate: String,
 }
 
 pub async fn submit_invoice(
@@ -165,12 +171,19 @@ pub async fn submit_invoice(
     Path(id): Path<String>,
     Form(f): Form<InvoiceForm>,
 ) -> Response {
-    let input = json!({ "input": {
+    let amount = json!({ "amount": f.amount.trim(), "currencyCode": f.currency });
+    let mut input = json!({
         "contractId": id,
         "milestoneId": f.milestone,
-        "amount": { "amount": f.amount.trim(), "currencyCode": f.currency },
+        "amount": amount,
         "description": f.description,
-    } });
+        "taxShownSeparately": f.tax == "separately",
+    });
+    if f.rate == "REDUCED" {
+        input["lines"] =
+            json!([{ "description": f.description, "amount": amount, "taxRate": "REDUCED" }]);
+    }
+    let input = json!({ "input": input });
     match run(&state, &v, SUBMIT_INVOICE, input).await {
         Ok(_) => back(&id, "invoiced"),
         Err(err) => {
@@ -178,6 +191,8 @@ pub async fn submit_invoice(
             let values = [
                 ("amount", f.amount.as_str()),
                 ("description", f.description.as_str()),
+                ("tax", f.tax.as_str()),
+                ("rate", f.rate.as_str()),
             ];
             refused_on_contract(&state, &v, &id, &form, err, &values).await
         }

@@ -29,7 +29,9 @@ pub const CONTRACT: &str = "query ConsoleContract($id: ID!) { viewer { id } cont
        deliveryNote deliveryLinks submittedAt autoAcceptAt acceptedAt changesReason \
        auditTrail { action at fromStatus toStatus detail objectType actor { displayName } } } \
      invoices(first: 100) { nodes { id status createdAt paymentDueDate overdue description rejectionReason \
-       amount { amount currencyCode } milestone { id position } payout { status paidAt } } } \
+       amount { amount currencyCode } total { amount currencyCode } \
+       withholdingTax { amount currencyCode } netPayable { amount currencyCode } \
+       milestone { id position } payout { status paidAt } } } \
      reviews { id side rating comment wouldRehire createdAt author { displayName } } \
      auditTrail { action at fromStatus toStatus detail objectType actor { displayName } } } }";
 
@@ -307,8 +309,36 @@ impl View<'_> {
                         label { (v.t("engagements-invoice-description"))
                             input type="text" name="description" required
                                 value=(self.kept(&invoice, "description").unwrap_or_else(|| text(&m["title"]))); }
+                        @if left.currency.code() == "JPY" {
+                            (self.tax_choices(&invoice))
+                        }
                         button type="submit" { (v.t("engagements-invoice-submit")) }
                     }
+                }
+            }
+        }
+    }
+
+    /// How the invoice states consumption tax: within the amount, or added on top (bank
+    /// transfer contracts only: a Stripe escrow holds the agreed amount), and at which rate.
+    fn tax_choices(&self, form: &str) -> Markup {
+        let v = self.v;
+        let tax = self.kept(form, "tax").unwrap_or_else(|| "included".into());
+        let rate = self.kept(form, "rate").unwrap_or_else(|| "STANDARD".into());
+        let manual = self.c["fundingStatus"].is_null();
+        html! {
+            label { (v.t("engagements-invoice-tax"))
+                select name="tax" {
+                    option value="included" selected[tax == "included"] { (v.t("engagements-invoice-tax-included")) }
+                    @if manual {
+                        option value="separately" selected[tax == "separately"] { (v.t("engagements-invoice-tax-separately")) }
+                    }
+                }
+            }
+            label { (v.t("engagements-invoice-rate"))
+                select name="rate" {
+                    option value="STANDARD" selected[rate == "STANDARD"] { (v.t("engagements-invoice-rate-standard")) }
+                    option value="REDUCED" selected[rate == "REDUCED"] { (v.t("engagements-invoice-rate-reduced")) }
                 }
             }
         }
@@ -361,7 +391,13 @@ impl View<'_> {
                                         (status_badge(v, "invoice", &text(&i["status"])))
                                         @if let Some(reason) = i["rejectionReason"].as_str() { br; span class="muted" { (reason) } }
                                     }
-                                    td class="num" { (v.money(&i["amount"])) }
+                                    td class="num" {
+                                        (v.money(&i["total"]))
+                                        @if i["withholdingTax"]["amount"].as_str().is_some_and(|a| a != "0") {
+                                            br; span class="muted" { (v.t1("engagements-invoice-withheld", "amount", &v.money(&i["withholdingTax"]))) }
+                                            br; span class="muted" { (v.t1("engagements-invoice-net", "amount", &v.money(&i["netPayable"]))) }
+                                        }
+                                    }
                                     td { (v.time(&i["createdAt"])) }
                                     td {
                                         (v.date(&i["paymentDueDate"]))

@@ -4,13 +4,15 @@
 //!
 //! - `work`: `/work` and the Stripe onboarding button; `list`: `/contracts`;
 //!   `contract`: the contract page; `actions`: the form POSTs, which answer 303 back to the
-//!   contract page or re-render it with the API's refusal and the input kept (400).
+//!   contract page or re-render it with the API's refusal and the input kept (400); `payee`:
+//!   `/work/payee`, her payee profile (payee type, registration number, name and address).
 //!
 //! Tables sit in a `.table-wrap` that scrolls at 375 px, made a labelled, focusable region so
 //! that keyboard users can scroll it too (axe: scrollable-region-focusable).
 mod actions;
 mod contract;
 mod list;
+mod payee;
 mod work;
 
 use super::values::{nodes, text};
@@ -34,11 +36,14 @@ pub const DOCUMENTS: &[&str] = &[
     actions::SUBMIT_INVOICE,
     actions::END_CONTRACT,
     actions::SUBMIT_REVIEW,
+    payee::PAYEE,
+    payee::UPDATE_PAYEE,
 ];
 
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/work", get(work::show))
+        .route("/work/payee", get(payee::show).post(payee::update))
         .route("/payouts/onboarding", post(super::payouts::start))
         .route("/contracts", get(list::show))
         .route("/contracts/{id}", get(contract::show))

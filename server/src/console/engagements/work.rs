@@ -58,6 +58,7 @@ pub async fn show(State(state): State<AppState>, v: Visitor) -> Response {
         &v,
         &v.t("engagements-work-title"),
         html! {
+            p { a href="/work/payee" { (v.t("engagements-work-payee-link")) } }
             h2 { (v.t("engagements-work-contracts")) }
             @if contracts.is_empty() {
                 p { (v.t("engagements-work-no-contracts")) " "

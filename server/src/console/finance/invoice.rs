@@ -16,17 +16,22 @@ use super::super::layout::{csrf_field, notice, page, refusal};
 use super::super::session::Visitor;
 use super::super::{ApiError, error_page, not_found_page, run};
 use super::queue::due_flag;
+use super::tax;
 use super::{is_clerk_of, is_finance_of, status_badge, text};
 use crate::domain::invoices::today;
 use crate::http::AppState;
 
-pub const INVOICE: &str = "query FinanceInvoice($id: ID!) { viewer { id } invoice(id: $id) { \
-     id amount { amount currencyCode } status description rejectionReason createdAt \
+pub const INVOICE: &str = concat!(
+    "query FinanceInvoice($id: ID!) { viewer { id } invoice(id: $id) { \
+     id amount { amount currencyCode } status description rejectionReason createdAt ",
+    super::tax::tax_fields!(),
+    " \
      paymentDueDate overdue submittedBy { id displayName } milestone { id title } \
      contract { id status project { title company { id name } } \
        milestones { id position title amount { amount currencyCode } status acceptedAt } } \
      payout { id amount { amount currencyCode } status provider reference paidAt failureReason } \
-     auditTrail { action at fromStatus toStatus actor { displayName } } } }";
+     auditTrail { action at fromStatus toStatus actor { displayName } } } }"
+);
 pub const APPROVE: &str =
     "mutation FinanceApprove($id: ID!) { approveInvoice(id: $id) { id status } }";
 pub const REJECT: &str = "mutation FinanceReject($id: ID!, $reason: String!) { \
@@ -36,6 +41,16 @@ pub const MARK_PAID: &str = "mutation FinanceMarkPaid($payout: ID!, $reference: 
 
 #[derive(Deserialize, Default)]
 pub struct RejectForm {
+    #[serde(default)]
+    reason: String,
+}
+
+#[derive(Deserialize, Default)]
+pub struct WithholdingForm {
+    #[serde(default)]
+    line: String,
+    #[serde(default)]
+    subject: String,
     #[serde(default)]
     reason: String,
 }
@@ -54,6 +69,7 @@ struct Refused {
     reject: Option<(ApiError, String)>,
     paid: Option<(ApiError, String)>,
     approve: Option<ApiError>,
+    withholding: Option<tax::Refused>,
 }
 
 pub async fn show(
@@ -102,17 +118,21 @@ async fn render(
         .approve
         .as_ref()
         .or(refused.reject.as_ref().map(|(e, _)| e))
-        .or(refused.paid.as_ref().map(|(e, _)| e));
+        .or(refused.paid.as_ref().map(|(e, _)| e))
+        .or(refused.withholding.as_ref().map(|r| &r.error));
     let reviewable = clerk && status == "SUBMITTED";
     let payable = clerk && payout["status"] == "PENDING" && payout["provider"] == "MANUAL";
     // A refusal whose form is no longer offered (another clerk acted first) goes on top.
     let unshown = match (&refused.paid, first_error) {
         (Some((e, _)), _) if !payable => Some(e),
         (_, Some(e)) if !reviewable && refused.paid.is_none() => Some(e),
+        (_, Some(e)) if refused.withholding.is_some() && !reviewable => Some(e),
         _ => None,
     };
     let done_text = match done {
-        Some(d @ ("approved" | "rejected" | "paid")) => Some(v.t(&format!("finance-done-{d}"))),
+        Some(d @ ("approved" | "rejected" | "paid" | "withholding")) => {
+            Some(v.t(&format!("finance-done-{d}")))
+        }
         _ => None,
     };
     let (reject_error, reason) = match &refused.reject {
@@ -152,6 +172,13 @@ async fn render(
             }
             h2 { (v.t("finance-description")) }
             p class="fin-pre" { (text(&inv["description"])) }
+            (tax::section(
+                v,
+                inv,
+                &text(&inv["submittedBy"]["displayName"]),
+                reviewable,
+                refused.withholding.as_ref(),
+            ))
             @if reviewable {
                 h2 { (v.t("finance-review")) }
                 form method="post" action=(format!("/invoices/{id}/approve")) class="stack" {
@@ -303,6 +330,30 @@ pub async fn reject(
         Err(err) => {
             let refused = Refused {
                 reject: Some((err, f.reason)),
+                ..Default::default()
+            };
+            render(&state, &v, &id, None, refused).await
+        }
+    }
+}
+
+pub async fn withholding(
+    State(state): State<AppState>,
+    v: Visitor,
+    Path(id): Path<String>,
+    Form(f): Form<WithholdingForm>,
+) -> Response {
+    let vars = json!({ "line": f.line, "subject": f.subject == "true", "reason": f.reason });
+    match run(&state, &v, tax::SET_WITHHOLDING, vars).await {
+        Ok(_) => back(&id, "withholding"),
+        Err(err) if err.code == "NOT_FOUND" => not_found_page(&v),
+        Err(error) => {
+            let refused = Refused {
+                withholding: Some(tax::Refused {
+                    error,
+                    line: f.line,
+                    reason: f.reason,
+                }),
                 ..Default::default()
             };
             render(&state, &v, &id, None, refused).await

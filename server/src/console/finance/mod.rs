@@ -12,6 +12,7 @@ mod fund;
 mod invoice;
 mod payouts;
 mod queue;
+mod tax;
 
 use super::values::text;
 use axum::Router;
@@ -30,6 +31,7 @@ pub const DOCUMENTS: &[&str] = &[
     invoice::APPROVE,
     invoice::REJECT,
     invoice::MARK_PAID,
+    tax::SET_WITHHOLDING,
     payouts::PAYOUTS,
     payouts::RETRY,
     fund::CONTRACT,
@@ -46,6 +48,7 @@ pub fn routes() -> Router<AppState> {
         .route("/invoices/{id}/approve", post(invoice::approve))
         .route("/invoices/{id}/reject", post(invoice::reject))
         .route("/invoices/{id}/paid", post(invoice::mark_paid))
+        .route("/invoices/{id}/withholding", post(invoice::withholding))
         .route("/contracts/{id}/fund", get(fund::show).post(fund::fund))
 }
 
