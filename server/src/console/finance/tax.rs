@@ -49,7 +49,7 @@ pub fn section(
     let percent = inv["deductibleTaxPercent"].as_i64().unwrap_or(100);
     html! {
         h2 { (v.t("finance-tax-title")) }
-        dl class="fin-facts" {
+        dl class="fin-facts tax-facts" {
             dt { (v.t("finance-tax-issuer")) } dd { (issuer) }
             dt { (v.t("finance-tax-registration")) }
             dd { @match inv["registrationNumber"].as_str() {
@@ -90,7 +90,7 @@ pub fn section(
                 }
             }
         }
-        dl class="fin-facts" {
+        dl class="fin-facts tax-facts" {
             @for rate in &rates {
                 dt { (v.t1("finance-tax-rate-net", "rate", &rate["rate"].to_string())) }
                 dd { (v.money(&rate["net"])) }
