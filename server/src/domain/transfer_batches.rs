@@ -63,6 +63,69 @@ async fn eligible(
         .await?)
 }
 
+type Verdict = Result<bank_account::Model, Blocked>;
+
+/// Each payout with the account it is paid to, or why it cannot be written.
+async fn classify(
+    db: &impl ConnectionTrait,
+    access: &Access,
+    found: Vec<payout::Model>,
+) -> DomainResult<Vec<(payout::Model, Verdict)>> {
+    let invoices: HashMap<i64, invoice::Model> = invoice::Entity::find()
+        .filter(invoice::Column::Id.is_in(found.iter().map(|p| p.invoice_id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|i| (i.id, i))
+        .collect();
+    let accounts: HashMap<i64, bank_account::Model> = bank_account::Entity::find()
+        .filter(bank_account::Column::UserId.is_in(invoices.values().map(|i| i.submitted_by)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|a| (a.user_id, a))
+        .collect();
+    Ok(found
+        .into_iter()
+        .map(|p| {
+            let payee = invoices.get(&p.invoice_id).map(|i| i.submitted_by);
+            let verdict = if payee == Some(access.user_id()) {
+                Err(Blocked::OwnInvoice)
+            } else if p.currency != "JPY" {
+                Err(Blocked::NotYen)
+            } else {
+                payee
+                    .and_then(|u| accounts.get(&u).cloned())
+                    .ok_or(Blocked::NoBankAccount)
+            };
+            (p, verdict)
+        })
+        .collect())
+}
+
+/// The company's approved manual payouts, each with why it cannot go into a file (`None`
+/// when it can). FINANCE.
+pub async fn candidates(
+    db: &impl ConnectionTrait,
+    access: &Access,
+    company_id: i64,
+) -> DomainResult<Vec<(payout::Model, Option<Blocked>)>> {
+    access.require_company_role(company_id, FINANCE, "preparing a transfer file")?;
+    let found = payout::Entity::find()
+        .filter(payout::Column::CompanyId.eq(company_id))
+        .filter(payout::Column::Status.eq(PayoutStatus::Pending))
+        .filter(payout::Column::Provider.eq(PaymentProvider::Manual))
+        .order_by_asc(payout::Column::Id)
+        .limit(MAX_BATCH as u64)
+        .all(db)
+        .await?;
+    Ok(classify(db, access, found)
+        .await?
+        .into_iter()
+        .map(|(p, v)| (p, v.err()))
+        .collect())
+}
+
 /// Writes the file of the company's approved manual payouts (all, or those of `ids`) for
 /// `date` and records it as an OPEN batch. A payout already in an earlier OPEN batch moves to
 /// this one, and that earlier batch can no longer be recorded as paid. FINANCE.
@@ -99,56 +162,26 @@ pub async fn create(
         })?;
     let found = eligible(&tx, company_id, ids).await?;
     if let Some(ids) = ids
-        && let Some(missing) = ids.iter().find(|id| !found.iter().any(|p| p.id == **id))
+        && ids.iter().any(|id| !found.iter().any(|p| p.id == *id))
     {
         return Err(DomainError::bad_input(
             "input.payoutIds",
-            format!(
-                "payout {} is not an approved, unpaid bank-transfer payout of this company",
-                crate::graphql::ids::encode("Payout", *missing).as_str()
-            ),
+            "a chosen payout is not an approved, unpaid bank-transfer payout of this company",
         ));
     }
-    let invoices: HashMap<i64, invoice::Model> = invoice::Entity::find()
-        .filter(invoice::Column::Id.is_in(found.iter().map(|p| p.invoice_id)))
-        .all(&tx)
-        .await?
-        .into_iter()
-        .map(|i| (i.id, i))
-        .collect();
-    let accounts: HashMap<i64, bank_account::Model> = bank_account::Entity::find()
-        .filter(
-            bank_account::Column::UserId.is_in(invoices.values().map(|i| i.submitted_by)),
-        )
-        .all(&tx)
-        .await?
-        .into_iter()
-        .map(|a| (a.user_id, a))
-        .collect();
     let mut transfers = Vec::new();
     let mut included = Vec::new();
     let mut blocked = Vec::new();
-    for p in found {
-        let payee = invoices.get(&p.invoice_id).map(|i| i.submitted_by);
-        let account = payee.and_then(|u| accounts.get(&u));
-        let reason = if payee == Some(access.user_id()) {
-            Some(Blocked::OwnInvoice)
-        } else if p.currency != "JPY" {
-            Some(Blocked::NotYen)
-        } else if account.is_none() {
-            Some(Blocked::NoBankAccount)
-        } else {
-            None
-        };
-        match (reason, account) {
-            (None, Some(account)) => {
+    for (p, verdict) in classify(&tx, access, found).await? {
+        match verdict {
+            Ok(account) => {
                 transfers.push(zengin::Transfer {
-                    to: bank_accounts::to_zengin(account),
+                    to: bank_accounts::to_zengin(&account),
                     amount_yen: p.amount_minor,
                 });
                 included.push(p);
             }
-            (reason, _) => blocked.push((p, reason.unwrap_or(Blocked::NoBankAccount))),
+            Err(reason) => blocked.push((p, reason)),
         }
     }
     if included.is_empty() {
