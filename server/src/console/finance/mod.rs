@@ -13,6 +13,8 @@ mod invoice;
 mod payouts;
 mod queue;
 
+pub use payouts::render_refused as render_payouts;
+
 use super::values::text;
 use axum::Router;
 use axum::routing::{get, post};
