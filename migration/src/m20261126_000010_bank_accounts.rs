@@ -115,9 +115,15 @@ impl MigrationTrait for Migration {
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         let db = manager.get_connection();
-        db.execute_unprepared("DROP INDEX ix_payouts_batch_id").await?;
+        db.execute_unprepared("DROP INDEX ix_payouts_batch_id")
+            .await?;
         manager
-            .alter_table(Table::alter().table("payouts").drop_column("batch_id").take())
+            .alter_table(
+                Table::alter()
+                    .table("payouts")
+                    .drop_column("batch_id")
+                    .take(),
+            )
             .await?;
         for table in ["transfer_batches", "company_bank_accounts", "bank_accounts"] {
             manager

@@ -813,7 +813,7 @@ async fn every_operation_and_tenant_edge_has_a_row() {
                             "User.emailVerified",
                             "Company.bankAccount",
                         ]
-                            .contains(&name.as_str())
+                        .contains(&name.as_str())
                 }
                 _ => false,
             };

@@ -29,7 +29,12 @@ fn field(body: &Value) -> Option<&str> {
 }
 
 /// An ACTIVE contract for `amount` with its work accepted, invoiced and approved: the payout.
-pub async fn approved_payout(s: &TestServer, a: &Company, freelancer: &Person, amount: &str) -> String {
+pub async fn approved_payout(
+    s: &TestServer,
+    a: &Company,
+    freelancer: &Person,
+    amount: &str,
+) -> String {
     let project = publish(s, &a.member, &a.id, amount, "JPY", "COMPANY_ALUMNI").await;
     let bid_id = bid(s, freelancer, &project, amount, "JPY").await;
     let contract = accept_with_work_done(s, &a.member, freelancer, &bid_id).await;
@@ -56,9 +61,19 @@ async fn each_bad_field_of_a_bank_account_is_refused_by_name() {
     for (name, value) in cases {
         let mut input = bank_input("ﾔﾏﾀﾞ ﾊﾅｺ");
         input[name] = value.clone();
-        let body = s.gql(hanako.token(), SET_BANK, json!({ "input": input })).await;
-        assert_eq!(error_code(&body).as_deref(), Some("BAD_USER_INPUT"), "{name}={value}: {body}");
-        assert_eq!(field(&body), Some(format!("input.{name}").as_str()), "{body}");
+        let body = s
+            .gql(hanako.token(), SET_BANK, json!({ "input": input }))
+            .await;
+        assert_eq!(
+            error_code(&body).as_deref(),
+            Some("BAD_USER_INPUT"),
+            "{name}={value}: {body}"
+        );
+        assert_eq!(
+            field(&body),
+            Some(format!("input.{name}").as_str()),
+            "{body}"
+        );
     }
     assert_eq!(
         s.sql_i64("SELECT COUNT(*) FROM bank_accounts").await,
@@ -67,14 +82,22 @@ async fn each_bad_field_of_a_bank_account_is_refused_by_name() {
     );
     // Full-width katakana and hiragana become what the file holds.
     let saved = s
-        .ok(hanako.token(), SET_BANK, json!({ "input": bank_input("ヤマダ　はなこ") }))
+        .ok(
+            hanako.token(),
+            SET_BANK,
+            json!({ "input": bank_input("ヤマダ　はなこ") }),
+        )
         .await;
     assert_eq!(saved["setBankAccount"]["holderKana"], "ﾔﾏﾀﾞ ﾊﾅｺ");
     assert_eq!(saved["setBankAccount"]["bankName"], "ﾐｽﾞﾎ");
     assert_eq!(saved["setBankAccount"]["maskedAccountNumber"], "***4567");
     // Replacing it keeps one row, and each change is audited.
-    s.ok(hanako.token(), SET_BANK, json!({ "input": bank_input("ﾔﾏﾀﾞ ﾊﾅｺ") }))
-        .await;
+    s.ok(
+        hanako.token(),
+        SET_BANK,
+        json!({ "input": bank_input("ﾔﾏﾀﾞ ﾊﾅｺ") }),
+    )
+    .await;
     assert_eq!(s.sql_i64("SELECT COUNT(*) FROM bank_accounts").await, 1);
     assert_eq!(
         s.sql_i64("SELECT COUNT(*) FROM audit_events WHERE action = 'bank_account.set'")
@@ -82,20 +105,34 @@ async fn each_bad_field_of_a_bank_account_is_refused_by_name() {
         2
     );
     let mine = s
-        .ok(hanako.token(), "{ viewer { bankAccount { accountNumber holderKana } } }", json!({}))
+        .ok(
+            hanako.token(),
+            "{ viewer { bankAccount { accountNumber holderKana } } }",
+            json!({}),
+        )
         .await;
     assert_eq!(mine["viewer"]["bankAccount"]["accountNumber"], "1234567");
     // The company's paying account: consignor code checked too.
     let mut bad = company_bank_input(&a.id);
     bad["consignorCode"] = json!("12345");
-    let body = s.gql(a.finance.token(), SET_COMPANY_BANK, json!({ "input": bad })).await;
+    let body = s
+        .gql(a.finance.token(), SET_COMPANY_BANK, json!({ "input": bad }))
+        .await;
     assert_eq!(field(&body), Some("input.consignorCode"), "{body}");
     let code = s
-        .err(a.member.token(), SET_COMPANY_BANK, json!({ "input": company_bank_input(&a.id) }))
+        .err(
+            a.member.token(),
+            SET_COMPANY_BANK,
+            json!({ "input": company_bank_input(&a.id) }),
+        )
         .await;
     assert_eq!(code, "FORBIDDEN");
-    s.ok(a.admin.token(), SET_COMPANY_BANK, json!({ "input": company_bank_input(&a.id) }))
-        .await;
+    s.ok(
+        a.admin.token(),
+        SET_COMPANY_BANK,
+        json!({ "input": company_bank_input(&a.id) }),
+    )
+    .await;
     s.finish().await;
 }
 
@@ -119,20 +156,43 @@ async fn finance_downloads_a_zengin_file_and_records_the_batch_paid_in_one_step(
     let b = company(&s, "other").await;
     let hanako = alumnus(&s, &a, "hanako@alumni.example").await;
     let taro = alumnus(&s, &a, "taro@alumni.example").await;
-    s.ok(hanako.token(), SET_BANK, json!({ "input": bank_input("ﾔﾏﾀﾞ ﾊﾅｺ") }))
-        .await;
+    s.ok(
+        hanako.token(),
+        SET_BANK,
+        json!({ "input": bank_input("ﾔﾏﾀﾞ ﾊﾅｺ") }),
+    )
+    .await;
     let paid_to_her = approved_payout(&s, &a, &hanako, "60000").await;
     let no_account = approved_payout(&s, &a, &taro, "30000").await;
     let batch_input = json!({ "input": { "companyId": a.id, "transferDate": "2099-01-05" } });
     // No paying account yet.
-    assert_eq!(s.err(a.finance.token(), CREATE_BATCH, batch_input.clone()).await, "CONFLICT");
-    s.ok(a.admin.token(), SET_COMPANY_BANK, json!({ "input": company_bank_input(&a.id) }))
-        .await;
+    assert_eq!(
+        s.err(a.finance.token(), CREATE_BATCH, batch_input.clone())
+            .await,
+        "CONFLICT"
+    );
+    s.ok(
+        a.admin.token(),
+        SET_COMPANY_BANK,
+        json!({ "input": company_bank_input(&a.id) }),
+    )
+    .await;
     // Only FINANCE downloads; another company's finance does not see the company.
-    assert_eq!(s.err(a.admin.token(), CREATE_BATCH, batch_input.clone()).await, "FORBIDDEN");
-    assert_eq!(s.err(b.finance.token(), CREATE_BATCH, batch_input.clone()).await, "NOT_FOUND");
+    assert_eq!(
+        s.err(a.admin.token(), CREATE_BATCH, batch_input.clone())
+            .await,
+        "FORBIDDEN"
+    );
+    assert_eq!(
+        s.err(b.finance.token(), CREATE_BATCH, batch_input.clone())
+            .await,
+        "NOT_FOUND"
+    );
     let past = json!({ "input": { "companyId": a.id, "transferDate": "2020-01-05" } });
-    assert_eq!(s.err(a.finance.token(), CREATE_BATCH, past).await, "BAD_USER_INPUT");
+    assert_eq!(
+        s.err(a.finance.token(), CREATE_BATCH, past).await,
+        "BAD_USER_INPUT"
+    );
 
     let created = s.ok(a.finance.token(), CREATE_BATCH, batch_input).await;
     let created = &created["createTransferBatch"];
@@ -143,7 +203,12 @@ async fn finance_downloads_a_zengin_file_and_records_the_batch_paid_in_one_step(
     assert_eq!(batch["payouts"][0]["id"], paid_to_her.as_str());
     assert_eq!(created["blocked"][0]["payout"]["id"], no_account.as_str());
     assert_eq!(created["blocked"][0]["blocked"], "NO_BANK_ACCOUNT");
-    assert!(batch["fileName"].as_str().unwrap().starts_with("zengin-20990105-"));
+    assert!(
+        batch["fileName"]
+            .as_str()
+            .unwrap()
+            .starts_with("zengin-20990105-")
+    );
 
     let file = base64::engine::general_purpose::STANDARD
         .decode(batch["fileBase64"].as_str().unwrap())
@@ -196,10 +261,19 @@ async fn finance_downloads_a_zengin_file_and_records_the_batch_paid_in_one_step(
     assert!(contract_of["payout"]["invoice"]["contract"]["freelancer"]["bankAccount"].is_null());
     let batch_id = batch["id"].as_str().unwrap().to_string();
     let paid_input = json!({ "input": { "batchId": batch_id, "reference": "MIZUHO-0105" } });
-    assert_eq!(s.err(b.finance.token(), BATCH_PAID, paid_input.clone()).await, "NOT_FOUND");
-    assert_eq!(s.err(a.admin.token(), BATCH_PAID, paid_input.clone()).await, "FORBIDDEN");
+    assert_eq!(
+        s.err(b.finance.token(), BATCH_PAID, paid_input.clone())
+            .await,
+        "NOT_FOUND"
+    );
+    assert_eq!(
+        s.err(a.admin.token(), BATCH_PAID, paid_input.clone()).await,
+        "FORBIDDEN"
+    );
 
-    let paid = s.ok(a.finance.token(), BATCH_PAID, paid_input.clone()).await;
+    let paid = s
+        .ok(a.finance.token(), BATCH_PAID, paid_input.clone())
+        .await;
     let paid = &paid["markTransferBatchPaid"];
     assert_eq!(paid["status"], "PAID");
     assert_eq!(paid["payouts"][0]["status"], "PAID");
@@ -222,9 +296,13 @@ async fn finance_downloads_a_zengin_file_and_records_the_batch_paid_in_one_step(
         3
     );
     // Twice is a conflict; the blocked payout is still waiting.
-    assert_eq!(s.err(a.finance.token(), BATCH_PAID, paid_input).await, "CONFLICT");
     assert_eq!(
-        s.sql_i64("SELECT COUNT(*) FROM payouts WHERE status = 'PENDING'").await,
+        s.err(a.finance.token(), BATCH_PAID, paid_input).await,
+        "CONFLICT"
+    );
+    assert_eq!(
+        s.sql_i64("SELECT COUNT(*) FROM payouts WHERE status = 'PENDING'")
+            .await,
         1
     );
     s.finish().await;
@@ -240,8 +318,12 @@ async fn a_payout_changed_since_the_file_makes_the_batch_a_conflict_with_nothing
         s.ok(p.token(), SET_BANK, json!({ "input": bank_input("ﾃｽﾄ") }))
             .await;
     }
-    s.ok(a.admin.token(), SET_COMPANY_BANK, json!({ "input": company_bank_input(&a.id) }))
-        .await;
+    s.ok(
+        a.admin.token(),
+        SET_COMPANY_BANK,
+        json!({ "input": company_bank_input(&a.id) }),
+    )
+    .await;
     let first = approved_payout(&s, &a, &hanako, "60000").await;
     let second = approved_payout(&s, &a, &taro, "30000").await;
     let created = s
@@ -267,15 +349,23 @@ async fn a_payout_changed_since_the_file_makes_the_batch_a_conflict_with_nothing
         )
         .await;
     assert_eq!(code, "CONFLICT");
-    assert_eq!(s.sql_i64("SELECT COUNT(*) FROM ledger_entries").await, ledger_before);
-    assert_eq!(s.sql_i64("SELECT COUNT(*) FROM audit_events").await, audit_before);
     assert_eq!(
-        s.sql_i64("SELECT COUNT(*) FROM payouts WHERE status = 'PENDING'").await,
+        s.sql_i64("SELECT COUNT(*) FROM ledger_entries").await,
+        ledger_before
+    );
+    assert_eq!(
+        s.sql_i64("SELECT COUNT(*) FROM audit_events").await,
+        audit_before
+    );
+    assert_eq!(
+        s.sql_i64("SELECT COUNT(*) FROM payouts WHERE status = 'PENDING'")
+            .await,
         1,
         "the other payout is untouched"
     );
     assert_eq!(
-        s.sql_i64("SELECT COUNT(*) FROM transfer_batches WHERE status = 'OPEN'").await,
+        s.sql_i64("SELECT COUNT(*) FROM transfer_batches WHERE status = 'OPEN'")
+            .await,
         1
     );
     // A payout moved to a later file also leaves the earlier one unpayable.
@@ -286,7 +376,10 @@ async fn a_payout_changed_since_the_file_makes_the_batch_a_conflict_with_nothing
             json!({ "input": { "companyId": a.id, "transferDate": "2099-01-06" } }),
         )
         .await;
-    let later_id = later["createTransferBatch"]["batch"]["id"].as_str().unwrap().to_string();
+    let later_id = later["createTransferBatch"]["batch"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
     assert_ne!(later_id, batch_id);
     s.ok(
         a.finance.token(),
@@ -295,7 +388,8 @@ async fn a_payout_changed_since_the_file_makes_the_batch_a_conflict_with_nothing
     )
     .await;
     assert_eq!(
-        s.sql_i64("SELECT COUNT(*) FROM payouts WHERE status = 'PAID'").await,
+        s.sql_i64("SELECT COUNT(*) FROM payouts WHERE status = 'PAID'")
+            .await,
         2
     );
     s.finish().await;

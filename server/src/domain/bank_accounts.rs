@@ -191,7 +191,11 @@ pub async fn set_own(
     };
     let saved = match existing {
         Some(_) => bank_account::Entity::update(row).exec(&tx).await?,
-        None => bank_account::Entity::insert(row).exec_with_returning(&tx).await?,
+        None => {
+            bank_account::Entity::insert(row)
+                .exec_with_returning(&tx)
+                .await?
+        }
     };
     // The account's number is not written to the audit trail: the event says it changed.
     audit::record(

@@ -31,8 +31,8 @@ pub mod refunds;
 pub mod reviews;
 pub mod sessions;
 pub mod stripe_events;
-pub mod transfer_batches;
 pub mod text;
+pub mod transfer_batches;
 pub mod withholding;
 pub mod zengin;
 

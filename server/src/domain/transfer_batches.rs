@@ -261,7 +261,11 @@ pub async fn of_company(
     company_id: i64,
     status: Option<TransferBatchStatus>,
 ) -> DomainResult<Vec<transfer_batch::Model>> {
-    access.require_company_role(company_id, bank_accounts::PAYERS, "reading transfer batches")?;
+    access.require_company_role(
+        company_id,
+        bank_accounts::PAYERS,
+        "reading transfer batches",
+    )?;
     let mut query =
         transfer_batch::Entity::find().filter(transfer_batch::Column::CompanyId.eq(company_id));
     if let Some(status) = status {
@@ -348,7 +352,10 @@ pub async fn mark_paid(
             transfer_batch::Column::Status,
             Expr::value(TransferBatchStatus::Paid.to_value()),
         )
-        .col_expr(transfer_batch::Column::Reference, Expr::value(reference.clone()))
+        .col_expr(
+            transfer_batch::Column::Reference,
+            Expr::value(reference.clone()),
+        )
         .col_expr(transfer_batch::Column::PaidAt, Expr::value(at))
         .filter(transfer_batch::Column::Id.eq(batch.id))
         .filter(transfer_batch::Column::Status.eq(TransferBatchStatus::Open))

@@ -139,7 +139,11 @@ fn own_page(v: &Visitor, f: &AccountForm, saved: bool, error: Option<&ApiError>)
     )
 }
 
-pub async fn show_own(State(state): State<AppState>, v: Visitor, Query(q): Query<Done>) -> Response {
+pub async fn show_own(
+    State(state): State<AppState>,
+    v: Visitor,
+    Query(q): Query<Done>,
+) -> Response {
     if v.access.is_none() {
         return log_in_first(&v);
     }
@@ -151,7 +155,11 @@ pub async fn show_own(State(state): State<AppState>, v: Visitor, Query(q): Query
     own_page(&v, &f, q.done.is_some(), None).into_response()
 }
 
-pub async fn save_own(State(state): State<AppState>, v: Visitor, Form(f): Form<AccountForm>) -> Response {
+pub async fn save_own(
+    State(state): State<AppState>,
+    v: Visitor,
+    Form(f): Form<AccountForm>,
+) -> Response {
     if v.access.is_none() {
         return log_in_first(&v);
     }
@@ -245,8 +253,15 @@ pub async fn save_company(
     input.insert("consignorCode".into(), json!(f.consignor_code));
     input.insert("consignorName".into(), json!(f.consignor_name));
     match run(&state, &v, SET_COMPANY, json!({ "input": input })).await {
-        Ok(_) => Redirect::to(&format!("/companies/{}/bank-account?done=saved", text(&company["id"])))
+        Ok(_) => Redirect::to(&format!(
+            "/companies/{}/bank-account?done=saved",
+            text(&company["id"])
+        ))
+        .into_response(),
+        Err(err) => (
+            err.status(),
+            company_page(&v, &company, &f, false, Some(&err)),
+        )
             .into_response(),
-        Err(err) => (err.status(), company_page(&v, &company, &f, false, Some(&err))).into_response(),
     }
 }

@@ -32,14 +32,23 @@ pub const DOCUMENTS: &[&str] = &[
 
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/account/bank", get(account::show_own).post(account::save_own))
+        .route(
+            "/account/bank",
+            get(account::show_own).post(account::save_own),
+        )
         .route(
             "/companies/{id}/bank-account",
             get(account::show_company).post(account::save_company),
         )
         .route("/finance/payouts/zengin", post(zengin::download))
-        .route("/finance/payouts/batches/{id}/file", get(zengin::file_again))
-        .route("/finance/payouts/batches/{id}/paid", post(zengin::mark_paid))
+        .route(
+            "/finance/payouts/batches/{id}/file",
+            get(zengin::file_again),
+        )
+        .route(
+            "/finance/payouts/batches/{id}/paid",
+            post(zengin::mark_paid),
+        )
 }
 
 /// The input field an API refusal names (`input.bankCode: …` → `bankCode`), to mark it.

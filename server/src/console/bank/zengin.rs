@@ -66,7 +66,9 @@ pub async fn section(state: &AppState, v: &Visitor, kept: &Kept) -> Markup {
             companies.push(data["company"].clone());
         }
     }
-    let tomorrow = (today() + chrono::Days::new(1)).format("%Y-%m-%d").to_string();
+    let tomorrow = (today() + chrono::Days::new(1))
+        .format("%Y-%m-%d")
+        .to_string();
     html! {
         @for c in &companies {
             @let id = text(&c["id"]);
@@ -267,4 +269,3 @@ pub async fn mark_paid(
         }
     }
 }
-

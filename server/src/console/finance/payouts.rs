@@ -150,6 +150,15 @@ pub async fn retry(State(state): State<AppState>, v: Visitor, Path(id): Path<Str
     match run(&state, &v, RETRY, json!({ "id": id })).await {
         Ok(_) => Redirect::to("/finance/payouts?done=retried").into_response(),
         Err(err) if err.code == "NOT_FOUND" => not_found_page(&v),
-        Err(err) => render(&state, &v, &PayoutsQuery::default(), Some(err), &Kept::default()).await,
+        Err(err) => {
+            render(
+                &state,
+                &v,
+                &PayoutsQuery::default(),
+                Some(err),
+                &Kept::default(),
+            )
+            .await
+        }
     }
 }

@@ -20,7 +20,10 @@ use crate::graphql::scalars::{CompanyRole, PaymentProvider, ProjectStatus};
 pub struct Company(pub company::Model);
 
 fn has_role(access: &Access, company_id: i64, roles: &[entity::states::CompanyRole]) -> bool {
-    access.staff.get(&company_id).is_some_and(|r| roles.contains(r))
+    access
+        .staff
+        .get(&company_id)
+        .is_some_and(|r| roles.contains(r))
 }
 
 #[Object]
@@ -73,14 +76,12 @@ impl Company {
         if !has_role(access, self.0.id, FINANCE) {
             return Ok(Vec::new());
         }
-        Ok(
-            transfer_batches::candidates(db(ctx), access, self.0.id)
-                .await
-                .gql()?
-                .into_iter()
-                .map(|(p, b)| TransferCandidate(p, b))
-                .collect(),
-        )
+        Ok(transfer_batches::candidates(db(ctx), access, self.0.id)
+            .await
+            .gql()?
+            .into_iter()
+            .map(|(p, b)| TransferCandidate(p, b))
+            .collect())
     }
 
     /// The Zengin files downloaded, newest first (at most 50), optionally of one status.
@@ -94,17 +95,14 @@ impl Company {
         if !has_role(access, self.0.id, bank_accounts::PAYERS) {
             return Ok(Vec::new());
         }
-        Ok(transfer_batches::of_company(
-            db(ctx),
-            access,
-            self.0.id,
-            status.map(Into::into),
+        Ok(
+            transfer_batches::of_company(db(ctx), access, self.0.id, status.map(Into::into))
+                .await
+                .gql()?
+                .into_iter()
+                .map(TransferBatch)
+                .collect(),
         )
-        .await
-        .gql()?
-        .into_iter()
-        .map(TransferBatch)
-        .collect())
     }
 
     /// The caller's role here, if they are staff.
