@@ -44,6 +44,7 @@ bank-fee-note = The company bears the transfer fee (the Freelance Act forbids de
 bank-download = Download the transfer file
 bank-open-batches = Files waiting to be recorded as paid
 bank-batch-line = Transfer date { $date } · { $count } payouts · total { $total }
+bank-in-open-batch = In a file already
 bank-download-again = Download again
 bank-reference = Bank reference
 bank-record-paid = Record this file's transfers as paid

@@ -44,6 +44,7 @@ bank-fee-note = 振込手数料は貴社のご負担です（フリーランス�
 bank-download = 振込ファイルをダウンロード
 bank-open-batches = 振込記録待ちのファイル
 bank-batch-line = 振込指定日 { $date }・{ $count }件・合計 { $total }
+bank-in-open-batch = ファイル作成済み
 bank-download-again = 再ダウンロード
 bank-reference = 振込の参照番号
 bank-record-paid = このファイルの振込を支払済みとして記録する

@@ -21,7 +21,7 @@ use crate::http::AppState;
 
 pub const SECTION: &str = "query ConsoleZengin($id: ID!) { company(id: $id) { id name \
      bankAccount { consignorCode } \
-     transferCandidates { blocked payout { id amount { amount currencyCode } \
+     transferCandidates { blocked batchId payout { id amount { amount currencyCode } \
        invoice { id submittedBy { displayName } contract { project { title } } } } } \
      transferBatches(status: OPEN) { id transferDate payoutCount total { amount currencyCode } createdAt } } }";
 pub const CREATE: &str = "mutation ConsoleCreateTransferBatch($input: CreateTransferBatchInput!) { \
@@ -105,8 +105,12 @@ pub async fn section(state: &AppState, v: &Visitor, kept: &Kept) -> Markup {
                                         tr {
                                             td {
                                                 @if cand["blocked"].is_null() {
-                                                    input type="checkbox" name="payout" value=(pid) checked
+                                                    input type="checkbox" name="payout" value=(pid)
+                                                        checked[cand["batchId"].is_null()]
                                                         aria-label=(v.t1("bank-include", "name", &who));
+                                                    @if !cand["batchId"].is_null() {
+                                                        " " span class="badge warn" { (v.t("bank-in-open-batch")) }
+                                                    }
                                                 } @else {
                                                     (status_badge(v, &format!("bank-blocked-{}", text(&cand["blocked"])), "FAILED"))
                                                 }

@@ -203,6 +203,12 @@ impl TransferCandidate {
     async fn blocked(&self) -> Option<TransferBlock> {
         self.1.map(Into::into)
     }
+
+    /// The OPEN file the payout is already in, if any: a new file takes it over, and that
+    /// earlier file can then no longer be recorded as paid.
+    async fn batch_id(&self) -> Option<ID> {
+        self.0.batch_id.map(|id| ids::encode("TransferBatch", id))
+    }
 }
 
 /// The batch written, and the chosen payouts left out of it.
