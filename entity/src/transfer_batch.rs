@@ -8,6 +8,9 @@ pub enum TransferBatchStatus {
     Open,
     #[sea_orm(string_value = "PAID")]
     Paid,
+    /// A later file took over some of its payouts; it is not to be sent or recorded.
+    #[sea_orm(string_value = "SUPERSEDED")]
+    Superseded,
 }
 
 /// A Zengin 総合振込 file finance downloaded: its payouts carry `payouts.batch_id`.

@@ -381,6 +381,26 @@ async fn a_payout_changed_since_the_file_makes_the_batch_a_conflict_with_nothing
         .unwrap()
         .to_string();
     assert_ne!(later_id, batch_id);
+    assert_eq!(
+        s.sql_i64("SELECT COUNT(*) FROM transfer_batches WHERE status = 'SUPERSEDED'")
+            .await,
+        1,
+        "the earlier file is not to be sent"
+    );
+    let code = s
+        .err(
+            a.finance.token(),
+            BATCH_PAID,
+            json!({ "input": { "batchId": batch_id, "reference": "MIZUHO" } }),
+        )
+        .await;
+    assert_eq!(code, "CONFLICT");
+    // The files hold the freelancers' accounts: FINANCE reads them, ADMIN does not.
+    let files = "query($id: ID!) { company(id: $id) { transferBatches { status fileBase64 } } }";
+    let seen = s.ok(a.admin.token(), files, json!({ "id": a.id })).await;
+    assert!(seen["company"]["transferBatches"][0]["fileBase64"].is_null());
+    let seen = s.ok(a.finance.token(), files, json!({ "id": a.id })).await;
+    assert!(seen["company"]["transferBatches"][0]["fileBase64"].is_string());
     s.ok(
         a.finance.token(),
         BATCH_PAID,

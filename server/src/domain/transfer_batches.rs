@@ -128,7 +128,8 @@ pub async fn candidates(
 
 /// Writes the file of the company's approved manual payouts (all, or those of `ids`) for
 /// `date` and records it as an OPEN batch. A payout already in an earlier OPEN batch moves to
-/// this one, and that earlier batch can no longer be recorded as paid. FINANCE.
+/// this one, and that earlier batch becomes SUPERSEDED: it can no longer be recorded as paid
+/// (a bank would otherwise pay twice). FINANCE.
 #[tracing::instrument(skip_all, fields(user = access.user_id(), company_id))]
 pub async fn create(
     db: &DatabaseConnection,
@@ -144,7 +145,7 @@ pub async fn create(
             format!("at most {MAX_BATCH} payouts in one file"),
         ));
     }
-    if date < now().date_naive() {
+    if date < super::invoices::today() {
         return Err(DomainError::bad_input(
             "input.transferDate",
             "the transfer date has passed",
@@ -215,11 +216,13 @@ pub async fn create(
     })
     .exec_with_returning(&tx)
     .await?;
+    let earlier: Vec<i64> = included.iter().filter_map(|p| p.batch_id).collect();
     payout::Entity::update_many()
         .col_expr(payout::Column::BatchId, Expr::value(batch.id))
         .filter(payout::Column::Id.is_in(included.iter().map(|p| p.id)))
         .exec(&tx)
         .await?;
+    supersede(&tx, access, &earlier, batch.id).await?;
     audit::record(
         &tx,
         Some(access.user_id()),
@@ -233,6 +236,41 @@ pub async fn create(
     .await?;
     tx.commit().await?;
     Ok(Created { batch, blocked })
+}
+
+/// The OPEN batches that lost payouts to `by`: they can no longer be recorded as paid.
+async fn supersede(
+    tx: &impl ConnectionTrait,
+    access: &Access,
+    earlier: &[i64],
+    by: i64,
+) -> DomainResult<()> {
+    let mut earlier = earlier.to_vec();
+    earlier.sort_unstable();
+    earlier.dedup();
+    for id in earlier {
+        let moved = transfer_batch::Entity::update_many()
+            .col_expr(
+                transfer_batch::Column::Status,
+                Expr::value(TransferBatchStatus::Superseded.to_value()),
+            )
+            .filter(transfer_batch::Column::Id.eq(id))
+            .filter(transfer_batch::Column::Status.eq(TransferBatchStatus::Open))
+            .exec(tx)
+            .await?;
+        if moved.rows_affected == 1 {
+            audit::record(
+                tx,
+                Some(access.user_id()),
+                audit::Change::new("transfer_batch.supersede", Subject::TransferBatch, id)
+                    .from(TransferBatchStatus::Open)
+                    .to(TransferBatchStatus::Superseded)
+                    .detail(format!("its payouts moved to batch {by}")),
+            )
+            .await?;
+        }
+    }
+    Ok(())
 }
 
 /// A batch the caller may see: FINANCE or ADMIN of its company; NOT_FOUND for anyone else.

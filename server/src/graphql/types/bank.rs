@@ -6,8 +6,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 use entity::{bank_account, company_bank_account, transfer_batch};
 
 use super::Payout;
+use crate::domain::invoices::FINANCE;
 use crate::domain::transfer_batches::{self, Blocked};
-use crate::graphql::context::db;
+use crate::graphql::context::{access, db};
 use crate::graphql::errors::OrGql;
 use crate::graphql::ids;
 use crate::graphql::scalars::Money;
@@ -29,6 +30,8 @@ pub enum TransferBatchStatus {
     Open,
     /// `markTransferBatchPaid` recorded the bank's execution.
     Paid,
+    /// A later file took over some of its payouts: do not send it to the bank.
+    Superseded,
 }
 
 /// Why a payout cannot go into a transfer file.
@@ -173,9 +176,16 @@ impl TransferBatch {
             .map(Payout)
             .collect())
     }
-    /// The file as downloaded: Shift_JIS bytes, base64-encoded (standard alphabet).
-    async fn file_base64(&self) -> String {
-        STANDARD.encode(&self.0.file)
+    /// The file as downloaded: Shift_JIS bytes, base64-encoded (standard alphabet). It holds
+    /// the freelancers' bank accounts, so only the company's FINANCE staff read it (null for
+    /// its ADMINs).
+    async fn file_base64(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<String>> {
+        let access = access(ctx).await?;
+        let finance = access
+            .staff
+            .get(&self.0.company_id)
+            .is_some_and(|r| FINANCE.contains(r));
+        Ok(finance.then(|| STANDARD.encode(&self.0.file)))
     }
     /// A name for the file: `zengin-YYYYMMDD-<batch>.txt`.
     async fn file_name(&self) -> String {
