@@ -27,7 +27,7 @@ pub const SECTION: &str = "query ConsoleZengin($id: ID!) { company(id: $id) { id
 pub const CREATE: &str = "mutation ConsoleCreateTransferBatch($input: CreateTransferBatchInput!) { \
      createTransferBatch(input: $input) { batch { id fileName fileBase64 } blocked { payout { id } blocked } } }";
 pub const BATCHES: &str = "query ConsoleTransferBatches($id: ID!) { company(id: $id) { \
-     transferBatches { id fileName fileBase64 } } }";
+     transferBatches { id status fileName fileBase64 } } }";
 pub const PAID: &str = "mutation ConsoleMarkTransferBatchPaid($input: MarkTransferBatchPaidInput!) { \
      markTransferBatchPaid(input: $input) { id status } }";
 
@@ -224,7 +224,8 @@ pub struct CompanyQuery {
     company: String,
 }
 
-/// GET: an OPEN or PAID batch's file again, exactly as first downloaded.
+/// GET: an OPEN or PAID batch's file again, exactly as first downloaded (FINANCE; not a
+/// superseded one).
 pub async fn file_again(
     State(state): State<AppState>,
     v: Visitor,
@@ -240,7 +241,9 @@ pub async fn file_again(
     };
     let found = data["company"]["transferBatches"]
         .as_array()
-        .and_then(|bs| bs.iter().find(|b| b["id"] == id.as_str()).cloned());
+        .and_then(|bs| bs.iter().find(|b| b["id"] == id.as_str()).cloned())
+        // A superseded file is never sent: the bank would pay twice.
+        .filter(|b| b["status"] != "SUPERSEDED" && !b["fileBase64"].is_null());
     match found {
         Some(b) => file_response(&text(&b["fileName"]), &b["fileBase64"]),
         None => not_found_page(&v),
