@@ -3,9 +3,11 @@
 
 pub mod alumni_record;
 pub mod audit_event;
+pub mod bank_account;
 pub mod bid;
 pub mod bid_milestone;
 pub mod company;
+pub mod company_bank_account;
 pub mod company_member;
 pub mod contract;
 pub mod email_token;
@@ -23,4 +25,5 @@ pub mod review;
 pub mod session;
 pub mod states;
 pub mod stripe_event;
+pub mod transfer_batch;
 pub mod user;

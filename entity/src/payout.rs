@@ -25,6 +25,8 @@ pub struct Model {
     pub reversed_minor: i64,
     /// Withholding kept back from the invoice's total; `amount_minor` is what is paid.
     pub withholding_minor: i64,
+    /// The Zengin transfer batch the payout was last downloaded in.
+    pub batch_id: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

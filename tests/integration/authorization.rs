@@ -79,6 +79,42 @@ const ROWS: &[Row] = &[
         "EEEEEEEEEE",
     ),
     row(
+        "User.bankAccount",
+        "{ viewer { bankAccount { accountNumber } } }",
+        "/viewer/bankAccount",
+        "EEEEOEEEEE",
+    ),
+    row(
+        "User.bankAccount (the freelancer's, as the company's staff see her)",
+        "query($contract: ID!) { contract(id: $contract) { freelancer { bankAccount { accountNumber } } } }",
+        "/contract/freelancer/bankAccount",
+        "UNNNOEEENN",
+    ),
+    row(
+        "Company.bankAccount",
+        "query($company: ID!) { company(id: $company) { bankAccount { consignorCode accountNumber } } }",
+        "/company/bankAccount",
+        "UNENEEOONN",
+    ),
+    row(
+        "Company.transferCandidates",
+        "query($company: ID!) { company(id: $company) { transferCandidates { payout { id } blocked } } }",
+        "/company/transferCandidates",
+        "UNENEEEONN",
+    ),
+    row(
+        "Company.transferBatches",
+        "query($company: ID!) { company(id: $company) { transferBatches { id fileBase64 } } }",
+        "/company/transferBatches",
+        "UNENEEOONN",
+    ),
+    row(
+        "TransferBatch.payouts",
+        "query($company: ID!) { company(id: $company) { transferBatches { payouts { id } } } }",
+        "/company/transferBatches",
+        "UNENEEOONN",
+    ),
+    row(
         "Query.node",
         "query($company: ID!) { node(id: $company) { id } }",
         "/node",
@@ -439,6 +475,30 @@ const ROWS: &[Row] = &[
         "UNNNFFFANN",
     ),
     row(
+        "Mutation.setBankAccount",
+        "mutation { setBankAccount(input: { bankCode: \"0001\", bankName: \"ﾐｽﾞﾎ\", branchCode: \"001\", branchName: \"ﾄｳｷﾖｳ\", accountType: ORDINARY, accountNumber: \"1234567\", holderKana: \"ﾃｽﾄ\" }) { holderKana } }",
+        "/setBankAccount",
+        "UOOOOOOOOO",
+    ),
+    row(
+        "Mutation.setCompanyBankAccount",
+        "mutation($company: ID!) { setCompanyBankAccount(input: { companyId: $company, consignorCode: \"1234567890\", consignorName: \"ｱｸﾒ\", bankCode: \"0005\", bankName: \"ﾐﾂﾋﾞｼ\", branchCode: \"123\", branchName: \"ﾏﾙﾉｳﾁ\", accountType: ORDINARY, accountNumber: \"7654321\" }) { consignorCode } }",
+        "/setCompanyBankAccount",
+        "UNFNFFOONN",
+    ),
+    row(
+        "Mutation.createTransferBatch",
+        "mutation($company: ID!) { createTransferBatch(input: { companyId: $company, transferDate: \"2099-01-05\" }) { batch { id } } }",
+        "/createTransferBatch",
+        "UNFNFFFANN",
+    ),
+    row(
+        "Mutation.markTransferBatchPaid",
+        "mutation($batch: ID!) { markTransferBatchPaid(input: { batchId: $batch, reference: \"R\" }) { id } }",
+        "/markTransferBatchPaid",
+        "UNNNNFFANN",
+    ),
+    row(
         "Mutation.retryPayout",
         "mutation($payout: ID!) { retryPayout(id: $payout) { id } }",
         "/retryPayout",
@@ -566,6 +626,29 @@ async fn world(s: &TestServer) -> World {
     let reviewable_invoice = invoice(s, &bidder, &reviewable, "3000", "JPY").await;
     let reviewable_payout = approve(s, &a.finance, &reviewable_invoice).await;
     mark_paid(s, &a.finance, &reviewable_payout, "BANK-R").await;
+    // The bidder's bank account, the company's paying account, and a downloaded file.
+    s.ok(
+        bidder.token(),
+        crate::bank::SET_BANK,
+        json!({ "input": crate::bank::bank_input("ﾋﾞﾂﾀﾞ-") }),
+    )
+    .await;
+    s.ok(
+        a.admin.token(),
+        crate::bank::SET_COMPANY_BANK,
+        json!({ "input": crate::bank::company_bank_input(&a.id) }),
+    )
+    .await;
+    let batch = s
+        .ok(
+            a.finance.token(),
+            crate::bank::CREATE_BATCH,
+            json!({ "input": { "companyId": a.id, "transferDate": "2099-01-05", "payoutIds": [payout] } }),
+        )
+        .await["createTransferBatch"]["batch"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
     s.ok(
         a.admin.token(),
         REVIEW,
@@ -614,6 +697,7 @@ async fn world(s: &TestServer) -> World {
         ("contract", contract),
         ("invoice", approved),
         ("payout", payout),
+        ("batch", batch),
         ("submitted", submitted),
         ("line", line),
         ("rejectable", rejectable),
@@ -726,7 +810,7 @@ async fn every_actor_gets_exactly_what_the_matrix_allows() {
 }
 
 /// Object types that hold tenant data, whose list and connection edges need rows.
-const TENANT_TYPES: [&str; 9] = [
+const TENANT_TYPES: [&str; 10] = [
     "User",
     "Company",
     "CompanyMember",
@@ -736,6 +820,7 @@ const TENANT_TYPES: [&str; 9] = [
     "Invoice",
     "Payout",
     "Milestone",
+    "TransferBatch",
 ];
 
 #[tokio::test]
@@ -766,8 +851,10 @@ async fn every_operation_and_tenant_edge_has_a_row() {
                         || [
                             "User.email",
                             "User.payoutAccount",
+                            "User.bankAccount",
                             "User.emailVerified",
                             "User.payeeProfile",
+                            "Company.bankAccount",
                         ]
                         .contains(&name.as_str())
                 }

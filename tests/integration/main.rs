@@ -4,6 +4,7 @@
 
 mod accounts;
 mod authorization;
+mod bank;
 mod companies;
 mod console;
 mod endings;

@@ -9,9 +9,10 @@
 //!   security headers of every console response.
 pub(crate) mod assets;
 mod auth;
+mod bank;
 mod company;
 mod engagements;
-mod finance;
+pub(crate) mod finance;
 pub mod format;
 pub(crate) mod headers;
 mod home;
@@ -57,6 +58,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .merge(marketplace::routes())
         .merge(engagements::routes())
         .merge(finance::routes())
+        .merge(bank::routes())
         .merge(company::routes())
         .route("/assets/{name}", get(assets::serve))
         .fallback(not_found)
@@ -194,6 +196,7 @@ pub fn documents() -> Vec<&'static str> {
         engagements::DOCUMENTS,
         finance::DOCUMENTS,
         company::DOCUMENTS,
+        bank::DOCUMENTS,
     ]
     .concat()
 }

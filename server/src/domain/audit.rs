@@ -27,10 +27,11 @@ pub enum Subject {
     PayoutAccount,
     Milestone,
     Review,
+    TransferBatch,
 }
 
 impl Subject {
-    pub const ALL: [Subject; 12] = [
+    pub const ALL: [Subject; 13] = [
         Self::User,
         Self::Company,
         Self::CompanyMember,
@@ -43,6 +44,7 @@ impl Subject {
         Self::PayoutAccount,
         Self::Milestone,
         Self::Review,
+        Self::TransferBatch,
     ];
 
     pub const fn as_str(self) -> &'static str {
@@ -59,6 +61,7 @@ impl Subject {
             Self::PayoutAccount => "PayoutAccount",
             Self::Milestone => "Milestone",
             Self::Review => "Review",
+            Self::TransferBatch => "TransferBatch",
         }
     }
 

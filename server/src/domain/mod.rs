@@ -6,6 +6,7 @@ pub mod access;
 pub mod accounts;
 pub mod alumni;
 pub mod audit;
+pub mod bank_accounts;
 pub mod bids;
 pub mod companies;
 pub mod consumption_tax;
@@ -33,6 +34,7 @@ pub mod reviews;
 pub mod sessions;
 pub mod stripe_events;
 pub mod text;
+pub mod transfer_batches;
 pub mod withholding;
 pub mod zengin;
 

@@ -126,6 +126,20 @@ pub async fn mark_paid(
     let reference = required_text(reference, "input.reference", 200)?;
     let tx = write_tx(db).await?;
     let (payout, invoice) = for_finance(&tx, access, payout_id, "recording a payout").await?;
+    let paid = settle_manual(&tx, access, payout, invoice, &reference).await?;
+    tx.commit().await?;
+    Ok(paid)
+}
+
+/// Settles one manual payout inside the caller's transaction (loaded through
+/// [`for_finance`]): the bank transfer finance records, alone or as a Zengin batch.
+pub(crate) async fn settle_manual(
+    tx: &impl ConnectionTrait,
+    access: &Access,
+    payout: payout::Model,
+    invoice: invoice::Model,
+    reference: &str,
+) -> DomainResult<payout::Model> {
     if payout.provider != PaymentProvider::Manual {
         return Err(DomainError::conflict(
             "this payout is paid through Stripe, not recorded by hand",
@@ -148,17 +162,15 @@ pub async fn mark_paid(
     let group = Group::Manual {
         payout_id: payout.id,
     };
-    let paid = settle(
-        &tx,
+    settle(
+        tx,
         Some(access.user_id()),
         payout,
         invoice,
-        &reference,
+        reference,
         (&group, &postings),
     )
-    .await?;
-    tx.commit().await?;
-    Ok(paid)
+    .await
 }
 
 /// FAILED → PENDING, and the transfer job runs again. FINANCE.

@@ -19,7 +19,7 @@ pub enum AccountType {
 }
 
 impl AccountType {
-    fn code(self) -> &'static str {
+    pub fn code(self) -> &'static str {
         match self {
             AccountType::Ordinary => "1",
             AccountType::Current => "2",
@@ -76,7 +76,7 @@ impl BankAccount {
     }
 }
 
-fn digits(field: &str, value: &str, min: usize, max: usize) -> DomainResult<()> {
+pub(crate) fn digits(field: &str, value: &str, min: usize, max: usize) -> DomainResult<()> {
     if value.len() < min || value.len() > max || !value.bytes().all(|b| b.is_ascii_digit()) {
         let rule = if min == max {
             format!("must be {max} digits")
@@ -98,7 +98,7 @@ fn zengin_char(c: char) -> bool {
         | '\u{FF71}'..='\u{FF9F}') // ｱ..ﾝ ﾞ ﾟ
 }
 
-fn kana(field: &str, value: &str, max: usize) -> DomainResult<()> {
+pub(crate) fn kana(field: &str, value: &str, max: usize) -> DomainResult<()> {
     if let Some(bad) = value.chars().find(|c| !zengin_char(*c)) {
         return Err(DomainError::bad_input(
             field,

@@ -1,4 +1,5 @@
 //! The web console (issue 11), driven like a browser: one file per area of the console.
+mod bank;
 pub mod browser;
 mod company;
 mod engagements;

@@ -553,6 +553,16 @@ async fn every_console_document_validates_against_the_schema() {
         }
         "SetCompanyPaymentProviderInput" => json!({ "companyId": "bogus", "provider": "MANUAL" }),
         "UpdateCompanySettingsInput" => json!({ "companyId": "bogus", "reviewWindowDays": 14 }),
+        // bank
+        "SetBankAccountInput" => json!({ "bankCode": "0001", "bankName": "x", "branchCode": "001",
+            "branchName": "x", "accountType": "ORDINARY", "accountNumber": "1", "holderKana": "x" }),
+        "SetCompanyBankAccountInput" => json!({ "companyId": "bogus", "consignorCode": "1",
+            "consignorName": "x", "bankCode": "0001", "bankName": "x", "branchCode": "001",
+            "branchName": "x", "accountType": "ORDINARY", "accountNumber": "1" }),
+        "CreateTransferBatchInput" => {
+            json!({ "companyId": "bogus", "transferDate": "2099-01-05", "payoutIds": [] })
+        }
+        "MarkTransferBatchPaidInput" => json!({ "batchId": "bogus", "reference": "x" }),
         other => panic!("no dummy value for {other}: add one"),
     };
     let documents = boomerang::console::documents();

@@ -108,6 +108,7 @@ fn settings_page(
                         required inputmode="numeric" aria-describedby="window-hint"; }
                 button type="submit" { (v.t("company-settings-submit")) }
             }
+            p { a href=(format!("/companies/{id}/bank-account")) { (v.t("bank-zengin-requester-link")) } }
         },
     )
 }

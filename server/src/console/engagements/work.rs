@@ -168,6 +168,7 @@ pub async fn show(State(state): State<AppState>, v: Visitor) -> Response {
                     }
                 }
             }
+            p { a href="/account/bank" { (v.t("bank-own-title")) } }
             h2 { (v.t("engagements-work-onboarding")) }
             @if account.is_null() {
                 p { (v.t("engagements-onboarding-none")) }

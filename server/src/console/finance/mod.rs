@@ -14,6 +14,8 @@ mod payouts;
 mod queue;
 mod tax;
 
+pub use payouts::render_refused as render_payouts;
+
 use super::values::text;
 use axum::Router;
 use axum::routing::{get, post};

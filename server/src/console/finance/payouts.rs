@@ -12,6 +12,7 @@ use super::super::layout::{csrf_field, notice, page, refusal};
 use super::super::session::Visitor;
 use super::super::{ApiError, error_page, not_found_page, run};
 use super::{is_clerk_of, status_badge, text};
+use crate::console::bank::{self, Kept};
 use crate::http::AppState;
 
 pub const PAYOUTS: &str = "query FinancePayouts($after: String) { \
@@ -33,7 +34,17 @@ pub async fn show(
     v: Visitor,
     Query(q): Query<PayoutsQuery>,
 ) -> Response {
-    render(&state, &v, &q, None).await
+    render(&state, &v, &q, None, &Kept::default()).await
+}
+
+/// The page with a refusal from another of its forms (the Zengin file, a batch paid).
+pub async fn render_refused(
+    state: &AppState,
+    v: &Visitor,
+    refused: Option<ApiError>,
+    kept: &Kept,
+) -> Response {
+    render(state, v, &PayoutsQuery::default(), refused, kept).await
 }
 
 async fn render(
@@ -41,6 +52,7 @@ async fn render(
     v: &Visitor,
     q: &PayoutsQuery,
     refused: Option<ApiError>,
+    kept: &Kept,
 ) -> Response {
     if v.access.is_none() {
         return crate::console::log_in_first(v);
@@ -70,14 +82,17 @@ async fn render(
         .cloned()
         .collect();
     let info = &data["payouts"]["pageInfo"];
+    let zengin = bank::zengin::section(state, v, kept).await;
     let code = refused.as_ref().map_or(StatusCode::OK, ApiError::status);
     let markup = page(
         v,
         &v.t("finance-payouts-title"),
         html! {
             @if q.done.as_deref() == Some("retried") { (notice(&v.t("finance-done-retried"))) }
+            @if q.done.as_deref() == Some("batch-paid") { (notice(&v.t("bank-done-batch-paid"))) }
             (refusal(v, refused.as_ref()))
             p { a href="/finance" { (v.t("finance-queue-link")) } }
+            (zengin)
             @if rows.is_empty() {
                 p { (v.t("finance-payouts-empty")) }
             } @else {
@@ -135,6 +150,15 @@ pub async fn retry(State(state): State<AppState>, v: Visitor, Path(id): Path<Str
     match run(&state, &v, RETRY, json!({ "id": id })).await {
         Ok(_) => Redirect::to("/finance/payouts?done=retried").into_response(),
         Err(err) if err.code == "NOT_FOUND" => not_found_page(&v),
-        Err(err) => render(&state, &v, &PayoutsQuery::default(), Some(err)).await,
+        Err(err) => {
+            render(
+                &state,
+                &v,
+                &PayoutsQuery::default(),
+                Some(err),
+                &Kept::default(),
+            )
+            .await
+        }
     }
 }

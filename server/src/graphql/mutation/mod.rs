@@ -1,5 +1,6 @@
 //! Mutations, one object per area, merged into the schema's `Mutation`.
 mod accounts;
+mod bank;
 mod companies;
 mod endings;
 mod engagements;
@@ -13,6 +14,7 @@ use async_graphql::MergedObject;
 #[derive(MergedObject, Default)]
 pub struct Mutation(
     accounts::AccountMutation,
+    bank::BankMutation,
     companies::CompanyMutation,
     endings::EndingMutation,
     engagements::EngagementMutation,

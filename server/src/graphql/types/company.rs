@@ -3,7 +3,12 @@ use async_graphql::{Context, ID, Object};
 use chrono::{DateTime, Utc};
 use entity::{alumni_record, company, company_member};
 
-use super::{PageArgs, Project, User, connection, load_one, load_opt};
+use super::{
+    CompanyBankAccount, PageArgs, Project, TransferBatch, TransferBatchStatus, TransferCandidate,
+    User, connection, load_one, load_opt,
+};
+use crate::domain::invoices::FINANCE;
+use crate::domain::{Access, bank_accounts, transfer_batches};
 use crate::domain::{alumni, companies, projects};
 use crate::graphql::context::{access, db};
 use crate::graphql::errors::OrGql;
@@ -13,6 +18,13 @@ use crate::graphql::prefetch;
 use crate::graphql::scalars::{CompanyRole, PaymentProvider, ProjectStatus};
 
 pub struct Company(pub company::Model);
+
+fn has_role(access: &Access, company_id: i64, roles: &[entity::states::CompanyRole]) -> bool {
+    access
+        .staff
+        .get(&company_id)
+        .is_some_and(|r| roles.contains(r))
+}
 
 #[Object]
 impl Company {
@@ -36,6 +48,61 @@ impl Company {
     /// How the company pays its alumni.
     async fn payment_provider(&self) -> PaymentProvider {
         self.0.payment_provider.into()
+    }
+
+    /// The account the company pays bank transfers from; ADMIN and FINANCE only (null for
+    /// others).
+    async fn bank_account(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<CompanyBankAccount>> {
+        let access = access(ctx).await?;
+        if !has_role(access, self.0.id, bank_accounts::PAYERS) {
+            return Ok(None);
+        }
+        Ok(bank_accounts::of_company(db(ctx), access, self.0.id)
+            .await
+            .gql()?
+            .map(CompanyBankAccount))
+    }
+
+    /// The approved payouts finance pays by bank transfer, each with why it cannot go into a
+    /// Zengin file yet (e.g. no bank account). FINANCE only (empty for others).
+    async fn transfer_candidates(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Vec<TransferCandidate>> {
+        let access = access(ctx).await?;
+        if !has_role(access, self.0.id, FINANCE) {
+            return Ok(Vec::new());
+        }
+        Ok(transfer_batches::candidates(db(ctx), access, self.0.id)
+            .await
+            .gql()?
+            .into_iter()
+            .map(|(p, b)| TransferCandidate(p, b))
+            .collect())
+    }
+
+    /// The Zengin files downloaded, newest first (at most 50), optionally of one status.
+    /// ADMIN and FINANCE only (empty for others).
+    async fn transfer_batches(
+        &self,
+        ctx: &Context<'_>,
+        status: Option<TransferBatchStatus>,
+    ) -> async_graphql::Result<Vec<TransferBatch>> {
+        let access = access(ctx).await?;
+        if !has_role(access, self.0.id, bank_accounts::PAYERS) {
+            return Ok(Vec::new());
+        }
+        Ok(
+            transfer_batches::of_company(db(ctx), access, self.0.id, status.map(Into::into))
+                .await
+                .gql()?
+                .into_iter()
+                .map(TransferBatch)
+                .collect(),
+        )
     }
 
     /// The caller's role here, if they are staff.

@@ -1,6 +1,7 @@
 //! Output types. Each wraps a stored row; edges load through the per-request DataLoaders.
 
 mod audit;
+mod bank;
 mod company;
 mod connection;
 mod engagement;
@@ -18,6 +19,10 @@ use async_graphql::dataloader::Loader;
 use sea_orm::DbErr;
 
 pub use audit::AuditEvent;
+pub use bank::{
+    BankAccount, BankAccountType, CompanyBankAccount, CreatedTransferBatch, TransferBatch,
+    TransferBatchStatus, TransferCandidate,
+};
 pub use company::{AlumniRecord, Company, CompanyMember};
 pub use connection::{PageArgs, connection};
 pub use engagement::{Contract, Invoice, Payout};

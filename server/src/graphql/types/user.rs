@@ -3,9 +3,11 @@ use async_graphql::{Context, ID, Object};
 use chrono::{DateTime, Utc};
 use entity::{payout_account, user};
 
-use crate::domain::payout_accounts;
+use crate::domain::{bank_accounts, payout_accounts};
 
-use super::{Bid, Company, CompanyMember, PageArgs, PayeeProfile, Rating, connection, load_opt};
+use super::{
+    BankAccount, Bid, Company, CompanyMember, PageArgs, PayeeProfile, Rating, connection, load_opt,
+};
 use crate::domain::error::DomainError;
 use crate::domain::page::Paged;
 use crate::domain::{bids, companies};
@@ -155,6 +157,18 @@ impl User {
             .await
             .gql()?
             .map(PayoutAccount))
+    }
+
+    /// The user's bank account for payouts by bank transfer; null for anyone but the user
+    /// themself (a company's finance staff reach it only inside a transfer file).
+    async fn bank_account(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<BankAccount>> {
+        if !self.is_viewer(ctx) {
+            return Ok(None);
+        }
+        Ok(bank_accounts::of_user(db(ctx), self.row.id)
+            .await
+            .gql()?
+            .map(BankAccount))
     }
 }
 
