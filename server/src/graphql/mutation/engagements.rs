@@ -5,6 +5,7 @@ use crate::domain::{companies, delivery};
 use crate::graphql::context::{access, db};
 use crate::graphql::errors::OrGql;
 use crate::graphql::ids;
+use crate::graphql::reports::ReasonCode;
 use crate::graphql::types::{Company, Milestone};
 
 #[derive(Default)]
@@ -25,6 +26,9 @@ pub struct RequestChangesInput {
     pub milestone_id: ID,
     /// What to change (multi-line, required).
     pub reason: String,
+    /// Why, as a code the compliance report counts; OTHER when omitted (older clients).
+    #[graphql(default)]
+    pub reason_code: ReasonCode,
 }
 
 #[derive(InputObject)]
@@ -69,7 +73,7 @@ impl EngagementMutation {
         let access = access(ctx).await?;
         let id = milestone_id(&input.milestone_id)?;
         Ok(Milestone(
-            delivery::request_changes(db(ctx), access, id, &input.reason)
+            delivery::request_changes(db(ctx), access, id, &input.reason, input.reason_code.into())
                 .await
                 .gql()?,
         ))

@@ -25,6 +25,9 @@ pub struct SubmitInvoiceInput {
 pub struct RejectInvoiceInput {
     pub id: ID,
     pub reason: String,
+    /// Why, as a code the compliance report counts; OTHER when omitted (older clients).
+    #[graphql(default)]
+    pub reason_code: crate::graphql::reports::ReasonCode,
 }
 
 #[derive(InputObject)]
@@ -88,7 +91,7 @@ impl PaymentMutation {
         let access = access(ctx).await?;
         let key = ids::decode(&input.id, "Invoice", "invoice").gql()?;
         Ok(Invoice(
-            invoices::reject(db(ctx), access, key, &input.reason)
+            invoices::reject(db(ctx), access, key, &input.reason, input.reason_code.into())
                 .await
                 .gql()?,
         ))
