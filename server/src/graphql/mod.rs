@@ -32,8 +32,9 @@ pub use loaders::{Loaders, RequestLoader};
 pub use mutation::Mutation;
 pub use query::Query;
 
-/// The root query: the core queries and the compliance and tax reports.
+// The root query: the core queries and the compliance and tax reports.
 #[derive(async_graphql::MergedObject, Default)]
+#[graphql(name = "Query")]
 pub struct RootQuery(Query, reports::ReportQuery);
 
 pub type BoomerangSchema = Schema<RootQuery, Mutation, EmptySubscription>;
