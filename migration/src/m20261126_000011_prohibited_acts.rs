@@ -37,17 +37,14 @@ fn refusals() -> TableCreateStatement {
 }
 
 fn columns() -> Vec<TableAlterStatement> {
-    let add = |column: &mut ColumnDef| {
-        Table::alter()
-            .table("contracts")
-            .add_column(column)
-            .take()
-    };
+    let add = |column: &mut ColumnDef| Table::alter().table("contracts").add_column(column).take();
     vec![
         add(&mut big_integer_null("end_requested_by")),
         add(&mut timestamp_with_time_zone_null("end_requested_at")),
         add(&mut date_null("ends_on")),
-        add(&mut timestamp_with_time_zone_null("end_reason_requested_at")),
+        add(&mut timestamp_with_time_zone_null(
+            "end_reason_requested_at",
+        )),
     ]
 }
 
@@ -84,7 +81,12 @@ impl MigrationTrait for Migration {
             .await?;
         for column in ADDED.iter().rev() {
             manager
-                .alter_table(Table::alter().table("contracts").drop_column(*column).take())
+                .alter_table(
+                    Table::alter()
+                        .table("contracts")
+                        .drop_column(*column)
+                        .take(),
+                )
                 .await?;
         }
         Ok(())

@@ -19,6 +19,7 @@ mod money;
 mod offboarding;
 mod payments;
 mod persistence;
+mod prohibited_acts;
 mod races;
 mod refunds;
 mod reviews;

@@ -819,7 +819,14 @@ async fn run(db: &DatabaseConnection, ops: &[Op]) -> Result<(), String> {
                     m.invoices[i].3 == S::Submitted
                 });
                 let expected = m.review(actor, i);
-                let result = invoices::reject(db, a(actor), m.invoices[i].0, "Generated", entity::refusal::ReasonCode::Other).await;
+                let result = invoices::reject(
+                    db,
+                    a(actor),
+                    m.invoices[i].0,
+                    "Generated",
+                    entity::refusal::ReasonCode::Other,
+                )
+                .await;
                 if result.is_ok() {
                     m.invoices[i].3 = S::Rejected;
                     let c = m.invoices[i].1;
@@ -887,8 +894,14 @@ async fn run(db: &DatabaseConnection, ops: &[Op]) -> Result<(), String> {
                     m.milestones[i].3 == S::Submitted
                 });
                 let expected = m.review_delivery(actor, i);
-                let result =
-                    delivery::request_changes(db, a(actor), m.milestones[i].0, "Generated", entity::refusal::ReasonCode::Other).await;
+                let result = delivery::request_changes(
+                    db,
+                    a(actor),
+                    m.milestones[i].0,
+                    "Generated",
+                    entity::refusal::ReasonCode::Other,
+                )
+                .await;
                 if result.is_ok() {
                     m.milestones[i].3 = S::ChangesRequested;
                 }

@@ -327,7 +327,11 @@ pub async fn request_reason(
     audit::record(
         &tx,
         Some(access.user_id()),
-        audit::Change::new("contract.request_end_reason", Subject::Contract, contract.id),
+        audit::Change::new(
+            "contract.request_end_reason",
+            Subject::Contract,
+            contract.id,
+        ),
     )
     .await?;
     tx.commit().await?;

@@ -51,13 +51,17 @@ impl Month {
     pub fn parse(text: &str, field: &str) -> DomainResult<Self> {
         let bad = || DomainError::bad_input(field, "must be a month as YYYY-MM, e.g. 2026-04");
         let (y, m) = text.trim().split_once('-').ok_or_else(bad)?;
-        if y.len() != 4 || m.len() != 2 || !(y.bytes().chain(m.bytes()).all(|b| b.is_ascii_digit())) {
+        if y.len() != 4 || m.len() != 2 || !(y.bytes().chain(m.bytes()).all(|b| b.is_ascii_digit()))
+        {
             return Err(bad());
         }
         let year: i32 = y.parse().map_err(|_| bad())?;
         let month: u32 = m.parse().map_err(|_| bad())?;
         if !(2000..=2999).contains(&year) {
-            return Err(DomainError::bad_input(field, "the year must be between 2000 and 2999"));
+            return Err(DomainError::bad_input(
+                field,
+                "the year must be between 2000 and 2999",
+            ));
         }
         let first = NaiveDate::from_ymd_opt(year, month, 1).ok_or_else(bad)?;
         Ok(Self { first })
@@ -384,8 +388,13 @@ mod tests {
         let m = Month::parse("2026-12", "month").unwrap();
         assert_eq!(m.remittance_due().to_string(), "2027-01-10");
         assert_eq!(m.last().to_string(), "2026-12-31");
-        assert_eq!(Month::parse("2026-02", "month").unwrap().last().to_string(), "2026-02-28");
-        for bad in ["2026-13", "2026-1", "26-01", "2026/01", "", "abcd-ef", "1999-12"] {
+        assert_eq!(
+            Month::parse("2026-02", "month").unwrap().last().to_string(),
+            "2026-02-28"
+        );
+        for bad in [
+            "2026-13", "2026-1", "26-01", "2026/01", "", "abcd-ef", "1999-12",
+        ] {
             assert!(Month::parse(bad, "month").is_err(), "{bad}");
         }
         // 2026-01-31 20:00 in Tokyo is 11:00 UTC: January's payment, due on February 10.

@@ -26,9 +26,8 @@ pub struct RequestChangesInput {
     pub milestone_id: ID,
     /// What to change (multi-line, required).
     pub reason: String,
-    /// Why, as a code the compliance report counts; OTHER when omitted (older clients).
-    #[graphql(default)]
-    pub reason_code: ReasonCode,
+    /// Why, as a code the compliance report counts; OTHER when omitted or null (older clients).
+    pub reason_code: Option<ReasonCode>,
 }
 
 #[derive(InputObject)]
@@ -73,9 +72,15 @@ impl EngagementMutation {
         let access = access(ctx).await?;
         let id = milestone_id(&input.milestone_id)?;
         Ok(Milestone(
-            delivery::request_changes(db(ctx), access, id, &input.reason, input.reason_code.into())
-                .await
-                .gql()?,
+            delivery::request_changes(
+                db(ctx),
+                access,
+                id,
+                &input.reason,
+                input.reason_code.unwrap_or_default().into(),
+            )
+            .await
+            .gql()?,
         ))
     }
 
