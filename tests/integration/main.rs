@@ -26,5 +26,6 @@ mod reviews;
 mod schema;
 mod security;
 mod stripe;
+mod tax_reports;
 mod test_databases;
 mod text_input;
