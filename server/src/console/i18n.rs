@@ -123,6 +123,7 @@ macro_rules! catalogues {
             include_str!(concat!("../../locales/", $lang, "/engagements.ftl")),
             include_str!(concat!("../../locales/", $lang, "/finance.ftl")),
             include_str!(concat!("../../locales/", $lang, "/company.ftl")),
+            include_str!(concat!("../../locales/", $lang, "/reports.ftl")),
         ]
     };
 }

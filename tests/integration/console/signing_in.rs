@@ -540,6 +540,10 @@ async fn every_console_document_validates_against_the_schema() {
         "SubmitReviewInput" => json!({ "contractId": "bogus", "rating": 5, "comment": "x" }),
         // finance
         "InvoiceFilter" => json!({ "orderBy": "DUE_DATE", "overdue": true }),
+        // reports
+        "ReasonCode" => json!("DEFECT"),
+        "NaiveDate" => json!("2026-04-01"),
+        "Int" => json!(2026),
         // company
         "AddCompanyMemberInput" => {
             json!({ "companyId": "bogus", "email": "nobody@example.jp", "role": "MEMBER" })

@@ -17,6 +17,7 @@ use super::super::session::Visitor;
 use super::super::{ApiError, error_page, not_found_page, run};
 use super::queue::due_flag;
 use super::{is_clerk_of, is_finance_of, status_badge, text};
+use crate::console::engagements::reason_code_select;
 use crate::domain::invoices::today;
 use crate::http::AppState;
 
@@ -29,8 +30,8 @@ pub const INVOICE: &str = "query FinanceInvoice($id: ID!) { viewer { id } invoic
      auditTrail { action at fromStatus toStatus actor { displayName } } } }";
 pub const APPROVE: &str =
     "mutation FinanceApprove($id: ID!) { approveInvoice(id: $id) { id status } }";
-pub const REJECT: &str = "mutation FinanceReject($id: ID!, $reason: String!) { \
-     rejectInvoice(input: { id: $id, reason: $reason }) { id status } }";
+pub const REJECT: &str = "mutation FinanceReject($id: ID!, $reason: String!, $code: ReasonCode) { \
+     rejectInvoice(input: { id: $id, reason: $reason, reasonCode: $code }) { id status } }";
 pub const MARK_PAID: &str = "mutation FinanceMarkPaid($payout: ID!, $reference: String!) { \
      markPayoutPaid(input: { payoutId: $payout, reference: $reference }) { id status } }";
 
@@ -38,6 +39,8 @@ pub const MARK_PAID: &str = "mutation FinanceMarkPaid($payout: ID!, $reference: 
 pub struct RejectForm {
     #[serde(default)]
     reason: String,
+    #[serde(default, rename = "reasonCode")]
+    reason_code: String,
 }
 
 #[derive(Deserialize, Default)]
@@ -52,6 +55,8 @@ pub struct PaidForm {
 #[derive(Default)]
 struct Refused {
     reject: Option<(ApiError, String)>,
+    /// The reason code chosen with a refused rejection.
+    reject_code: Option<String>,
     paid: Option<(ApiError, String)>,
     approve: Option<ApiError>,
 }
@@ -162,6 +167,8 @@ async fn render(
                 form method="post" action=(format!("/invoices/{id}/reject")) class="stack" {
                     (csrf_field(v))
                     (refusal(v, reject_error))
+                    label { (v.t("reason-code-label"))
+                        (reason_code_select(v, refused.reject_code.as_deref(), &super::INVOICE_CODES)) }
                     label for="reason" { (v.t("finance-reject-reason")) }
                     textarea id="reason" name="reason" rows="3" { (reason) }
                     button type="submit" class="danger" { (v.t("finance-reject")) }
@@ -297,12 +304,21 @@ pub async fn reject(
     Path(id): Path<String>,
     Form(f): Form<RejectForm>,
 ) -> Response {
-    match run(&state, &v, REJECT, json!({ "id": id, "reason": f.reason })).await {
+    let code = Some(f.reason_code.trim()).filter(|c| !c.is_empty());
+    match run(
+        &state,
+        &v,
+        REJECT,
+        json!({ "id": id, "reason": f.reason, "code": code }),
+    )
+    .await
+    {
         Ok(_) => back(&id, "rejected"),
         Err(err) if err.code == "NOT_FOUND" => not_found_page(&v),
         Err(err) => {
             let refused = Refused {
                 reject: Some((err, f.reason)),
+                reject_code: Some(f.reason_code),
                 ..Default::default()
             };
             render(&state, &v, &id, None, refused).await
