@@ -132,8 +132,9 @@ async fn give_notice(
     audit::record(
         tx,
         Some(actor),
+        // The reason stays on the contract, shown to the freelancer once she asks for it.
         audit::Change::new("contract.give_notice", Subject::Contract, contract.id)
-            .detail(format!("ends on {ends_on}: {reason}")),
+            .detail(format!("ends on {ends_on}")),
     )
     .await?;
     jobs::schedule(
@@ -258,7 +259,11 @@ async fn end_in(
         audit::Change::new("contract.end", Subject::Contract, contract.id)
             .from(ContractStatus::Active)
             .to(to)
-            .detail(reason.as_str()),
+            .detail(match contract.ends_on {
+                // After notice the reason stays on the contract (shown to her once she asks).
+                Some(ends_on) if requested.is_none() => format!("notice ran out on {ends_on}"),
+                _ => reason.clone(),
+            }),
     )
     .await?;
     let (end_requested_by, end_requested_at) = match requested {
@@ -281,9 +286,10 @@ async fn end_in(
     Ok(ended)
 }
 
-/// The freelancer asks why the company ended (or gave notice to end) her contract (art. 16
-/// para. 2): recorded once, audited; the company sees the request and the reason it gave is
-/// shown to her from then on. `CONFLICT` unless the company asked for the end.
+/// The freelancer asks why the company gave notice to end her contract (art. 16 para. 2):
+/// recorded once, audited; the company sees the request and the reason it gave is shown to
+/// her from then on. `CONFLICT` unless the company gave notice (an immediate end shows its
+/// reason at once).
 #[tracing::instrument(skip_all, fields(user = access.user_id(), contract_id))]
 pub async fn request_reason(
     db: &DatabaseConnection,
@@ -297,12 +303,10 @@ pub async fn request_reason(
             "only the contract's freelancer asks for the reason for its end",
         ));
     }
-    if !contract
-        .end_requested_by
-        .is_some_and(|by| by != contract.freelancer_id)
-    {
+    if contract.ends_on.is_none() {
         return Err(DomainError::conflict(
-            "the company has not ended this contract; there is no reason to ask for",
+            "the company has not given notice to end this contract; a reason given with an \
+             immediate end is shown with it",
         ));
     }
     if let Some(asked) = contract.end_reason_requested_at {
@@ -342,11 +346,11 @@ pub async fn request_reason(
     })
 }
 
-/// Whether `viewer` may read the end reason: the company's staff always; the freelancer when
-/// she ended it herself, or, when the company did, once she asked for the reason.
+/// Whether `viewer` may read the end reason: the company's staff always; the freelancer too,
+/// except on a contract the company ended with notice, until she asks for the reason.
 pub fn end_reason_visible(contract: &contract::Model, viewer: i64) -> bool {
     viewer != contract.freelancer_id
-        || contract.end_requested_by.is_none_or(|by| by == viewer)
+        || contract.ends_on.is_none()
         || contract.end_reason_requested_at.is_some()
 }
 

@@ -4,4 +4,5 @@ mod company;
 mod engagements;
 mod finance;
 mod marketplace;
+mod reports;
 mod signing_in;

@@ -52,10 +52,11 @@ impl EndingMutation {
         ))
     }
 
-    /// The freelancer asks why the company ended her contract, or gave notice to end it
-    /// (Freelance Act art. 16 para. 2). Recorded once and audited; the company sees the request
+    /// The freelancer asks why the company gave notice to end her contract (Freelance Act
+    /// art. 16 para. 2). Recorded once and audited; the company sees the request
     /// (`Contract.endReasonRequested`) and the reason it gave is shown to her from then on.
-    /// CONFLICT when the company did not end the contract or she already asked.
+    /// CONFLICT when the company gave no notice (an immediate end shows its reason at once) or
+    /// she already asked.
     async fn request_end_reason(
         &self,
         ctx: &Context<'_>,

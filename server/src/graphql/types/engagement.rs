@@ -93,8 +93,8 @@ impl Contract {
         self.0.ended_at
     }
 
-    /// The reason given when the contract was ended (or notice given). When the company ended
-    /// it, the freelancer sees it once she has asked for it (`requestEndReason`).
+    /// The reason given when the contract was ended (or notice given). When the company gave
+    /// notice, the freelancer sees it once she has asked for it (`requestEndReason`).
     async fn end_reason(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<&str>> {
         let viewer = access(ctx).await?.user_id();
         Ok(self
