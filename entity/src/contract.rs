@@ -15,7 +15,7 @@ pub struct Model {
     pub currency: String,
     /// Sum of the non-rejected invoices; a CHECK keeps it within `amount_minor`.
     pub invoiced_minor: i64,
-    /// Sum of the paid payouts.
+    /// Sum of what the paid invoices billed (`invoices.amount_minor`).
     pub paid_minor: i64,
     pub status: ContractStatus,
     /// Stripe companies fund a contract up front; null for manual payment.

@@ -241,6 +241,24 @@ const ROWS: &[Row] = &[
         "UNNNOOOONN",
     ),
     row(
+        "Invoice.lines",
+        "query($invoice: ID!) { invoice(id: $invoice) { lines { id } } }",
+        "/invoice/lines",
+        "UNNNOOOONN",
+    ),
+    row(
+        "Invoice.taxByRate",
+        "query($invoice: ID!) { invoice(id: $invoice) { taxByRate { rate } } }",
+        "/invoice/taxByRate",
+        "UNNNOOOONN",
+    ),
+    row(
+        "User.payeeProfile",
+        "{ viewer { payeeProfile { payeeType } } }",
+        "/viewer/payeeProfile",
+        "EOOOOOOOOO",
+    ),
+    row(
         "Invoice.auditTrail",
         "query($invoice: ID!) { invoice(id: $invoice) { auditTrail { action } } }",
         "/invoice/auditTrail",
@@ -427,6 +445,18 @@ const ROWS: &[Row] = &[
         "UNNNAFFFNN",
     ),
     row(
+        "Mutation.setInvoiceLineWithholding",
+        "mutation($line: ID!) { setInvoiceLineWithholding(input: { lineId: $line, subject: true, reason: \"R\" }) { id } }",
+        "/setInvoiceLineWithholding",
+        "UNNNFFFANN",
+    ),
+    row(
+        "Mutation.updatePayeeProfile",
+        "mutation { updatePayeeProfile(input: { payeeType: INDIVIDUAL }) { id } }",
+        "/updatePayeeProfile",
+        "UAAAAAAAAA",
+    ),
+    row(
         "Mutation.approveInvoice",
         "mutation($submitted: ID!) { approveInvoice(id: $submitted) { id } }",
         "/approveInvoice",
@@ -585,6 +615,17 @@ async fn world(s: &TestServer) -> World {
     )
     .await;
 
+    let line = s
+        .ok(
+            a.finance.token(),
+            "query($id: ID!) { invoice(id: $id) { lines { id } } }",
+            json!({ "id": submitted }),
+        )
+        .await["invoice"]["lines"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+
     let emails = HashMap::from([
         ("outsider", outsider.email.clone()),
         ("alumA", alum_a.email.clone()),
@@ -616,6 +657,7 @@ async fn world(s: &TestServer) -> World {
         ("invoice", approved),
         ("payout", payout),
         ("submitted", submitted),
+        ("line", line),
         ("rejectable", rejectable),
         ("open", open),
         ("pending", pending),
@@ -763,8 +805,13 @@ async fn every_operation_and_tenant_edge_has_a_row() {
                     let text = field["type"].to_string();
                     (text.contains("\"LIST\"") && text.contains("\"OBJECT\""))
                         || text.contains("Connection")
-                        || ["User.email", "User.payoutAccount", "User.emailVerified"]
-                            .contains(&name.as_str())
+                        || [
+                            "User.email",
+                            "User.payoutAccount",
+                            "User.emailVerified",
+                            "User.payeeProfile",
+                        ]
+                        .contains(&name.as_str())
                 }
                 _ => false,
             };

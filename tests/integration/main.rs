@@ -26,6 +26,7 @@ mod reviews;
 mod schema;
 mod security;
 mod stripe;
+mod tax;
 pub mod tax_reports;
 mod test_databases;
 mod text_input;

@@ -786,6 +786,7 @@ async fn run(db: &DatabaseConnection, ops: &[Op]) -> Result<(), String> {
                     None,
                     money(amount),
                     "Generated",
+                    Default::default(),
                 )
                 .await;
                 if let Ok(i) = &result {

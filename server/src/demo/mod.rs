@@ -185,6 +185,7 @@ pub async fn seed(db: &DatabaseConnection) -> anyhow::Result<Outcome> {
         Some(first.id),
         yen(data::HALF_WAY_MILESTONES[0].1)?,
         "「現状データの把握と分析設計」の業務委託料としてご請求いたします。",
+        Default::default(),
     )
     .await
     .context("invoicing the first milestone")?;
@@ -247,6 +248,7 @@ pub async fn seed(db: &DatabaseConnection) -> anyhow::Result<Outcome> {
         Some(only.id),
         yen(amount)?,
         "代理店向け月次営業レポートの集計自動化の業務委託料としてご請求いたします。",
+        Default::default(),
     )
     .await
     .context("the invoice awaiting finance")?;

@@ -1,7 +1,9 @@
 //! Bids: placed by alumni on open projects, withdrawn by their bidder, and accepted by the
 //! company into a contract — atomically, once per project.
-use entity::states::{BidStatus, ContractStatus, FundingStatus, PaymentProvider, ProjectStatus};
-use entity::{bid, company, contract, project};
+use entity::states::{
+    BidStatus, ContractStatus, FundingStatus, PayeeType, PaymentProvider, ProjectStatus,
+};
+use entity::{bid, company, contract, project, user};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveEnum, ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait,
@@ -177,6 +179,13 @@ pub async fn accept(
         .one(&tx)
         .await?
         .ok_or(DomainError::NotFound("company"))?;
+    // The payee type decides which rules apply for the life of the contract (unset: an
+    // individual, the case the Freelance Act and withholding protect).
+    let payee_type = user::Entity::find_by_id(bid.bidder_id)
+        .one(&tx)
+        .await?
+        .and_then(|u| u.payee_type)
+        .unwrap_or(PayeeType::Individual);
     let at = now();
     let contract = contract::ActiveModel {
         project_id: Set(project.id),
@@ -194,6 +203,7 @@ pub async fn accept(
             .then_some(FundingStatus::Unfunded)),
         payment_intent_id: Set(None),
         funding_failure: Set(None),
+        payee_type: Set(payee_type),
         created_at: Set(at),
         updated_at: Set(at),
         ..Default::default()

@@ -87,37 +87,58 @@ pub struct RateTotal {
 /// per rate — a qualified invoice may round only once per rate per invoice, never per line.
 /// Rates in ascending order; a rate without lines is left out.
 pub fn totals_per_rate(lines: &[(TaxRate, i64)]) -> DomainResult<Vec<RateTotal>> {
-    let mut totals: Vec<RateTotal> = Vec::new();
-    for &(rate, net) in lines {
-        if net < 0 {
+    Ok(sum_per_rate(lines)?
+        .into_iter()
+        .map(|(rate, net_yen)| RateTotal {
+            rate,
+            net_yen,
+            tax_yen: net_yen / 100 * rate.percent() + net_yen % 100 * rate.percent() / 100,
+        })
+        .collect())
+}
+
+/// As [`totals_per_rate`] for lines whose amounts include the tax (税込): the tax within each
+/// rate's sum is floor(sum × rate / (100 + rate)), once per rate; `net_yen` is the rest.
+pub fn totals_per_rate_included(lines: &[(TaxRate, i64)]) -> DomainResult<Vec<RateTotal>> {
+    Ok(sum_per_rate(lines)?
+        .into_iter()
+        .map(|(rate, gross)| {
+            let p = i128::from(rate.percent());
+            // At most gross × 10 / 110 < gross: always fits.
+            let tax_yen = i64::try_from(i128::from(gross) * p / (100 + p)).unwrap_or(0);
+            RateTotal {
+                rate,
+                net_yen: gross - tax_yen,
+                tax_yen,
+            }
+        })
+        .collect())
+}
+
+/// The lines' amounts summed per rate, rates ascending; refuses negative amounts and overflow.
+fn sum_per_rate(lines: &[(TaxRate, i64)]) -> DomainResult<Vec<(TaxRate, i64)>> {
+    let mut sums: Vec<(TaxRate, i64)> = Vec::new();
+    for &(rate, amount) in lines {
+        if amount < 0 {
             return Err(DomainError::bad_input(
                 "lines",
                 "an amount cannot be negative",
             ));
         }
-        let total = match totals.iter_mut().find(|t| t.rate == rate) {
-            Some(total) => total,
+        let sum = match sums.iter_mut().find(|(r, _)| *r == rate) {
+            Some((_, sum)) => sum,
             None => {
-                totals.push(RateTotal {
-                    rate,
-                    net_yen: 0,
-                    tax_yen: 0,
-                });
-                let last = totals.len() - 1;
-                &mut totals[last]
+                sums.push((rate, 0));
+                let last = sums.len() - 1;
+                &mut sums[last].1
             }
         };
-        total.net_yen = total
-            .net_yen
-            .checked_add(net)
+        *sum = sum
+            .checked_add(amount)
             .ok_or_else(|| DomainError::bad_input("lines", "the total is too large"))?;
     }
-    for total in &mut totals {
-        total.tax_yen = total.net_yen / 100 * total.rate.percent()
-            + total.net_yen % 100 * total.rate.percent() / 100;
-    }
-    totals.sort_by_key(|t| t.rate);
-    Ok(totals)
+    sums.sort_by_key(|(rate, _)| *rate);
+    Ok(sums)
 }
 
 /// The share (in percent) of the consumption tax on a purchase from a seller who is NOT
@@ -220,6 +241,26 @@ mod tests {
         // Near the top of i64 the tax still does not overflow.
         let top = totals_per_rate(&[(TaxRate::Standard10, i64::MAX)]).unwrap();
         assert_eq!(top[0].tax_yen, i64::MAX / 10);
+    }
+
+    #[test]
+    fn tax_included_is_taken_out_once_per_rate() {
+        let t = totals_per_rate_included(&[(TaxRate::Standard10, 55_000)]).unwrap();
+        assert_eq!((t[0].net_yen, t[0].tax_yen), (50_000, 5_000));
+        // 50,000 × 10 / 110 = 4,545.45…: floored once over both lines.
+        let t = totals_per_rate_included(&[
+            (TaxRate::Standard10, 33_333),
+            (TaxRate::Standard10, 16_667),
+            (TaxRate::Reduced8, 10_800),
+        ])
+        .unwrap();
+        assert_eq!(t.len(), 2);
+        assert_eq!(
+            (t[0].rate, t[0].net_yen, t[0].tax_yen),
+            (TaxRate::Reduced8, 10_000, 800)
+        );
+        assert_eq!((t[1].net_yen, t[1].tax_yen), (45_455, 4_545));
+        assert!(totals_per_rate_included(&[(TaxRate::Reduced8, -1)]).is_err());
     }
 
     #[test]

@@ -18,6 +18,7 @@ use chrono_tz::Asia::Tokyo;
 
 use super::audit::Subject;
 use super::error::{DomainError, DomainResult};
+use super::invoice_tax::{self, InvoiceTax};
 use super::money::Money;
 use super::page::{Page, Paged};
 use super::{Access, audit, contracts, jobs, now, text, write_tx};
@@ -72,6 +73,7 @@ pub async fn submit(
     milestone_id: Option<i64>,
     amount: Money,
     description: &str,
+    tax: InvoiceTax,
 ) -> DomainResult<invoice::Model> {
     let description = text::multi_line(description, "input.description", 5_000)?;
     let tx = write_tx(db).await?;
@@ -93,6 +95,21 @@ pub async fn submit(
             format!("the contract is in {}", contract.currency),
         ));
     }
+    if tax.tax_shown_separately && contract.funding_status.is_some() {
+        return Err(DomainError::bad_input(
+            "input.taxShownSeparately",
+            "the contract's escrow holds the agreed amount: on a Stripe-funded contract the \
+             consumption tax is included in the amount",
+        ));
+    }
+    let (project, freelancer) = parties(&tx, &contract).await?;
+    let lines = invoice_tax::lines(
+        &tax,
+        amount,
+        &description,
+        invoice_tax::subject_by_default(project.category),
+    )?;
+    let figures = invoice_tax::figures(&lines, tax.tax_shown_separately, contract.payee_type)?;
     let accepted = match milestone_id {
         Some(milestone_id) => check_milestone(&tx, &contract, milestone_id, amount).await?,
         None => latest_acceptance(&tx, contract.id).await?,
@@ -140,11 +157,11 @@ pub async fn submit(
         description: Set(description),
         status: Set(InvoiceStatus::Submitted),
         rejection_reason: Set(None),
-        tax_shown_separately: Set(false),
-        consumption_tax_minor: Set(0),
-        total_minor: Set(amount.minor),
-        withholding_minor: Set(0),
-        registration_number: Set(None),
+        tax_shown_separately: Set(tax.tax_shown_separately),
+        consumption_tax_minor: Set(figures.consumption_tax),
+        total_minor: Set(figures.total),
+        withholding_minor: Set(figures.withholding),
+        registration_number: Set(freelancer.registration_number),
         transaction_date: Set(accepted.unwrap_or(at).with_timezone(&Tokyo).date_naive()),
         created_at: Set(at),
         updated_at: Set(at),
@@ -152,6 +169,7 @@ pub async fn submit(
     }
     .insert(&tx)
     .await?;
+    invoice_tax::insert(&tx, invoice.id, &lines).await?;
     audit::record(
         &tx,
         Some(access.user_id()),
@@ -161,6 +179,26 @@ pub async fn submit(
     .await?;
     tx.commit().await?;
     Ok(invoice)
+}
+
+/// The contract's project (its category decides withholding) and freelancer (the issuer).
+async fn parties(
+    tx: &impl ConnectionTrait,
+    contract: &contract::Model,
+) -> DomainResult<(project::Model, user::Model)> {
+    let project = project::Entity::find_by_id(contract.project_id)
+        .one(tx)
+        .await?;
+    let freelancer = user::Entity::find_by_id(contract.freelancer_id)
+        .one(tx)
+        .await?;
+    match (project, freelancer) {
+        (Some(project), Some(freelancer)) => Ok((project, freelancer)),
+        _ => Err(DomainError::Internal(anyhow::anyhow!(
+            "contract {}: its project or freelancer is missing",
+            contract.id
+        ))),
+    }
 }
 
 /// The latest acceptance among the contract's milestones: what an invoice naming no milestone
@@ -266,7 +304,9 @@ pub async fn approve(
     let payout = payout::ActiveModel {
         invoice_id: Set(invoice.id),
         company_id: Set(invoice.company_id),
-        amount_minor: Set(invoice.amount_minor),
+        // What the freelancer receives: the total less the withholding kept for the tax
+        // office; never less a bank fee (Freelance Act art. 5: the company bears it).
+        amount_minor: Set(invoice.total_minor - invoice.withholding_minor),
         currency: Set(invoice.currency.clone()),
         status: Set(PayoutStatus::Pending),
         provider: Set(provider),

@@ -6,6 +6,8 @@
 //! and `check` use, so the books and their audit cannot drift apart.
 use std::fmt;
 
+use chrono::NaiveDate;
+
 use entity::ledger_entry;
 use entity::states::{InvoiceStatus, PayoutStatus};
 use sea_orm::{
@@ -27,6 +29,11 @@ pub enum Account {
     CompanyBank { company_id: i64 },
     /// Money an alumnus received.
     FreelancerPaid { user_id: i64 },
+    /// Withholding income tax a freelancer's payments had withheld on her behalf.
+    FreelancerWithheld { user_id: i64 },
+    /// Withholding a company owes the tax office, due on `due` (the 10th of the month after
+    /// the payment).
+    WithholdingPayable { company_id: i64, due: NaiveDate },
     /// A reversal of a transfer whose contract is unknown.
     Reversed { payout_id: i64 },
 }
@@ -38,6 +45,10 @@ impl fmt::Display for Account {
             Self::Escrow { contract_id } => write!(f, "contract:{contract_id}:escrow"),
             Self::CompanyBank { company_id } => write!(f, "company:{company_id}:bank"),
             Self::FreelancerPaid { user_id } => write!(f, "freelancer:{user_id}:paid"),
+            Self::FreelancerWithheld { user_id } => write!(f, "freelancer:{user_id}:withheld"),
+            Self::WithholdingPayable { company_id, due } => {
+                write!(f, "company:{company_id}:withholding:{due}")
+            }
             Self::Reversed { payout_id } => write!(f, "payout:{payout_id}:reversed"),
         }
     }
@@ -144,7 +155,7 @@ pub async fn check(db: &impl ConnectionTrait) -> DomainResult<Vec<String>> {
         .map(|prefix| format!("'{prefix}:' || CAST(p.id AS TEXT)"))
         .join(", ");
     let refund = Group::REFUND;
-    let checks: [(&str, String); 5] = [
+    let checks: [(&str, String); 7] = [
         (
             "ledger group does not sum to zero",
             "SELECT txn_group || ' ' || currency AS name, CAST(SUM(amount_minor) AS BIGINT) AS detail FROM ledger_entries \
@@ -180,6 +191,23 @@ pub async fn check(db: &impl ConnectionTrait) -> DomainResult<Vec<String>> {
                  (SELECT 1 FROM ledger_entries l WHERE l.txn_group = '{refund}:' || CAST(c.id AS TEXT))"
             ),
         ),
+        (
+            "payout is not its invoice's total less withholding",
+            "SELECT CAST(p.id AS TEXT) AS name, i.total_minor - p.amount_minor - p.withholding_minor AS detail \
+             FROM payouts p JOIN invoices i ON i.id = p.invoice_id \
+             WHERE p.amount_minor + p.withholding_minor <> i.total_minor OR p.withholding_minor <> i.withholding_minor"
+                .to_string(),
+        ),
+        (
+            "paid payout's withholding is not the company's liability",
+            format!(
+                "SELECT CAST(p.id AS TEXT) AS name, p.withholding_minor AS detail FROM payouts p \
+                 WHERE p.status = '{paid_payout}' AND p.withholding_minor > 0 AND NOT EXISTS \
+                 (SELECT 1 FROM ledger_entries l WHERE l.txn_group IN ({settlement_keys}) \
+                 AND l.account LIKE 'company:' || CAST(p.company_id AS TEXT) || ':withholding:%' \
+                 AND l.amount_minor = -p.withholding_minor)"
+            ),
+        ),
     ];
     let mut problems = Vec::new();
     for (what, sql) in checks {
@@ -197,6 +225,7 @@ pub async fn check(db: &impl ConnectionTrait) -> DomainResult<Vec<String>> {
 #[cfg(test)]
 mod tests {
     use super::{Account, Group};
+    use chrono::NaiveDate;
 
     /// The stored keys are data: changing one would orphan every existing entry.
     #[test]
@@ -213,6 +242,18 @@ mod tests {
         assert_eq!(
             Account::FreelancerPaid { user_id: 9 }.to_string(),
             "freelancer:9:paid"
+        );
+        assert_eq!(
+            Account::FreelancerWithheld { user_id: 9 }.to_string(),
+            "freelancer:9:withheld"
+        );
+        assert_eq!(
+            Account::WithholdingPayable {
+                company_id: 3,
+                due: NaiveDate::from_ymd_opt(2026, 12, 10).unwrap()
+            }
+            .to_string(),
+            "company:3:withholding:2026-12-10"
         );
         assert_eq!(
             Account::Reversed { payout_id: 4 }.to_string(),

@@ -16,7 +16,7 @@ use super::invoices::{self, FINANCE};
 use super::jobs::{self, Outcome};
 use super::ledger::{self, Account, Group};
 use super::page::{Page, Paged};
-use super::{Access, audit, milestones, now, required_text, write_tx};
+use super::{Access, audit, milestones, now, required_text, withholding, write_tx};
 
 /// What a transition records beside the status.
 #[derive(Debug, Clone, Copy)]
@@ -131,14 +131,19 @@ pub async fn mark_paid(
             "this payout is paid through Stripe, not recorded by hand",
         ));
     }
-    let postings = ledger::movement(
+    // The bank transfer pays her the net amount; the withholding stays with the company as
+    // its debt to the tax office, recorded as withheld on her behalf.
+    let postings = settlement_postings(
+        &payout,
         Account::CompanyBank {
             company_id: payout.company_id,
         },
         Account::FreelancerPaid {
             user_id: invoice.submitted_by,
         },
-        payout.amount_minor,
+        Account::FreelancerWithheld {
+            user_id: invoice.submitted_by,
+        },
     );
     let group = Group::Manual {
         payout_id: payout.id,
@@ -334,13 +339,12 @@ pub async fn transferred(
         .one(&tx)
         .await?
         .ok_or(DomainError::NotFound("payout"))?;
-    let postings = ledger::movement(
-        Account::PlatformStripe,
-        Account::Escrow {
-            contract_id: order.contract.id,
-        },
-        payout.amount_minor,
-    );
+    // The escrow releases the invoice's total: the net leaves by the transfer, and the
+    // withholding stays on the platform's balance as the company's debt to the tax office.
+    let escrow = Account::Escrow {
+        contract_id: order.contract.id,
+    };
+    let postings = settlement_postings(&payout, Account::PlatformStripe, escrow.clone(), escrow);
     let group = Group::Transfer {
         payout_id: payout.id,
     };
@@ -356,6 +360,30 @@ pub async fn transferred(
     jobs::finish(&tx, job, Outcome::Done).await?;
     tx.commit().await?;
     Ok(paid)
+}
+
+/// The postings of a payout paid today: its net amount moves from `source` to `paid_to`, and
+/// its withholding from the company's withholding liability (due on the 10th of next month,
+/// 源泉所得税の納期) to `withheld_to`.
+fn settlement_postings(
+    payout: &payout::Model,
+    source: Account,
+    paid_to: Account,
+    withheld_to: Account,
+) -> Vec<(Account, i64)> {
+    let mut postings = ledger::movement(source, paid_to, payout.amount_minor).to_vec();
+    if payout.withholding_minor > 0 {
+        let due = withholding::remittance_due(invoices::today());
+        postings.extend(ledger::movement(
+            Account::WithholdingPayable {
+                company_id: payout.company_id,
+                due,
+            },
+            withheld_to,
+            payout.withholding_minor,
+        ));
+    }
+    postings
 }
 
 /// The payout is paid: it becomes PAID with `reference`, the invoice PAID, the ledger group
@@ -405,12 +433,13 @@ pub(crate) async fn settle(
     )
     .await?;
     ledger::post(tx, group, &paid.currency, postings).await?;
-    complete_contract_if_paid(tx, actor, invoice.contract_id, paid.amount_minor).await?;
+    // The contract counts what the invoice billed, whatever tax was added or withheld.
+    complete_contract_if_paid(tx, actor, invoice.contract_id, invoice.amount_minor).await?;
     milestones::mark_paid(tx, actor, invoice.contract_id).await?;
     Ok(paid)
 }
 
-/// Adds a paid amount to the contract and completes it when everything it owes is paid: its
+/// Adds a paid invoice's billed amount to the contract and completes it when everything it owes is paid: its
 /// whole amount, or, once ended early, its accepted work.
 async fn complete_contract_if_paid(
     tx: &impl ConnectionTrait,

@@ -4,6 +4,8 @@
 //! so that invoices, the payout and the ledger take the same number.
 //!
 //! Sources: 国税庁 タックスアンサー No.2795 / No.2792 (原稿料や講演料などの源泉徴収).
+use chrono::{Datelike, NaiveDate};
+
 use super::error::{DomainError, DomainResult};
 
 /// The threshold above which the higher rate applies, in yen.
@@ -54,6 +56,18 @@ pub fn withholding_yen(payee: PayeeType, subject: bool, payment: Payment) -> Dom
     Ok(on_base(base))
 }
 
+/// The day withholding on a payment made on `paid_on` must reach the tax office: the 10th of
+/// the following month (Income Tax Act art. 212). The semiannual special rule (納期の特例) for
+/// small payers is the company's own arrangement with its tax office and is not applied.
+pub fn remittance_due(paid_on: NaiveDate) -> NaiveDate {
+    let (year, month) = if paid_on.month() == 12 {
+        (paid_on.year() + 1, 1)
+    } else {
+        (paid_on.year(), paid_on.month() + 1)
+    };
+    NaiveDate::from_ymd_opt(year, month, 10).unwrap_or(paid_on)
+}
+
 /// The tax on a base of `yen` (≥ 0): integer arithmetic in basis points, floored once.
 fn on_base(yen: i64) -> i64 {
     let yen = i128::from(yen);
@@ -81,6 +95,14 @@ mod tests {
             },
         )
         .unwrap()
+    }
+
+    #[test]
+    fn withholding_is_due_on_the_tenth_of_the_next_month() {
+        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        assert_eq!(remittance_due(day(2026, 11, 26)), day(2026, 12, 10));
+        assert_eq!(remittance_due(day(2026, 12, 31)), day(2027, 1, 10));
+        assert_eq!(remittance_due(day(2027, 1, 1)), day(2027, 2, 10));
     }
 
     #[test]

@@ -4,8 +4,8 @@ use std::sync::Arc;
 
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 use entity::{
-    audit_event, bid, bid_milestone, company, contract, invoice, milestone, payout, project,
-    project_skill, review, user,
+    audit_event, bid, bid_milestone, company, contract, invoice, invoice_line, milestone, payout,
+    project, project_skill, review, user,
 };
 use sea_orm::{
     ColumnTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, QueryFilter, QueryOrder,
@@ -83,6 +83,35 @@ impl Loader<MilestonesOfContract> for Loaders {
             keys.iter().map(|k| (*k, Vec::new())).collect();
         for row in rows {
             out.entry(MilestonesOfContract(row.contract_id))
+                .or_default()
+                .push(row);
+        }
+        Ok(out)
+    }
+}
+
+/// An invoice's lines, in position order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct LinesOfInvoice(pub i64);
+
+impl Loader<LinesOfInvoice> for Loaders {
+    type Value = Vec<invoice_line::Model>;
+    type Error = Arc<DbErr>;
+
+    async fn load(
+        &self,
+        keys: &[LinesOfInvoice],
+    ) -> LoadResult<LinesOfInvoice, Vec<invoice_line::Model>> {
+        let rows = invoice_line::Entity::find()
+            .filter(invoice_line::Column::InvoiceId.is_in(keys.iter().map(|k| k.0)))
+            .order_by_asc(invoice_line::Column::InvoiceId)
+            .order_by_asc(invoice_line::Column::Position)
+            .all(&self.db)
+            .await?;
+        let mut out: HashMap<LinesOfInvoice, Vec<invoice_line::Model>> =
+            keys.iter().map(|k| (*k, Vec::new())).collect();
+        for row in rows {
+            out.entry(LinesOfInvoice(row.invoice_id))
                 .or_default()
                 .push(row);
         }

@@ -169,6 +169,32 @@ pub enum FundingStatus {
     Funded,
 }
 
+/// Who a freelancer is in law. The Freelance Act protects INDIVIDUAL and
+/// ONE_PERSON_CORPORATION payees; withholding applies to individuals only.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "states::PayeeType")]
+pub enum PayeeType {
+    /// A sole proprietor without employees (the default until she says otherwise).
+    Individual,
+    /// A sole proprietor with employees.
+    IndividualWithEmployees,
+    /// A corporation whose only officer works alone.
+    OnePersonCorporation,
+    Corporation,
+}
+
+/// A consumption tax rate on an invoice line.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "crate::domain::consumption_tax::TaxRate")]
+pub enum TaxRate {
+    /// 8 %, the reduced rate.
+    #[graphql(name = "REDUCED")]
+    Reduced8,
+    /// 10 %, the standard rate these fees carry.
+    #[graphql(name = "STANDARD")]
+    Standard10,
+}
+
 /// Which side of a contract wrote a review.
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
 #[graphql(remote = "states::ReviewSide")]

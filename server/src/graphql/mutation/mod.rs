@@ -6,6 +6,7 @@ mod engagements;
 mod marketplace;
 mod payments;
 mod stripe;
+mod tax;
 
 use async_graphql::MergedObject;
 
@@ -18,4 +19,5 @@ pub struct Mutation(
     marketplace::MarketplaceMutation,
     payments::PaymentMutation,
     stripe::StripeMutation,
+    tax::TaxMutation,
 );

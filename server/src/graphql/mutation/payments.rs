@@ -1,11 +1,12 @@
 use async_graphql::{Context, ID, InputObject, Object};
 
 use crate::domain::error::DomainError;
+use crate::domain::invoice_tax::{InvoiceTax, LineInput};
 use crate::domain::{invoices, payouts};
 use crate::graphql::context::{access, db};
 use crate::graphql::errors::OrGql;
 use crate::graphql::ids;
-use crate::graphql::scalars::MoneyInput;
+use crate::graphql::scalars::{MoneyInput, TaxRate};
 use crate::graphql::types::{Invoice, Payout};
 
 #[derive(Default)]
@@ -19,6 +20,21 @@ pub struct SubmitInvoiceInput {
     pub milestone_id: Option<ID>,
     pub amount: MoneyInput,
     pub description: String,
+    /// The fees per consumption tax rate, summing to `amount`; absent: one line for the whole
+    /// amount at the standard rate.
+    pub lines: Option<Vec<InvoiceLineInput>>,
+    /// Whether the consumption tax is added on top of `amount` (JPY, manual payment only);
+    /// default false: `amount` includes it.
+    #[graphql(default = false)]
+    pub tax_shown_separately: bool,
+}
+
+#[derive(InputObject)]
+pub struct InvoiceLineInput {
+    pub description: String,
+    pub amount: MoneyInput,
+    #[graphql(default_with = "TaxRate::Standard10")]
+    pub tax_rate: TaxRate,
 }
 
 #[derive(InputObject)]
@@ -58,6 +74,23 @@ impl PaymentMutation {
             .transpose()
             .gql()?;
         let amount = input.amount.parse("input.amount").gql()?;
+        let lines = input
+            .lines
+            .map(|lines| {
+                lines
+                    .iter()
+                    .enumerate()
+                    .map(|(i, line)| {
+                        Ok(LineInput {
+                            description: line.description.clone(),
+                            amount: line.amount.parse(&format!("input.lines[{i}].amount"))?,
+                            rate: line.tax_rate.into(),
+                        })
+                    })
+                    .collect::<Result<Vec<_>, DomainError>>()
+            })
+            .transpose()
+            .gql()?;
         Ok(Invoice(
             invoices::submit(
                 db(ctx),
@@ -66,6 +99,10 @@ impl PaymentMutation {
                 milestone_id,
                 amount,
                 &input.description,
+                InvoiceTax {
+                    lines,
+                    tax_shown_separately: input.tax_shown_separately,
+                },
             )
             .await
             .gql()?,

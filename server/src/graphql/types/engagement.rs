@@ -5,7 +5,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use entity::{contract, invoice, payout};
 
 use super::{
-    AuditEvent, Bid, Milestone, PageArgs, Project, Review, User, connection, load_one, load_opt,
+    AuditEvent, Bid, InvoiceLine, Milestone, PageArgs, Project, Review, TaxRateTotal, User,
+    connection, load_one, load_opt, tax,
 };
 use crate::domain::audit::Subject;
 use crate::domain::{endings, invoices, reviews};
@@ -13,11 +14,11 @@ use crate::graphql::context::access;
 use crate::graphql::errors::OrGql;
 use crate::graphql::ids;
 use crate::graphql::loaders::{
-    AuditOf, BidId, ContractId, InvoiceId, InvoicesOfContract, MilestoneId, MilestonesOfContract,
-    PayoutOfInvoice, ProjectId, ReviewsOfContract, UserId,
+    AuditOf, BidId, ContractId, InvoiceId, InvoicesOfContract, LinesOfInvoice, MilestoneId,
+    MilestonesOfContract, PayoutOfInvoice, ProjectId, ReviewsOfContract, UserId,
 };
 use crate::graphql::scalars::{
-    ContractStatus, FundingStatus, InvoiceStatus, Money, PaymentProvider, PayoutStatus,
+    ContractStatus, FundingStatus, InvoiceStatus, Money, PayeeType, PaymentProvider, PayoutStatus,
 };
 
 pub(super) async fn audit_trail(
@@ -65,9 +66,14 @@ impl Contract {
             .collect())
     }
 
-    /// The sum of the contract's paid payouts.
+    /// What the contract's paid invoices billed (before tax added or withheld).
     async fn paid_amount(&self) -> async_graphql::Result<Money> {
         Money::from_stored(self.0.paid_minor, &self.0.currency).gql()
+    }
+
+    /// The freelancer's payee type when the bid was accepted; it decides the rules applied.
+    async fn payee_type(&self) -> PayeeType {
+        self.0.payee_type.into()
     }
 
     async fn status(&self) -> ContractStatus {
@@ -229,6 +235,74 @@ impl Invoice {
         self.0.payment_due_date
     }
 
+    /// The lines, each a fee at one consumption tax rate.
+    async fn lines(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<InvoiceLine>> {
+        Ok(load_opt(ctx, LinesOfInvoice(self.0.id), "invoice lines")
+            .await?
+            .unwrap_or_default()
+            .into_iter()
+            .map(|row| InvoiceLine {
+                row,
+                currency: self.0.currency.clone(),
+            })
+            .collect())
+    }
+
+    /// Whether the consumption tax is added on top of `amount` (else it is included in it).
+    async fn tax_shown_separately(&self) -> bool {
+        self.0.tax_shown_separately
+    }
+
+    /// The lines per tax rate, the tax floored once per rate (a qualified invoice's rule).
+    async fn tax_by_rate(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<TaxRateTotal>> {
+        let lines = load_opt(ctx, LinesOfInvoice(self.0.id), "invoice lines")
+            .await?
+            .unwrap_or_default();
+        tax::per_rate(&self.0, &lines)
+    }
+
+    /// The consumption tax, added or included.
+    async fn consumption_tax(&self) -> async_graphql::Result<Money> {
+        Money::from_stored(self.0.consumption_tax_minor, &self.0.currency).gql()
+    }
+
+    /// What the company owes: `amount`, plus the tax when it is shown separately.
+    async fn total(&self) -> async_graphql::Result<Money> {
+        Money::from_stored(self.0.total_minor, &self.0.currency).gql()
+    }
+
+    /// 源泉徴収税額: withholding income tax the company keeps back and pays to the tax office.
+    async fn withholding_tax(&self) -> async_graphql::Result<Money> {
+        Money::from_stored(self.0.withholding_minor, &self.0.currency).gql()
+    }
+
+    /// What the freelancer receives: `total` less `withholdingTax` (never less a bank fee).
+    async fn net_payable(&self) -> async_graphql::Result<Money> {
+        tax::net_payable(&self.0)
+    }
+
+    /// The issuer's qualified-invoice registration number when the invoice was submitted.
+    async fn registration_number(&self) -> Option<&str> {
+        self.0.registration_number.as_deref()
+    }
+
+    /// The day of the transaction: the billed acceptance day (Asia/Tokyo).
+    async fn transaction_date(&self) -> NaiveDate {
+        self.0.transaction_date
+    }
+
+    /// How much of the consumption tax the company may deduct, in percent: 100 for a
+    /// registered issuer; else 80 to 2026-09-30, 50 to 2029-09-30, then 0 (transitional
+    /// measure), by the transaction date.
+    async fn deductible_tax_percent(&self) -> i32 {
+        tax::deductible_percent(&self.0)
+    }
+
+    /// The consumption tax the company may deduct: floor(tax × percent / 100).
+    async fn deductible_tax(&self) -> async_graphql::Result<Money> {
+        tax::deductible_tax(&self.0)
+    }
+
     /// Past its due date (today in Asia/Tokyo) and neither PAID nor REJECTED.
     async fn overdue(&self) -> bool {
         invoices::is_overdue(self.0.status, self.0.payment_due_date, invoices::today())
@@ -298,6 +372,11 @@ impl Payout {
     /// Why the payout failed, or why it is waiting (e.g. for the freelancer's Stripe onboarding).
     async fn failure_reason(&self) -> Option<&str> {
         self.0.failure_reason.as_deref()
+    }
+
+    /// Withholding kept back from the invoice's total; `amount` is what is paid.
+    async fn withholding_tax(&self) -> async_graphql::Result<Money> {
+        Money::from_stored(self.0.withholding_minor, &self.0.currency).gql()
     }
 
     /// How much of a Stripe transfer has been reversed.

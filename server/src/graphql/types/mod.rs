@@ -8,6 +8,7 @@ mod milestone;
 mod node;
 mod project;
 mod review;
+pub(crate) mod tax;
 mod user;
 
 use std::sync::Arc;
@@ -24,6 +25,7 @@ pub use milestone::{Milestone, ProposedMilestone};
 pub use node::Node;
 pub use project::{Bid, Project};
 pub use review::{Rating, Review};
+pub use tax::{InvoiceLine, PayeeProfile, TaxRateTotal};
 pub use user::User;
 
 use super::context::loader;

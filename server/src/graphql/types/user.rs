@@ -5,7 +5,7 @@ use entity::{payout_account, user};
 
 use crate::domain::payout_accounts;
 
-use super::{Bid, Company, CompanyMember, PageArgs, Rating, connection, load_opt};
+use super::{Bid, Company, CompanyMember, PageArgs, PayeeProfile, Rating, connection, load_opt};
 use crate::domain::error::DomainError;
 use crate::domain::page::Paged;
 use crate::domain::{bids, companies};
@@ -135,6 +135,12 @@ impl User {
             .await?
             .unwrap_or_default()
             .into())
+    }
+
+    /// Who the user is as a payee (type, registration number, name and address for payment
+    /// records); null for anyone but the user themself.
+    async fn payee_profile(&self, ctx: &Context<'_>) -> Option<PayeeProfile> {
+        self.is_viewer(ctx).then(|| PayeeProfile(self.row.clone()))
     }
 
     /// The user's Stripe payout account; null for anyone but the user themself.
