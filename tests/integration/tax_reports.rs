@@ -2,9 +2,8 @@
 //! `financeExport` on a seeded history with known sums, month and year boundaries in
 //! Asia/Tokyo, and the ¥50,000 threshold (exactly ¥50,000 is not listed; ¥50,001 is).
 //!
-//! The history is paid through the API; the withholding, the subject lines and the payment
-//! times are then set behind its back (the payout code computes withholding; these tests are
-//! about what the reports read).
+//! The history is paid through the API (design fees, so the payout code withholds); only the
+//! payment times are then moved behind its back, to the days the tests need.
 use boomerang_tests::TestServer;
 use boomerang_tests::error_code;
 use boomerang_tests::flow::*;
@@ -26,49 +25,37 @@ pub struct History {
     pub taro: Person,
 }
 
-/// Marks a paid payout as paid at `at` with `withheld` kept back, and its invoice as one
-/// line of `fee` subject to withholding.
-async fn seed(
-    s: &TestServer,
-    payout_id: &str,
-    invoice_id: &str,
-    fee: i64,
-    withheld: i64,
-    at: &str,
-) {
+/// Moves a payout's payment time to `at` (RFC 3339), after checking what the payout code
+/// withheld from it.
+async fn paid_at(s: &TestServer, payout_id: &str, withheld: i64, at: &str) {
+    let key = key(payout_id);
+    assert_eq!(
+        s.sql_i64(&format!(
+            "SELECT withholding_minor FROM payouts WHERE id = {key}"
+        ))
+        .await,
+        withheld,
+        "the payout code withholds floor(fee × 10.21 %)"
+    );
     let at: DateTime<Utc> = DateTime::parse_from_rfc3339(at).unwrap().into();
     payout::Entity::update_many()
         .col_expr(payout::Column::PaidAt, Expr::value(at))
-        .col_expr(payout::Column::WithholdingMinor, Expr::value(withheld))
-        .filter(payout::Column::Id.eq(key(payout_id)))
+        .filter(payout::Column::Id.eq(key))
         .exec(&s.conn)
         .await
         .unwrap();
-    let invoice = key(invoice_id);
-    s.sql(&format!(
-        "DELETE FROM invoice_lines WHERE invoice_id = {invoice}"
-    ))
-    .await;
-    let now = "CURRENT_TIMESTAMP";
-    s.sql(&format!(
-        "INSERT INTO invoice_lines (invoice_id, position, description, amount_minor, tax_rate, withholding_subject, created_at) \
-         VALUES ({invoice}, 1, 'Design', {fee}, 10, true, {now})"
-    ))
-    .await;
 }
 
 /// Pays `fees` to `who` on one contract of company `a`, returning (invoice id, payout id) each.
 async fn pay(s: &TestServer, a: &Company, who: &Person, fees: &[i64]) -> Vec<(String, String)> {
     let total: i64 = fees.iter().sum();
-    let project = publish(
-        s,
-        &a.member,
-        &a.id,
-        &total.to_string(),
-        "JPY",
-        "COMPANY_ALUMNI",
-    )
-    .await;
+    // Design fees are subject to withholding.
+    let mut input = project_input(&a.id, &total.to_string(), "JPY", "COMPANY_ALUMNI");
+    input["input"]["category"] = json!("DESIGN");
+    let project = s.ok(a.member.token(), PUBLISH, input).await["publishProject"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
     let bid_id = bid(s, who, &project, &total.to_string(), "JPY").await;
     let contract = accept_with_work_done(s, &a.member, who, &bid_id).await;
     let mut paid = Vec::new();
@@ -87,14 +74,18 @@ pub async fn history(s: &TestServer) -> History {
     let a = company(s, "acme").await;
     let hanako = alumnus(s, &a, "hanako@alumni.example").await;
     let taro = alumnus(s, &a, "taro@alumni.example").await;
-    s.sql("UPDATE users SET legal_name = '山田 花子', address = '東京都千代田区丸の内1-1-1' WHERE email = 'hanako@alumni.example'")
-        .await;
+    s.ok(
+        hanako.token(),
+        "mutation($input: PayeeProfileInput!) { updatePayeeProfile(input: $input) { id } }",
+        json!({ "input": { "payeeType": "INDIVIDUAL", "legalName": "山田 花子", "address": "東京都千代田区丸の内1-1-1" } }),
+    )
+    .await;
     let h = pay(s, &a, &hanako, &[40_001, 10_000]).await;
-    seed(s, &h[0].1, &h[0].0, 40_001, 4_084, "2026-03-31T14:59:00Z").await;
-    seed(s, &h[1].1, &h[1].0, 10_000, 1_021, "2026-03-31T15:00:00Z").await;
+    paid_at(s, &h[0].1, 4_084, "2026-03-31T14:59:00Z").await;
+    paid_at(s, &h[1].1, 1_021, "2026-03-31T15:00:00Z").await;
     let t = pay(s, &a, &taro, &[50_000, 1_000]).await;
-    seed(s, &t[0].1, &t[0].0, 50_000, 5_105, "2026-04-15T03:00:00Z").await;
-    seed(s, &t[1].1, &t[1].0, 1_000, 102, "2026-12-31T15:00:00Z").await;
+    paid_at(s, &t[0].1, 5_105, "2026-04-15T03:00:00Z").await;
+    paid_at(s, &t[1].1, 102, "2026-12-31T15:00:00Z").await;
     History { a, hanako, taro }
 }
 

@@ -88,13 +88,9 @@ impl Month {
 }
 
 /// The day the withholding on a payment paid at `paid_at` is due: the 10th of the next month
-/// (Asia/Tokyo).
+/// (Asia/Tokyo; `withholding::remittance_due`).
 pub fn remittance_due(paid_at: DateTime<Utc>) -> NaiveDate {
-    let day = paid_at.with_timezone(&Tokyo).date_naive();
-    Month {
-        first: day.with_day(1).unwrap_or(day),
-    }
-    .remittance_due()
+    super::withholding::remittance_due(paid_at.with_timezone(&Tokyo).date_naive())
 }
 
 /// One payment with withholding.
