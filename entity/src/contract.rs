@@ -36,6 +36,14 @@ pub struct Model {
     pub completed_at: Option<DateTimeUtc>,
     /// The freelancer's payee type when the bid was accepted: it decides the rules that apply.
     pub payee_type: PayeeType,
+    /// Who asked for the end (the freelancer or a company ADMIN/MEMBER), and when.
+    pub end_requested_by: Option<i64>,
+    pub end_requested_at: Option<DateTimeUtc>,
+    /// The day a company's 30 days' notice runs out (Asia/Tokyo, Freelance Act art. 16): the
+    /// contract stays ACTIVE until then and ends on it.
+    pub ends_on: Option<Date>,
+    /// When the freelancer asked for the reason for the end.
+    pub end_reason_requested_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

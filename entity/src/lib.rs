@@ -21,6 +21,7 @@ pub mod payout;
 pub mod payout_account;
 pub mod project;
 pub mod project_skill;
+pub mod refusal;
 pub mod review;
 pub mod session;
 pub mod states;

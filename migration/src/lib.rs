@@ -10,6 +10,7 @@ mod m20261126_000006_offboarding;
 mod m20261126_000007_payment_due_dates;
 mod m20261126_000008_japan_tax;
 mod m20261126_000010_bank_accounts;
+mod m20261126_000011_prohibited_acts;
 
 pub struct Migrator;
 
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000007_payment_due_dates::Migration),
             Box::new(m20261126_000008_japan_tax::Migration),
             Box::new(m20261126_000010_bank_accounts::Migration),
+            Box::new(m20261126_000011_prohibited_acts::Migration),
         ]
     }
 }

@@ -415,6 +415,42 @@ const ROWS: &[Row] = &[
         "UNFNFAAFNN",
     ),
     row(
+        "Query.complianceReport",
+        "query($company: ID!) { complianceReport(companyId: $company, from: \"2026-01-01\", to: \"2026-12-31\") { from changesRequested { code count } } }",
+        "/complianceReport",
+        "UNFNFFOONN",
+    ),
+    row(
+        "ComplianceReport.endedByCompany",
+        "query($company: ID!) { complianceReport(companyId: $company, from: \"2026-01-01\", to: \"2026-12-31\") { endedByCompany { id } } }",
+        "/complianceReport",
+        "UNFNFFOONN",
+    ),
+    row(
+        "Query.withholdingReport",
+        "query($company: ID!) { withholdingReport(companyId: $company, month: \"2026-04\") { month total { amount } entries { payoutId } } }",
+        "/withholdingReport",
+        "UNFNFFOONN",
+    ),
+    row(
+        "Query.paymentRecords",
+        "query($company: ID!) { paymentRecords(companyId: $company, year: 2026) { year records { name } } }",
+        "/paymentRecords",
+        "UNFNFFOONN",
+    ),
+    row(
+        "Query.financeExport",
+        "query($company: ID!) { financeExport(companyId: $company, from: \"2026-01-01\", to: \"2026-12-31\") { invoices { invoiceId } payouts { payoutId } withholding { payoutId } } }",
+        "/financeExport",
+        "UNFNFFOONN",
+    ),
+    row(
+        "Contract.endsOn",
+        "query($contract: ID!) { contract(id: $contract) { endsOn endedByCompany endReasonRequested endReason } }",
+        "/contract",
+        "UNNNOOOONN",
+    ),
+    row(
         "Mutation.submitDelivery",
         "mutation($deliverable: ID!) { submitDelivery(input: { milestoneId: $deliverable, note: \"N\" }) { id } }",
         "/submitDelivery",
@@ -422,7 +458,7 @@ const ROWS: &[Row] = &[
     ),
     row(
         "Mutation.requestChanges",
-        "mutation($changeable: ID!) { requestChanges(input: { milestoneId: $changeable, reason: \"R\" }) { id } }",
+        "mutation($changeable: ID!) { requestChanges(input: { milestoneId: $changeable, reason: \"R\", reasonCode: DEFECT }) { id } }",
         "/requestChanges",
         "UNNNFAAFNN",
     ),
@@ -464,7 +500,7 @@ const ROWS: &[Row] = &[
     ),
     row(
         "Mutation.rejectInvoice",
-        "mutation($rejectable: ID!) { rejectInvoice(input: { id: $rejectable, reason: \"No\" }) { id } }",
+        "mutation($rejectable: ID!) { rejectInvoice(input: { id: $rejectable, reason: \"No\", reasonCode: BILLING_ERROR }) { id } }",
         "/rejectInvoice",
         "UNNNFFFANN",
     ),
@@ -545,6 +581,12 @@ const ROWS: &[Row] = &[
         "mutation($company: ID!, $staffLeaver: String!) { removeCompanyMember(input: { companyId: $company, email: $staffLeaver }) { id } }",
         "/removeCompanyMember",
         "UNFNFFOFNN",
+    ),
+    row(
+        "Mutation.requestEndReason",
+        "mutation($endable: ID!) { requestEndReason(contractId: $endable) { id } }",
+        "/requestEndReason",
+        "UNNNAFFFNN",
     ),
     row(
         "Mutation.endContract",

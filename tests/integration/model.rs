@@ -820,7 +820,14 @@ async fn run(db: &DatabaseConnection, ops: &[Op]) -> Result<(), String> {
                     m.invoices[i].3 == S::Submitted
                 });
                 let expected = m.review(actor, i);
-                let result = invoices::reject(db, a(actor), m.invoices[i].0, "Generated").await;
+                let result = invoices::reject(
+                    db,
+                    a(actor),
+                    m.invoices[i].0,
+                    "Generated",
+                    entity::refusal::ReasonCode::Other,
+                )
+                .await;
                 if result.is_ok() {
                     m.invoices[i].3 = S::Rejected;
                     let c = m.invoices[i].1;
@@ -888,8 +895,14 @@ async fn run(db: &DatabaseConnection, ops: &[Op]) -> Result<(), String> {
                     m.milestones[i].3 == S::Submitted
                 });
                 let expected = m.review_delivery(actor, i);
-                let result =
-                    delivery::request_changes(db, a(actor), m.milestones[i].0, "Generated").await;
+                let result = delivery::request_changes(
+                    db,
+                    a(actor),
+                    m.milestones[i].0,
+                    "Generated",
+                    entity::refusal::ReasonCode::Other,
+                )
+                .await;
                 if result.is_ok() {
                     m.milestones[i].3 = S::ChangesRequested;
                 }

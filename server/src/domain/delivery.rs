@@ -18,7 +18,8 @@ use sea_orm::{
 use super::audit::Subject;
 use super::error::{DomainError, DomainResult};
 use super::jobs::{self, Outcome};
-use super::{Access, audit, contracts, milestones, now, text, write_tx};
+use super::{Access, audit, compliance, contracts, milestones, now, text, write_tx};
+use entity::refusal::{ReasonCode, RefusalKind};
 
 /// Who reviews deliveries for the company.
 pub const REVIEWERS: &[CompanyRole] = &[CompanyRole::Admin, CompanyRole::Member];
@@ -111,14 +112,16 @@ pub async fn submit(
     })
 }
 
-/// SUBMITTED → CHANGES_REQUESTED with a reason, by the company's ADMIN or MEMBER. The review
-/// window stops until the next delivery.
+/// SUBMITTED → CHANGES_REQUESTED with a reason and its code (recorded for the compliance
+/// report, `domain::compliance`), by the company's ADMIN or MEMBER. The review window stops
+/// until the next delivery.
 #[tracing::instrument(skip_all, fields(user = access.user_id(), milestone_id))]
 pub async fn request_changes(
     db: &DatabaseConnection,
     access: &Access,
     milestone_id: i64,
     reason: &str,
+    code: ReasonCode,
 ) -> DomainResult<milestone::Model> {
     let reason = text::multi_line(reason, "input.reason", MAX_REASON_CHARS)?;
     let tx = write_tx(db).await?;
@@ -150,7 +153,21 @@ pub async fn request_changes(
         Some(access.user_id()),
         audit::Change::new("milestone.request_changes", Subject::Milestone, m.row.id)
             .from(MilestoneStatus::Submitted)
-            .to(MilestoneStatus::ChangesRequested),
+            .to(MilestoneStatus::ChangesRequested)
+            .detail(code.to_value()),
+    )
+    .await?;
+    compliance::record(
+        &tx,
+        compliance::Refusal {
+            company_id: contract.company_id,
+            contract_id: contract.id,
+            kind: RefusalKind::ChangesRequested,
+            subject_id: m.row.id,
+            code,
+            reason: &reason,
+            actor_id: access.user_id(),
+        },
     )
     .await?;
     tx.commit().await?;

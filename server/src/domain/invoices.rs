@@ -335,19 +335,34 @@ pub async fn approve(
     Ok(invoice)
 }
 
-/// SUBMITTED → REJECTED with a reason; the amount returns to the contract so the
-/// freelancer can invoice again.
+/// SUBMITTED → REJECTED with a reason and its code (recorded for the compliance report,
+/// `domain::compliance`); the amount returns to the contract so the freelancer can invoice
+/// again.
 #[tracing::instrument(skip_all, fields(user = access.user_id(), invoice_id))]
 pub async fn reject(
     db: &DatabaseConnection,
     access: &Access,
     invoice_id: i64,
     reason: &str,
+    code: entity::refusal::ReasonCode,
 ) -> DomainResult<invoice::Model> {
     let reason = text::multi_line(reason, "input.reason", 2_000)?;
     let tx = write_tx(db).await?;
     let invoice = review(&tx, access, invoice_id, "rejecting an invoice").await?;
-    let invoice = transition(&tx, invoice, InvoiceStatus::Rejected, Some(reason)).await?;
+    let invoice = transition(&tx, invoice, InvoiceStatus::Rejected, Some(reason.clone())).await?;
+    super::compliance::record(
+        &tx,
+        super::compliance::Refusal {
+            company_id: invoice.company_id,
+            contract_id: invoice.contract_id,
+            kind: entity::refusal::RefusalKind::InvoiceRejected,
+            subject_id: invoice.id,
+            code,
+            reason: &reason,
+            actor_id: access.user_id(),
+        },
+    )
+    .await?;
     contract::Entity::update_many()
         .col_expr(
             contract::Column::InvoicedMinor,
@@ -362,7 +377,8 @@ pub async fn reject(
         Some(access.user_id()),
         audit::Change::new("invoice.reject", Subject::Invoice, invoice.id)
             .from(InvoiceStatus::Submitted)
-            .to(InvoiceStatus::Rejected),
+            .to(InvoiceStatus::Rejected)
+            .detail(code.to_value()),
     )
     .await?;
     tx.commit().await?;

@@ -20,6 +20,8 @@ pub const PAYOUT_TRANSFER: &str = "payout.transfer";
 pub const CONTRACT_REFUND: &str = "contract.refund";
 /// Accepts a SUBMITTED milestone whose review window closed (`domain::delivery::auto_accept`).
 pub const MILESTONE_AUTO_ACCEPT: &str = "milestone.auto_accept";
+/// Ends a contract whose 30 days' notice ran out (`domain::endings::end_on_notice`).
+pub const CONTRACT_END_ON_NOTICE: &str = "contract.end_on_notice";
 /// How long a claimed job is held before another worker may take it over.
 /// Longer than the longest Stripe call (5 attempts of `STRIPE_TIMEOUT_MS`, 20 s by default,
 /// plus the 409 backoff), so a live worker's claim never runs out mid-call.

@@ -11,6 +11,7 @@ mod mutation;
 mod nul;
 mod prefetch;
 mod query;
+mod reports;
 mod scalars;
 mod types;
 
@@ -31,7 +32,12 @@ pub use loaders::{Loaders, RequestLoader};
 pub use mutation::Mutation;
 pub use query::Query;
 
-pub type BoomerangSchema = Schema<Query, Mutation, EmptySubscription>;
+// The root query: the core queries and the compliance and tax reports.
+#[derive(async_graphql::MergedObject, Default)]
+#[graphql(name = "Query")]
+pub struct RootQuery(Query, reports::ReportQuery);
+
+pub type BoomerangSchema = Schema<RootQuery, Mutation, EmptySubscription>;
 
 /// Total cost accepted; list fields cost `first` × their selection.
 pub const MAX_COMPLEXITY: usize = 25_000;
@@ -51,7 +57,7 @@ pub struct ApiConfig {
 
 pub fn build_schema(db: DatabaseConnection, api: ApiConfig) -> BoomerangSchema {
     let production = api.production;
-    let mut builder = Schema::build(Query, Mutation::default(), EmptySubscription)
+    let mut builder = Schema::build(RootQuery::default(), Mutation::default(), EmptySubscription)
         // The finer rule (`MAX_DEPTH` for everything but introspection) is `limits::check`, run
         // on every document the HTTP layer receives; this is the ceiling for any document.
         .limit_depth(MAX_INTROSPECTION_DEPTH)

@@ -132,7 +132,7 @@ fn company_id(id: Option<&ID>) -> async_graphql::Result<Option<i64>> {
         .gql()
 }
 
-#[Object]
+#[Object(name = "CoreQuery")]
 impl Query {
     /// The caller, or null when anonymous.
     async fn viewer(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<User>> {

@@ -5,5 +5,6 @@ mod company;
 mod engagements;
 mod finance;
 mod marketplace;
+mod reports;
 mod signing_in;
 mod tax;

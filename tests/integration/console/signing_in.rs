@@ -543,6 +543,10 @@ async fn every_console_document_validates_against_the_schema() {
         "Boolean" => json!(true),
         // tax
         "PayeeProfileInput" => json!({ "payeeType": "INDIVIDUAL" }),
+        // reports
+        "ReasonCode" => json!("DEFECT"),
+        "NaiveDate" => json!("2026-04-01"),
+        "Int" => json!(2026),
         // company
         "AddCompanyMemberInput" => {
             json!({ "companyId": "bogus", "email": "nobody@example.jp", "role": "MEMBER" })

@@ -25,7 +25,9 @@ pub const REQUEST_CHANGES: &str = "mutation ConsoleRequestChanges($input: Reques
 pub const SUBMIT_INVOICE: &str = "mutation ConsoleSubmitInvoice($input: SubmitInvoiceInput!) { \
      submitInvoice(input: $input) { id } }";
 pub const END_CONTRACT: &str = "mutation ConsoleEndContract($input: EndContractInput!) { \
-     endContract(input: $input) { id } }";
+     endContract(input: $input) { id endsOn } }";
+pub const REQUEST_END_REASON: &str = "mutation ConsoleRequestEndReason($id: ID!) { \
+     requestEndReason(contractId: $id) { id } }";
 pub const SUBMIT_REVIEW: &str = "mutation ConsoleSubmitReview($input: SubmitReviewInput!) { \
      submitReview(input: $input) { id } }";
 
@@ -132,6 +134,8 @@ pub async fn accept_delivery(
 pub struct ChangesForm {
     #[serde(default)]
     reason: String,
+    #[serde(default, rename = "reasonCode")]
+    reason_code: String,
 }
 
 pub async fn request_changes(
@@ -140,11 +144,16 @@ pub async fn request_changes(
     Path(id): Path<String>,
     Form(f): Form<ChangesForm>,
 ) -> Response {
-    let input = json!({ "input": { "milestoneId": id, "reason": f.reason } });
+    // An unknown code goes as typed; the API refuses it naming the field.
+    let code = Some(f.reason_code.trim()).filter(|c| !c.is_empty());
+    let input = json!({ "input": { "milestoneId": id, "reason": f.reason, "reasonCode": code } });
     match run(&state, &v, REQUEST_CHANGES, input).await {
         Ok(data) => back(&contract_of(&data, "requestChanges"), "changes"),
         Err(err) => {
-            let values = [("reason", f.reason.as_str())];
+            let values = [
+                ("reason", f.reason.as_str()),
+                ("reasonCode", f.reason_code.as_str()),
+            ];
             refused_on_milestone(&state, &v, &id, "changes", err, &values).await
         }
     }
@@ -222,8 +231,22 @@ pub async fn end_contract(
     }
     let input = json!({ "input": { "contractId": id, "reason": f.reason } });
     match run(&state, &v, END_CONTRACT, input).await {
+        // A company's end of a contract of six months or more gives 30 days' notice instead.
+        Ok(data) if !data["endContract"]["endsOn"].is_null() => back(&id, "noticed"),
         Ok(_) => back(&id, "ended"),
         Err(err) => refused_on_contract(&state, &v, &id, "end", err, &values).await,
+    }
+}
+
+/// The freelancer asks why the company ended her contract (art. 16 para. 2).
+pub async fn request_end_reason(
+    State(state): State<AppState>,
+    v: Visitor,
+    Path(id): Path<String>,
+) -> Response {
+    match run(&state, &v, REQUEST_END_REASON, json!({ "id": id })).await {
+        Ok(_) => back(&id, "asked"),
+        Err(err) => refused_on_contract(&state, &v, &id, "ask", err, &[]).await,
     }
 }
 

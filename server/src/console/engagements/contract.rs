@@ -20,7 +20,7 @@ use crate::domain::money::Money;
 use crate::http::AppState;
 
 pub const CONTRACT: &str = "query ConsoleContract($id: ID!) { viewer { id } contract(id: $id) { \
-     id status createdAt endedAt endReason completedAt fundingStatus fundingFailure reviewsCloseAt \
+     id status createdAt endedAt endReason endsOn endedByCompany endReasonRequested completedAt fundingStatus fundingFailure reviewsCloseAt \
      amount { amount currencyCode } acceptedAmount { amount currencyCode } \
      invoicedAmount { amount currencyCode } paidAmount { amount currencyCode } \
      refundedAmount { amount currencyCode } \
@@ -95,6 +95,7 @@ pub async fn render(
         .map(|d| v.t(&format!("engagements-done-{d}")));
     let sections = html! {
         (view.summary())
+        (view.notice())
         (view.milestones())
         (view.invoices())
         (view.reviews())
@@ -129,6 +130,8 @@ const DONE: &[&str] = &[
     "invoiced",
     "ended",
     "reviewed",
+    "asked",
+    "noticed",
 ];
 
 struct View<'a> {
@@ -185,6 +188,9 @@ impl View<'_> {
                 @if !c["endedAt"].is_null() {
                     dt { (v.t("engagements-ended")) }
                     dd { (v.time(&c["endedAt"])) }
+                    dt { (v.t("engagements-end-reason")) }
+                    dd { (text(&c["endReason"])) }
+                } @else if !c["endsOn"].is_null() && !c["endReason"].is_null() {
                     dt { (v.t("engagements-end-reason")) }
                     dd { (text(&c["endReason"])) }
                 }
@@ -290,6 +296,8 @@ impl View<'_> {
                     form method="post" action=(format!("/milestones/{id}/changes")) class="stack" {
                         (csrf_field(v))
                         (refusal(v, self.failed(&changes).map(|f| &f.error)))
+                        label { (v.t("reason-code-label"))
+                            (reason_code_select(v, self.kept(&changes, "reasonCode").as_deref(), &crate::console::finance::CHANGE_CODES)) }
                         label { (v.t("engagements-changes-reason"))
                             textarea name="reason" required { (self.kept(&changes, "reason").unwrap_or_default()) } }
                         button type="submit" class="secondary" { (v.t("engagements-changes-submit")) }
@@ -487,8 +495,13 @@ impl View<'_> {
             return html! {};
         }
         let failed = self.failed("end");
+        let noticed = !self.c["endsOn"].is_null();
+        if noticed && !self.freelancer {
+            return html! {};
+        }
         html! {
             h2 { (v.t("engagements-end-title")) }
+            @if self.staff_reviewer() { p class="hint" { (v.t("notice-explain")) } }
             details class="end" open[failed.is_some()] {
                 summary { (v.t("engagements-end-open")) }
                 p class="warning" { strong { (v.t("engagements-end-warning")) } }
@@ -611,5 +624,46 @@ fn status_label(v: &Visitor, event: &Value, field: &str) -> String {
         v.t(&format!("engagements-{kind}-{status}"))
     } else {
         status
+    }
+}
+
+/// A select of reason codes (Freelance Act art. 5), `chosen` kept after a refusal.
+pub fn reason_code_select(v: &Visitor, chosen: Option<&str>, codes: &[&str]) -> Markup {
+    html! {
+        select name="reasonCode" required {
+            @for code in codes {
+                option value=(code) selected[chosen == Some(*code)] { (v.t(&format!("reason-code-{code}"))) }
+            }
+        }
+    }
+}
+
+impl View<'_> {
+    /// The 30 days' notice and the reason request (art. 16): the end day while notice runs, the
+    /// freelancer's "ask for the reason" button, and the request as the company sees it.
+    fn notice(&self) -> Markup {
+        let v = self.v;
+        let c = self.c;
+        let failed = self.failed("ask");
+        let can_ask =
+            self.freelancer && c["endedByCompany"] == true && c["endReasonRequested"].is_null();
+        html! {
+            @if !c["endsOn"].is_null() && c["endedAt"].is_null() {
+                p class="warning" role="status" { (v.t1("notice-ends-on", "date", &v.date(&c["endsOn"]))) }
+            }
+            @if !c["endReasonRequested"].is_null() {
+                p class="notice" {
+                    @if self.freelancer { (v.t("notice-asked")) } @else { (v.t("notice-reason-requested")) }
+                    " " (v.time(&c["endReasonRequested"]))
+                }
+            }
+            @if can_ask {
+                form method="post" action=(format!("/contracts/{}/end-reason", self.id())) {
+                    (csrf_field(v))
+                    (refusal(v, failed.map(|f| &f.error)))
+                    button type="submit" class="secondary" { (v.t("notice-ask-reason")) }
+                }
+            }
+        }
     }
 }

@@ -25,6 +25,8 @@ use super::session::Visitor;
 use crate::domain::money::{Currency, Money};
 use crate::http::AppState;
 
+pub use contract::reason_code_select;
+
 pub const DOCUMENTS: &[&str] = &[
     work::WORK,
     list::CONTRACTS,
@@ -35,6 +37,7 @@ pub const DOCUMENTS: &[&str] = &[
     actions::REQUEST_CHANGES,
     actions::SUBMIT_INVOICE,
     actions::END_CONTRACT,
+    actions::REQUEST_END_REASON,
     actions::SUBMIT_REVIEW,
     payee::PAYEE,
     payee::UPDATE_PAYEE,
@@ -49,6 +52,10 @@ pub fn routes() -> Router<AppState> {
         .route("/contracts/{id}", get(contract::show))
         .route("/contracts/{id}/invoices", post(actions::submit_invoice))
         .route("/contracts/{id}/end", post(actions::end_contract))
+        .route(
+            "/contracts/{id}/end-reason",
+            post(actions::request_end_reason),
+        )
         .route("/contracts/{id}/reviews", post(actions::submit_review))
         .route("/milestones/{id}/delivery", post(actions::submit_delivery))
         .route("/milestones/{id}/accept", post(actions::accept_delivery))

@@ -18,6 +18,7 @@ use super::super::{ApiError, error_page, not_found_page, run};
 use super::queue::due_flag;
 use super::tax;
 use super::{is_clerk_of, is_finance_of, status_badge, text};
+use crate::console::engagements::reason_code_select;
 use crate::domain::invoices::today;
 use crate::http::AppState;
 
@@ -34,8 +35,8 @@ pub const INVOICE: &str = concat!(
 );
 pub const APPROVE: &str =
     "mutation FinanceApprove($id: ID!) { approveInvoice(id: $id) { id status } }";
-pub const REJECT: &str = "mutation FinanceReject($id: ID!, $reason: String!) { \
-     rejectInvoice(input: { id: $id, reason: $reason }) { id status } }";
+pub const REJECT: &str = "mutation FinanceReject($id: ID!, $reason: String!, $code: ReasonCode) { \
+     rejectInvoice(input: { id: $id, reason: $reason, reasonCode: $code }) { id status } }";
 pub const MARK_PAID: &str = "mutation FinanceMarkPaid($payout: ID!, $reference: String!) { \
      markPayoutPaid(input: { payoutId: $payout, reference: $reference }) { id status } }";
 
@@ -43,6 +44,8 @@ pub const MARK_PAID: &str = "mutation FinanceMarkPaid($payout: ID!, $reference: 
 pub struct RejectForm {
     #[serde(default)]
     reason: String,
+    #[serde(default, rename = "reasonCode")]
+    reason_code: String,
 }
 
 #[derive(Deserialize, Default)]
@@ -67,6 +70,8 @@ pub struct PaidForm {
 #[derive(Default)]
 struct Refused {
     reject: Option<(ApiError, String)>,
+    /// The reason code chosen with a refused rejection.
+    reject_code: Option<String>,
     paid: Option<(ApiError, String)>,
     approve: Option<ApiError>,
     withholding: Option<tax::Refused>,
@@ -189,6 +194,8 @@ async fn render(
                 form method="post" action=(format!("/invoices/{id}/reject")) class="stack" {
                     (csrf_field(v))
                     (refusal(v, reject_error))
+                    label { (v.t("reason-code-label"))
+                        (reason_code_select(v, refused.reject_code.as_deref(), &super::INVOICE_CODES)) }
                     label for="reason" { (v.t("finance-reject-reason")) }
                     textarea id="reason" name="reason" rows="3" { (reason) }
                     button type="submit" class="danger" { (v.t("finance-reject")) }
@@ -324,12 +331,21 @@ pub async fn reject(
     Path(id): Path<String>,
     Form(f): Form<RejectForm>,
 ) -> Response {
-    match run(&state, &v, REJECT, json!({ "id": id, "reason": f.reason })).await {
+    let code = Some(f.reason_code.trim()).filter(|c| !c.is_empty());
+    match run(
+        &state,
+        &v,
+        REJECT,
+        json!({ "id": id, "reason": f.reason, "code": code }),
+    )
+    .await
+    {
         Ok(_) => back(&id, "rejected"),
         Err(err) if err.code == "NOT_FOUND" => not_found_page(&v),
         Err(err) => {
             let refused = Refused {
                 reject: Some((err, f.reason)),
+                reject_code: Some(f.reason_code),
                 ..Default::default()
             };
             render(&state, &v, &id, None, refused).await

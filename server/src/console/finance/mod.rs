@@ -7,11 +7,13 @@
 //! - `invoice`: `/invoices/{id}` and its POST actions (approve, reject, record the payment).
 //! - `payouts`: `/finance/payouts` and POST `/finance/payouts/{id}/retry`.
 //! - `fund`: `/contracts/{id}/fund`, the one page whose CSP allows Stripe.js.
+//! - `reports`: withholding, payment records, exports and the compliance report (issue 12).
 mod csv;
 mod fund;
 mod invoice;
 mod payouts;
 mod queue;
+mod reports;
 mod tax;
 
 pub use payouts::render_refused as render_payouts;
@@ -38,6 +40,10 @@ pub const DOCUMENTS: &[&str] = &[
     payouts::RETRY,
     fund::CONTRACT,
     fund::FUND,
+    reports::WITHHOLDING,
+    reports::RECORDS,
+    reports::EXPORT,
+    reports::COMPLIANCE,
 ];
 
 pub fn routes() -> Router<AppState> {
@@ -52,7 +58,16 @@ pub fn routes() -> Router<AppState> {
         .route("/invoices/{id}/paid", post(invoice::mark_paid))
         .route("/invoices/{id}/withholding", post(invoice::withholding))
         .route("/contracts/{id}/fund", get(fund::show).post(fund::fund))
+        .route("/finance/withholding", get(reports::withholding))
+        .route("/finance/payment-records", get(reports::payment_records))
+        .route("/finance/exports", get(reports::exports))
+        .route("/finance/exports/{file}", get(reports::export_csv))
+        .route("/finance/compliance", get(reports::compliance))
 }
+
+/// The reason codes offered when rejecting an invoice and when sending work back.
+pub const INVOICE_CODES: [&str; 6] = reports::REASON_CODES;
+pub const CHANGE_CODES: [&str; 5] = ["DEFECT", "NOT_AS_AGREED", "LATE", "INCOMPLETE", "OTHER"];
 
 /// The roles that open the finance pages.
 const FINANCE_ROLES: &[CompanyRole] = &[CompanyRole::Finance, CompanyRole::Admin];

@@ -52,6 +52,13 @@ pub struct QueueQuery {
 }
 
 /// The finance companies of the visitor: (global id, name).
+pub(super) async fn finance_companies(
+    state: &AppState,
+    v: &Visitor,
+) -> Result<Vec<(String, String)>, Response> {
+    companies(state, v).await
+}
+
 async fn companies(state: &AppState, v: &Visitor) -> Result<Vec<(String, String)>, Response> {
     let data = run(state, v, COMPANIES, json!({}))
         .await

@@ -33,6 +33,11 @@ impl EndingMutation {
     /// stays payable and the contract completes once it is paid, or is CANCELLED at once when
     /// nothing was accepted. A funded Stripe contract's escrow not owed is refunded. The
     /// freelancer, or ADMIN/MEMBER of the company.
+    ///
+    /// When the company ends a contract that has run six months or more, 30 days' notice
+    /// applies (Freelance Act art. 16): `endsOn` becomes today (Asia/Tokyo) + 30 days, the
+    /// contract stays ACTIVE and work goes on, and it ends on that day. Asking again meanwhile is
+    /// a CONFLICT.
     async fn end_contract(
         &self,
         ctx: &Context<'_>,
@@ -42,6 +47,25 @@ impl EndingMutation {
         let contract_id = ids::decode(&input.contract_id, "Contract", "contract").gql()?;
         Ok(Contract(
             endings::end(db(ctx), access, contract_id, &input.reason)
+                .await
+                .gql()?,
+        ))
+    }
+
+    /// The freelancer asks why the company gave notice to end her contract (Freelance Act
+    /// art. 16 para. 2). Recorded once and audited; the company sees the request
+    /// (`Contract.endReasonRequested`) and the reason it gave is shown to her from then on.
+    /// CONFLICT when the company gave no notice (an immediate end shows its reason at once) or
+    /// she already asked.
+    async fn request_end_reason(
+        &self,
+        ctx: &Context<'_>,
+        contract_id: ID,
+    ) -> async_graphql::Result<Contract> {
+        let access = access(ctx).await?;
+        let contract_id = ids::decode(&contract_id, "Contract", "contract").gql()?;
+        Ok(Contract(
+            endings::request_reason(db(ctx), access, contract_id)
                 .await
                 .gql()?,
         ))

@@ -5,6 +5,7 @@ use crate::domain::{companies, delivery};
 use crate::graphql::context::{access, db};
 use crate::graphql::errors::OrGql;
 use crate::graphql::ids;
+use crate::graphql::reports::ReasonCode;
 use crate::graphql::types::{Company, Milestone};
 
 #[derive(Default)]
@@ -25,6 +26,8 @@ pub struct RequestChangesInput {
     pub milestone_id: ID,
     /// What to change (multi-line, required).
     pub reason: String,
+    /// Why, as a code the compliance report counts; OTHER when omitted or null (older clients).
+    pub reason_code: Option<ReasonCode>,
 }
 
 #[derive(InputObject)]
@@ -69,9 +72,15 @@ impl EngagementMutation {
         let access = access(ctx).await?;
         let id = milestone_id(&input.milestone_id)?;
         Ok(Milestone(
-            delivery::request_changes(db(ctx), access, id, &input.reason)
-                .await
-                .gql()?,
+            delivery::request_changes(
+                db(ctx),
+                access,
+                id,
+                &input.reason,
+                input.reason_code.unwrap_or_default().into(),
+            )
+            .await
+            .gql()?,
         ))
     }
 

@@ -41,6 +41,8 @@ pub struct InvoiceLineInput {
 pub struct RejectInvoiceInput {
     pub id: ID,
     pub reason: String,
+    /// Why, as a code the compliance report counts; OTHER when omitted or null (older clients).
+    pub reason_code: Option<crate::graphql::reports::ReasonCode>,
 }
 
 #[derive(InputObject)]
@@ -125,9 +127,15 @@ impl PaymentMutation {
         let access = access(ctx).await?;
         let key = ids::decode(&input.id, "Invoice", "invoice").gql()?;
         Ok(Invoice(
-            invoices::reject(db(ctx), access, key, &input.reason)
-                .await
-                .gql()?,
+            invoices::reject(
+                db(ctx),
+                access,
+                key,
+                &input.reason,
+                input.reason_code.unwrap_or_default().into(),
+            )
+            .await
+            .gql()?,
         ))
     }
 

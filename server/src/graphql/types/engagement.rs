@@ -9,7 +9,7 @@ use super::{
     connection, load_one, load_opt, tax,
 };
 use crate::domain::audit::Subject;
-use crate::domain::{invoices, reviews};
+use crate::domain::{endings, invoices, reviews};
 use crate::graphql::context::access;
 use crate::graphql::errors::OrGql;
 use crate::graphql::ids;
@@ -99,9 +99,33 @@ impl Contract {
         self.0.ended_at
     }
 
-    /// The reason given when the contract was ended.
-    async fn end_reason(&self) -> Option<&str> {
-        self.0.end_reason.as_deref()
+    /// The reason given when the contract was ended (or notice given). When the company gave
+    /// notice, the freelancer sees it once she has asked for it (`requestEndReason`).
+    async fn end_reason(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<&str>> {
+        let viewer = access(ctx).await?.user_id();
+        Ok(self
+            .0
+            .end_reason
+            .as_deref()
+            .filter(|_| endings::end_reason_visible(&self.0, viewer)))
+    }
+
+    /// The day the company's 30 days' notice runs out (Asia/Tokyo): the contract stays ACTIVE
+    /// until then and ends on it. Null unless notice was given.
+    async fn ends_on(&self) -> Option<NaiveDate> {
+        self.0.ends_on
+    }
+
+    /// Whether the company asked for the end (notice or at once), not the freelancer.
+    async fn ended_by_company(&self) -> bool {
+        self.0
+            .end_requested_by
+            .is_some_and(|by| by != self.0.freelancer_id)
+    }
+
+    /// When the freelancer asked for the reason for the end; null until she does.
+    async fn end_reason_requested(&self) -> Option<DateTime<Utc>> {
+        self.0.end_reason_requested_at
     }
 
     /// When the contract became COMPLETED.
