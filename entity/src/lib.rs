@@ -8,6 +8,7 @@ pub mod bid_milestone;
 pub mod company;
 pub mod company_member;
 pub mod contract;
+pub mod contract_terms;
 pub mod email_token;
 pub mod invoice;
 pub mod invoice_line;

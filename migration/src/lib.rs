@@ -9,6 +9,7 @@ mod m20261126_000005_engagements;
 mod m20261126_000006_offboarding;
 mod m20261126_000007_payment_due_dates;
 mod m20261126_000008_japan_tax;
+mod m20261126_000009_terms_statements;
 
 pub struct Migrator;
 
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000006_offboarding::Migration),
             Box::new(m20261126_000007_payment_due_dates::Migration),
             Box::new(m20261126_000008_japan_tax::Migration),
+            Box::new(m20261126_000009_terms_statements::Migration),
         ]
     }
 }

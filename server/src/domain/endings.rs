@@ -2,7 +2,9 @@
 //! accepted work stays payable, so the contract completes when it is paid (see
 //! `payouts::complete_contract_if_paid`), at once if it is paid already, or is CANCELLED at
 //! once when nothing was accepted. A funded Stripe contract gets back the escrow not owed for
-//! accepted work through a refund job (`refunds`), enqueued in the same transaction.
+//! accepted work through a refund job (`refunds`), enqueued in the same transaction. The end
+//! issues the next version of the terms statement (`terms`): the cancelled milestones and the
+//! end date, the earlier versions unchanged.
 //!
 //! The open milestones and then the contract row are locked (PostgreSQL; SQLite writers queue on
 //! `BEGIN IMMEDIATE`), in the order acceptance locks them, and approvals and payments lock the
@@ -18,7 +20,7 @@ use sea_orm::{
 
 use super::audit::Subject;
 use super::error::{DomainError, DomainResult};
-use super::{Access, audit, contracts, now, refunds, text, write_tx};
+use super::{Access, audit, contracts, now, refunds, terms, text, write_tx};
 
 /// The longest reason a user may give for ending a contract.
 pub const REASON_MAX_CHARS: usize = 2_000;
@@ -111,6 +113,7 @@ pub async fn end(
         ..contract
     };
     refunds::schedule(&tx, &ended).await?;
+    terms::issue(&tx, actor, &ended, terms::Reason::Ended).await?;
     tx.commit().await?;
     Ok(ended)
 }

@@ -30,6 +30,7 @@ pub mod refunds;
 pub mod reviews;
 pub mod sessions;
 pub mod stripe_events;
+pub mod terms;
 pub mod text;
 pub mod withholding;
 pub mod zengin;

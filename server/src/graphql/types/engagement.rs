@@ -2,14 +2,14 @@
 use async_graphql::connection::Connection;
 use async_graphql::{Context, ID, Object};
 use chrono::{DateTime, NaiveDate, Utc};
-use entity::{contract, invoice, payout};
+use entity::{contract, contract_terms, invoice, payout};
 
 use super::{
     AuditEvent, Bid, Milestone, PageArgs, Project, Review, User, connection, load_one, load_opt,
 };
 use crate::domain::audit::Subject;
-use crate::domain::{invoices, reviews};
-use crate::graphql::context::access;
+use crate::domain::{invoices, reviews, terms};
+use crate::graphql::context::{access, db};
 use crate::graphql::errors::OrGql;
 use crate::graphql::ids;
 use crate::graphql::loaders::{
@@ -35,6 +35,33 @@ pub(super) async fn audit_trail(
 
 pub struct Contract(pub contract::Model);
 
+/// A version of a contract's statement of terms (取引条件の明示, Freelance Act art. 3). Issued
+/// when the bid is accepted and again when the contract changes; never edited.
+pub struct TermsStatement(pub contract_terms::Model);
+
+#[Object]
+impl TermsStatement {
+    /// 1 at acceptance, one more per change.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+
+    async fn issued_at(&self) -> DateTime<Utc> {
+        self.0.issued_at
+    }
+
+    /// Why this version was issued: `ACCEPTED` (the bid was accepted) or `ENDED` (the contract
+    /// was ended early).
+    async fn reason(&self) -> &str {
+        &self.0.reason
+    }
+
+    /// The statement as issued, in Japanese (plain text, lines separated by `\n`).
+    async fn text(&self) -> &str {
+        &self.0.text
+    }
+}
+
 #[Object]
 impl Contract {
     pub async fn id(&self) -> ID {
@@ -53,6 +80,31 @@ impl Contract {
     /// The sum of the contract's accepted milestones: what its invoices may bill in total.
     async fn accepted_amount(&self) -> async_graphql::Result<Money> {
         Money::from_stored(self.0.accepted_minor, &self.0.currency).gql()
+    }
+
+    /// The statement of terms in force (the latest version); `null` for a contract accepted
+    /// before statements were issued. Visible to whoever sees the contract.
+    async fn terms_statement(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<TermsStatement>> {
+        Ok(terms::latest(db(ctx), access(ctx).await?, self.0.id)
+            .await
+            .gql()?
+            .map(TermsStatement))
+    }
+
+    /// Every version of the statement of terms, oldest first.
+    async fn terms_statements(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Vec<TermsStatement>> {
+        Ok(terms::of_contract(db(ctx), access(ctx).await?, self.0.id)
+            .await
+            .gql()?
+            .into_iter()
+            .map(TermsStatement)
+            .collect())
     }
 
     /// The contract's milestones in position order; their amounts sum to the contract amount.
