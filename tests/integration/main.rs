@@ -25,5 +25,6 @@ mod reviews;
 mod schema;
 mod security;
 mod stripe;
+mod terms;
 mod test_databases;
 mod text_input;

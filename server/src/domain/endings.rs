@@ -93,27 +93,27 @@ pub async fn end(
             "the contract changed meanwhile; reload it",
         ));
     }
-    audit::record(
-        &tx,
-        actor,
-        audit::Change::new("contract.end", Subject::Contract, contract.id)
-            .from(ContractStatus::Active)
-            .to(to)
-            .detail(reason.as_str()),
-    )
-    .await?;
     let ended = contract::Model {
         status: to,
         ended_at: Some(at),
-        end_reason: Some(reason),
+        end_reason: Some(reason.clone()),
         completed_at: (to == ContractStatus::Completed)
             .then_some(at)
             .or(contract.completed_at),
         updated_at: at,
         ..contract
     };
-    refunds::schedule(&tx, &ended).await?;
     terms::issue(&tx, actor, &ended, terms::Reason::Ended).await?;
+    audit::record(
+        &tx,
+        actor,
+        audit::Change::new("contract.end", Subject::Contract, ended.id)
+            .from(ContractStatus::Active)
+            .to(to)
+            .detail(reason.as_str()),
+    )
+    .await?;
+    refunds::schedule(&tx, &ended).await?;
     tx.commit().await?;
     Ok(ended)
 }

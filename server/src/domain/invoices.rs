@@ -64,7 +64,10 @@ pub fn due_date_under_terms(accepted: DateTime<Utc>, terms_days: Option<i32>) ->
 }
 
 /// The company's payment terms in days after acceptance, `None` when it set none.
-async fn payment_terms_days(tx: &impl ConnectionTrait, company_id: i64) -> DomainResult<Option<i32>> {
+async fn payment_terms_days(
+    tx: &impl ConnectionTrait,
+    company_id: i64,
+) -> DomainResult<Option<i32>> {
     Ok(entity::company::Entity::find_by_id(company_id)
         .one(tx)
         .await?

@@ -409,7 +409,10 @@ pub async fn update(
         .map(|d| text::multi_line(d, "input.description", 20_000))
         .transpose()?;
     let skills = edit.skills.map(normalise_skills).transpose()?;
-    let delivery = edit.delivery_method.map(|d| delivery_method(Some(d))).transpose()?;
+    let delivery = edit
+        .delivery_method
+        .map(|d| delivery_method(Some(d)))
+        .transpose()?;
     if edit.deadline.flatten().is_some_and(|d| d <= now()) {
         return Err(DomainError::bad_input(
             "input.deadline",

@@ -89,8 +89,7 @@ pub struct Facts {
 }
 
 /// The place of delivery stated when the project names none.
-pub const DEFAULT_DELIVERY: &str =
-    "Boomerang の納品フォームからの提出（成果物又はその所在を示すリンクを納品フォームに登録する方法）";
+pub const DEFAULT_DELIVERY: &str = "Boomerang の納品フォームからの提出（成果物又はその所在を示すリンクを納品フォームに登録する方法）";
 
 fn missing(field: impl Into<String>, item: &str) -> DomainError {
     DomainError::bad_input(
@@ -137,8 +136,16 @@ pub fn amount(money: Money) -> String {
 /// `project.deliveryMethod`, `company.reviewWindowDays`, `contract.amount`,
 /// `company.paymentTermsDays`, `company.paymentProvider`).
 pub fn statement(facts: &Facts) -> DomainResult<String> {
-    let company = present(&facts.company_name, "company.name", "the commissioning company's name")?;
-    let freelancer = present(&facts.freelancer_name, "freelancer.name", "the freelancer's name")?;
+    let company = present(
+        &facts.company_name,
+        "company.name",
+        "the commissioning company's name",
+    )?;
+    let freelancer = present(
+        &facts.freelancer_name,
+        "freelancer.name",
+        "the freelancer's name",
+    )?;
     let commissioned = facts
         .commissioned_on
         .ok_or_else(|| missing("contract.commissionedOn", "the commissioning date"))?;
@@ -222,7 +229,10 @@ pub fn statement(facts: &Facts) -> DomainResult<String> {
     text.push_str(&format!("発行日: {}\n\n", japanese_date(facts.issued_on)));
     text.push_str(&format!("1. 委託事業者: {company}\n"));
     text.push_str(&format!("2. 受託者: {freelancer}\n"));
-    text.push_str(&format!("3. 業務委託をした日: {}\n", japanese_date(commissioned)));
+    text.push_str(&format!(
+        "3. 業務委託をした日: {}\n",
+        japanese_date(commissioned)
+    ));
     text.push_str(&format!("4. 給付の内容: {title}\n"));
     for line in description.lines() {
         text.push_str(&format!("   {line}\n"));
@@ -296,7 +306,10 @@ pub(crate) async fn issue(
     reason: Reason,
 ) -> DomainResult<contract_terms::Model> {
     let internal = |what: &str| {
-        DomainError::Internal(anyhow::anyhow!("contract {}: {what} is missing", contract.id))
+        DomainError::Internal(anyhow::anyhow!(
+            "contract {}: {what} is missing",
+            contract.id
+        ))
     };
     let company = company::Entity::find_by_id(contract.company_id)
         .one(tx)
@@ -354,7 +367,10 @@ pub(crate) async fn issue(
                 .unwrap_or_else(|| DEFAULT_DELIVERY.to_string()),
         ),
         review_window_days: Some(company.review_window_days),
-        total: Some(Money::from_stored(contract.amount_minor, &contract.currency)?),
+        total: Some(Money::from_stored(
+            contract.amount_minor,
+            &contract.currency,
+        )?),
         payment_terms_days: Some(terms_days(company.payment_terms_days)),
         payment_method: Some(company.payment_provider),
         ended: match (reason, contract.ended_at) {
@@ -550,13 +566,28 @@ mod tests {
             (|f| f.freelancer_name = String::new(), "freelancer.name"),
             (|f| f.commissioned_on = None, "contract.commissionedOn"),
             (|f| f.project_title = String::new(), "project.title"),
-            (|f| f.project_description = "\n".into(), "project.description"),
+            (
+                |f| f.project_description = "\n".into(),
+                "project.description",
+            ),
             (|f| f.milestones.clear(), "bid.milestones"),
-            (|f| f.milestones[0].title = String::new(), "bid.milestones[1].title"),
-            (|f| f.milestones[1].amount = yen(0), "bid.milestones[2].amount"),
-            (|f| f.milestones[1].due_date = None, "bid.milestones[2].dueDate"),
+            (
+                |f| f.milestones[0].title = String::new(),
+                "bid.milestones[1].title",
+            ),
+            (
+                |f| f.milestones[1].amount = yen(0),
+                "bid.milestones[2].amount",
+            ),
+            (
+                |f| f.milestones[1].due_date = None,
+                "bid.milestones[2].dueDate",
+            ),
             (|f| f.delivery_method = None, "project.deliveryMethod"),
-            (|f| f.delivery_method = Some("  ".into()), "project.deliveryMethod"),
+            (
+                |f| f.delivery_method = Some("  ".into()),
+                "project.deliveryMethod",
+            ),
             (|f| f.review_window_days = None, "company.reviewWindowDays"),
             (|f| f.total = None, "contract.amount"),
             (|f| f.payment_terms_days = None, "company.paymentTermsDays"),
