@@ -3,6 +3,7 @@
 //! contract along (deliver, accept, request changes, invoice, end, review).
 //!
 //! - `work`: `/work` and the Stripe onboarding button; `list`: `/contracts`;
+//!   `terms`: the printable statement of terms (`/contracts/{id}/terms`);
 //!   `contract`: the contract page; `actions`: the form POSTs, which answer 303 back to the
 //!   contract page or re-render it with the API's refusal and the input kept (400).
 //!
@@ -11,6 +12,7 @@
 mod actions;
 mod contract;
 mod list;
+mod terms;
 mod work;
 
 use super::values::{nodes, text};
@@ -27,6 +29,7 @@ pub const DOCUMENTS: &[&str] = &[
     work::WORK,
     list::CONTRACTS,
     contract::CONTRACT,
+    terms::TERMS,
     actions::MILESTONE_CONTRACT,
     actions::SUBMIT_DELIVERY,
     actions::ACCEPT_DELIVERY,
@@ -42,6 +45,7 @@ pub fn routes() -> Router<AppState> {
         .route("/payouts/onboarding", post(super::payouts::start))
         .route("/contracts", get(list::show))
         .route("/contracts/{id}", get(contract::show))
+        .route("/contracts/{id}/terms", get(terms::show))
         .route("/contracts/{id}/invoices", post(actions::submit_invoice))
         .route("/contracts/{id}/end", post(actions::end_contract))
         .route("/contracts/{id}/reviews", post(actions::submit_review))
