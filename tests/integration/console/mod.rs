@@ -5,3 +5,4 @@ mod engagements;
 mod finance;
 mod marketplace;
 mod signing_in;
+mod terms;
