@@ -112,9 +112,11 @@ fn settings_page(
                     span class="hint" id="window-hint" { (v.t("company-review-window-hint")) }
                     input type="number" name="review_window_days" value=(days) min="1" max="60"
                         required inputmode="numeric" aria-describedby="window-hint"; }
+                // No `max`: the browser would block 60 silently; the API's refusal names the
+                // law (Freelance Act art. 4) instead.
                 label { (v.t("company-field-payment-terms"))
                     span class="hint" id="terms-hint" { (v.t("company-payment-terms-hint")) }
-                    input type="number" name="payment_terms_days" value=(terms) min="0" max="59"
+                    input type="number" name="payment_terms_days" value=(terms) min="0"
                         inputmode="numeric" aria-describedby="terms-hint"
                         aria-invalid=[terms_refused.then_some("true")]; }
                 @if terms_refused {
