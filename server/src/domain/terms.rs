@@ -28,7 +28,7 @@ use sea_orm::{
 use super::audit::Subject;
 use super::error::{DomainError, DomainResult};
 use super::money::{Currency, Money};
-use super::{Access, audit, contracts, invoices, now};
+use super::{audit, invoices, now};
 
 /// Why a version was issued.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -419,30 +419,6 @@ async fn latest_row(
         .order_by_desc(contract_terms::Column::Version)
         .one(db)
         .await?)
-}
-
-/// Every version of a contract's statement, oldest first; visible to whoever sees the contract.
-pub async fn of_contract(
-    db: &impl ConnectionTrait,
-    access: &Access,
-    contract_id: i64,
-) -> DomainResult<Vec<contract_terms::Model>> {
-    contracts::get(db, access, contract_id).await?;
-    Ok(contract_terms::Entity::find()
-        .filter(contract_terms::Column::ContractId.eq(contract_id))
-        .order_by_asc(contract_terms::Column::Version)
-        .all(db)
-        .await?)
-}
-
-/// The latest version, `None` for a contract accepted before statements were issued.
-pub async fn latest(
-    db: &impl ConnectionTrait,
-    access: &Access,
-    contract_id: i64,
-) -> DomainResult<Option<contract_terms::Model>> {
-    contracts::get(db, access, contract_id).await?;
-    latest_row(db, contract_id).await
 }
 
 #[cfg(test)]

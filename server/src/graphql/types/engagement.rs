@@ -8,13 +8,13 @@ use super::{
     AuditEvent, Bid, Milestone, PageArgs, Project, Review, User, connection, load_one, load_opt,
 };
 use crate::domain::audit::Subject;
-use crate::domain::{invoices, reviews, terms};
-use crate::graphql::context::{access, db};
+use crate::domain::{invoices, reviews};
+use crate::graphql::context::access;
 use crate::graphql::errors::OrGql;
 use crate::graphql::ids;
 use crate::graphql::loaders::{
     AuditOf, BidId, ContractId, InvoiceId, InvoicesOfContract, MilestoneId, MilestonesOfContract,
-    PayoutOfInvoice, ProjectId, ReviewsOfContract, UserId,
+    PayoutOfInvoice, ProjectId, ReviewsOfContract, TermsOfContract, UserId,
 };
 use crate::graphql::scalars::{
     ContractStatus, FundingStatus, InvoiceStatus, Money, PaymentProvider, PayoutStatus,
@@ -88,9 +88,9 @@ impl Contract {
         &self,
         ctx: &Context<'_>,
     ) -> async_graphql::Result<Option<TermsStatement>> {
-        Ok(terms::latest(db(ctx), access(ctx).await?, self.0.id)
-            .await
-            .gql()?
+        let versions = load_opt(ctx, TermsOfContract(self.0.id), "terms statements").await?;
+        Ok(versions
+            .and_then(|v| v.into_iter().last())
             .map(TermsStatement))
     }
 
@@ -99,9 +99,9 @@ impl Contract {
         &self,
         ctx: &Context<'_>,
     ) -> async_graphql::Result<Vec<TermsStatement>> {
-        Ok(terms::of_contract(db(ctx), access(ctx).await?, self.0.id)
-            .await
-            .gql()?
+        let versions = load_opt(ctx, TermsOfContract(self.0.id), "terms statements").await?;
+        Ok(versions
+            .unwrap_or_default()
             .into_iter()
             .map(TermsStatement)
             .collect())
