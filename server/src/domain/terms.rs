@@ -208,9 +208,7 @@ pub fn statement(facts: &Facts) -> DomainResult<String> {
         Some(PaymentProvider::Manual) => {
             "受託者が指定する銀行口座への振込（振込手数料は委託事業者が負担します）"
         }
-        Some(PaymentProvider::Stripe) => {
-            "Stripe を通じた受託者の Stripe アカウントへの送金（送金に係る手数料は委託事業者が負担します）"
-        }
+        Some(PaymentProvider::Stripe) => "Stripe を通じた受託者の Stripe アカウントへの送金",
         None => return Err(missing("company.paymentProvider", "the payment method")),
     };
     let cancelled_total: i64 = facts
