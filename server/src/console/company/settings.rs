@@ -117,10 +117,11 @@ fn settings_page(
                 label { (v.t("company-field-payment-terms"))
                     span class="hint" id="terms-hint" { (v.t("company-payment-terms-hint")) }
                     input type="number" name="payment_terms_days" value=(terms) min="0"
-                        inputmode="numeric" aria-describedby="terms-hint"
+                        inputmode="numeric"
+                        aria-describedby=(if terms_refused { "terms-hint terms-error" } else { "terms-hint" })
                         aria-invalid=[terms_refused.then_some("true")]; }
                 @if terms_refused {
-                    p class="error" { (v.t("company-payment-terms-refused")) }
+                    p class="error" id="terms-error" { (v.t("company-payment-terms-refused")) }
                 }
                 button type="submit" { (v.t("company-settings-submit")) }
             }
