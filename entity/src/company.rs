@@ -13,6 +13,9 @@ pub struct Model {
     /// Days a SUBMITTED delivery waits for review before it is accepted automatically (1–60).
     pub review_window_days: i32,
     pub created_at: DateTimeUtc,
+    /// Days after the acceptance day (検収日) the company pays by (0–59); `None`: 59, the
+    /// Freelance Act's limit (art. 4).
+    pub payment_terms_days: Option<i32>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

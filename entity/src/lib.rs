@@ -10,6 +10,7 @@ pub mod company;
 pub mod company_bank_account;
 pub mod company_member;
 pub mod contract;
+pub mod contract_terms;
 pub mod email_token;
 pub mod invoice;
 pub mod invoice_line;

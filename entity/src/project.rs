@@ -17,6 +17,9 @@ pub struct Model {
     pub status: ProjectStatus,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// The place or manner of delivery the terms statement names; `None`: through Boomerang's
+    /// delivery form.
+    pub delivery_method: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

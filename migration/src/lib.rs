@@ -9,6 +9,7 @@ mod m20261126_000005_engagements;
 mod m20261126_000006_offboarding;
 mod m20261126_000007_payment_due_dates;
 mod m20261126_000008_japan_tax;
+mod m20261126_000009_terms_statements;
 mod m20261126_000010_bank_accounts;
 mod m20261126_000011_prohibited_acts;
 
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000006_offboarding::Migration),
             Box::new(m20261126_000007_payment_due_dates::Migration),
             Box::new(m20261126_000008_japan_tax::Migration),
+            Box::new(m20261126_000009_terms_statements::Migration),
             Box::new(m20261126_000010_bank_accounts::Migration),
             Box::new(m20261126_000011_prohibited_acts::Migration),
         ]

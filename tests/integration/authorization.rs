@@ -241,6 +241,36 @@ const ROWS: &[Row] = &[
         "UEEEOOOOEE",
     ),
     row(
+        "Contract.termsStatement",
+        "query($contract: ID!) { contract(id: $contract) { termsStatement { version issuedAt reason text } } }",
+        "/contract/termsStatement",
+        "UNNNOOOONN",
+    ),
+    row(
+        "Contract.termsStatements",
+        "query($contract: ID!) { contract(id: $contract) { termsStatements { version text } } }",
+        "/contract/termsStatements",
+        "UNNNOOOONN",
+    ),
+    row(
+        "Query.overdueInvoices",
+        "query($company: ID!) { overdueInvoices(companyId: $company) { id } }",
+        "/overdueInvoices",
+        "UNFNFFEENN",
+    ),
+    row(
+        "Company.paymentTermsDays",
+        "query($company: ID!) { company(id: $company) { paymentTermsDays } }",
+        "/company",
+        "UNONOOOONN",
+    ),
+    row(
+        "Project.deliveryMethod",
+        "query($project: ID!) { project(id: $project) { deliveryMethod } }",
+        "/project",
+        "UNONOOOONN",
+    ),
+    row(
         "Contract.milestones",
         "query($contract: ID!) { contract(id: $contract) { milestones { id } } }",
         "/contract/milestones",
@@ -467,6 +497,12 @@ const ROWS: &[Row] = &[
         "mutation($acceptableDelivery: ID!) { acceptDelivery(milestoneId: $acceptableDelivery) { id } }",
         "/acceptDelivery",
         "UNNNFAAFNN",
+    ),
+    row(
+        "Mutation.updateCompanySettings (paymentTermsDays)",
+        "mutation($company: ID!) { updateCompanySettings(input: { companyId: $company, paymentTermsDays: 30 }) { paymentTermsDays } }",
+        "/updateCompanySettings",
+        "UNFNFFOFNN",
     ),
     row(
         "Mutation.updateCompanySettings",

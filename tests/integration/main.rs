@@ -29,5 +29,6 @@ mod security;
 mod stripe;
 mod tax;
 pub mod tax_reports;
+mod terms;
 mod test_databases;
 mod text_input;

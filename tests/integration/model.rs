@@ -675,6 +675,7 @@ async fn run(db: &DatabaseConnection, ops: &[Op]) -> Result<(), String> {
                     budget: money(1000),
                     deadline: None,
                     visibility: ProjectVisibility::CompanyAlumni,
+                    delivery_method: None,
                 };
                 let result = projects::publish(db, a(actor), input).await;
                 if let Ok(p) = &result {

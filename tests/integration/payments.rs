@@ -50,14 +50,18 @@ async fn an_invoice_travels_from_submitted_to_paid_and_completes_the_contract() 
     assert_eq!(contract["paidAmount"]["amount"], "300000");
     assert_eq!(
         actions(&contract["auditTrail"]),
-        ["contract.create", "contract.complete"]
+        [
+            "contract.create",
+            "contract.terms_issue",
+            "contract.complete"
+        ]
     );
     assert_eq!(
         contract["auditTrail"][0]["actor"]["id"],
         c.a.member.id.as_str()
     );
-    assert_eq!(contract["auditTrail"][1]["fromStatus"], "ACTIVE");
-    assert_eq!(contract["auditTrail"][1]["toStatus"], "COMPLETED");
+    assert_eq!(contract["auditTrail"][2]["fromStatus"], "ACTIVE");
+    assert_eq!(contract["auditTrail"][2]["toStatus"], "COMPLETED");
     let invoices = contract["invoices"]["edges"].as_array().unwrap();
     assert_eq!(invoices.len(), 2);
     for edge in invoices {

@@ -172,3 +172,17 @@ engagements-invoice-rate-standard = 10% (standard rate)
 engagements-invoice-rate-reduced = 8% (reduced rate)
 engagements-invoice-withheld = Withholding tax { $amount }
 engagements-invoice-net = Paid to you { $amount }
+
+engagements-terms = Statement of terms
+engagements-terms-title = Terms of the commission: { $project }
+engagements-terms-none = This contract has no statement of terms (it was agreed before statements were issued).
+engagements-terms-version = Version { $version }
+engagements-terms-issued = Issued
+engagements-terms-printable = Open the printable page
+engagements-terms-print-hint = Print it with your browser's print command; menus and links are left out of the print.
+engagements-terms-superseded = This is an earlier version. The terms in force are in the latest version.
+engagements-terms-versions = All versions
+engagements-terms-back = Back to the contract
+engagements-terms-reason-ACCEPTED = when the contract was agreed
+engagements-terms-reason-ENDED = when the contract ended
+engagements-action-contract-terms-issue = Terms statement issued

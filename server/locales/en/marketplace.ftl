@@ -112,3 +112,6 @@ marketplace-dashboard-no-awaiting = No delivery is waiting for review.
 marketplace-dashboard-submitted-at = delivered { $time }
 marketplace-dashboard-active-contracts = Active contracts
 marketplace-dashboard-no-contracts = No active contracts.
+marketplace-field-delivery-method = Delivery method (place of delivery)
+marketplace-delivery-hint = Stated in the statement of terms. Left blank, delivery is through Boomerang's delivery form.
+marketplace-delivery-default = Delivered through Boomerang's delivery form.

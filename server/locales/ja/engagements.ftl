@@ -169,3 +169,17 @@ engagements-invoice-rate-standard = 10%（標準税率）
 engagements-invoice-rate-reduced = 8%（軽減税率）
 engagements-invoice-withheld = 源泉徴収税額 { $amount }
 engagements-invoice-net = 差引お支払額 { $amount }
+
+engagements-terms = 取引条件の明示
+engagements-terms-title = 業務委託の取引条件：{ $project }
+engagements-terms-none = この契約には取引条件の明示書面がありません（機能の導入前に締結された契約です）。
+engagements-terms-version = 第{ $version }版
+engagements-terms-issued = 発行日時
+engagements-terms-printable = 印刷用ページを開く
+engagements-terms-print-hint = ブラウザの印刷機能で印刷できます。印刷時はメニューやリンクは表示されません。
+engagements-terms-superseded = これは以前の版です。現在有効な取引条件は最新の版をご確認ください。
+engagements-terms-versions = すべての版
+engagements-terms-back = 契約ページへ戻る
+engagements-terms-reason-ACCEPTED = 契約締結時
+engagements-terms-reason-ENDED = 契約終了時
+engagements-action-contract-terms-issue = 取引条件を明示

@@ -106,3 +106,6 @@ marketplace-dashboard-no-awaiting = 検収待ちの納品はありません。
 marketplace-dashboard-submitted-at = { $time } 納品
 marketplace-dashboard-active-contracts = 進行中の契約
 marketplace-dashboard-no-contracts = 進行中の契約はありません。
+marketplace-field-delivery-method = 納品方法（給付を受領する場所）
+marketplace-delivery-hint = 取引条件の明示書面に記載されます。空欄の場合は「Boomerang の納品フォームからの提出」となります。
+marketplace-delivery-default = Boomerang の納品フォームから提出します。

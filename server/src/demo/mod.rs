@@ -111,6 +111,7 @@ pub async fn seed(db: &DatabaseConnection) -> anyhow::Result<Outcome> {
                 } else {
                     ProjectVisibility::CompanyAlumni
                 },
+                delivery_method: None,
             },
         )
         .await

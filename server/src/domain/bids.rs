@@ -15,7 +15,7 @@ use super::error::{DomainError, DomainResult};
 use super::money::Money;
 use super::page::{Page, Paged};
 use super::projects::{self, STAFF_WHO_MANAGE_PROJECTS};
-use super::{Access, alumni, audit, milestones, now, text, write_tx};
+use super::{Access, alumni, audit, milestones, now, terms, text, write_tx};
 
 pub const MAX_DELIVERY_DAYS: i32 = 3650;
 
@@ -218,6 +218,7 @@ pub async fn accept(
     )
     .await?;
     milestones::create_for_contract(&tx, actor, &contract, &bid, &project.title).await?;
+    terms::issue(&tx, actor, &contract, terms::Reason::Accepted).await?;
     tx.commit().await?;
     Ok(contract)
 }

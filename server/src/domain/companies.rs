@@ -329,10 +329,34 @@ pub const REVIEW_WINDOW_DAYS: std::ops::RangeInclusive<i32> = 1..=60;
 #[derive(Debug, Default, Clone)]
 pub struct Settings {
     pub review_window_days: Option<i32>,
+    /// Days after the acceptance day (検収日) the company pays by.
+    pub payment_terms_days: Option<i32>,
+}
+
+/// The payment terms a company may set, in days after the acceptance day: at most 59, so the
+/// payment is never later than the 60th day counting the acceptance day (Freelance Act art. 4).
+pub fn check_payment_terms_days(days: i32) -> DomainResult<i32> {
+    let limit = i32::try_from(super::invoices::PAYMENT_DAYS).unwrap_or(59);
+    if days < 0 {
+        return Err(DomainError::bad_input(
+            "input.paymentTermsDays",
+            "must be 0 or more days after acceptance",
+        ));
+    }
+    if days > limit {
+        return Err(DomainError::bad_input(
+            "input.paymentTermsDays",
+            format!(
+                "must be at most {limit} days after acceptance: the Freelance Act (art. 4) requires payment within 60 days counting the acceptance day"
+            ),
+        ));
+    }
+    Ok(days)
 }
 
 /// Changes the company's settings, audited. ADMIN only. A new review window applies to
-/// deliveries submitted afterwards; those already waiting keep their deadline.
+/// deliveries submitted afterwards; those already waiting keep their deadline. New payment
+/// terms apply to invoices submitted afterwards and to terms statements issued afterwards.
 #[tracing::instrument(skip_all, fields(user = access.user_id(), company_id))]
 pub async fn update_settings(
     db: &DatabaseConnection,
@@ -357,25 +381,39 @@ pub async fn update_settings(
             ),
         ));
     }
+    let terms = settings
+        .payment_terms_days
+        .map(check_payment_terms_days)
+        .transpose()?;
     let tx = write_tx(db).await?;
     let company = company::Entity::find_by_id(company_id)
         .lock_exclusive()
         .one(&tx)
         .await?
         .ok_or(DomainError::NotFound("company"))?;
-    let Some(days) = settings
+    let days = settings
         .review_window_days
-        .filter(|d| *d != company.review_window_days)
-    else {
+        .filter(|d| *d != company.review_window_days);
+    let terms = terms.filter(|t| Some(*t) != company.payment_terms_days);
+    if days.is_none() && terms.is_none() {
         return Ok(company);
-    };
+    }
+    let mut changed = Vec::new();
     let mut active: company::ActiveModel = company.into();
-    active.review_window_days = Set(days);
+    if let Some(days) = days {
+        active.review_window_days = Set(days);
+        changed.push("reviewWindowDays".to_string());
+    }
+    if let Some(terms) = terms {
+        active.payment_terms_days = Set(Some(terms));
+        changed.push(format!("paymentTermsDays={terms}"));
+    }
     let company = active.update(&tx).await?;
     audit::record(
         &tx,
         Some(access.user_id()),
-        audit::Change::new("company.settings", Subject::Company, company.id),
+        audit::Change::new("company.settings", Subject::Company, company.id)
+            .detail(changed.join(", ")),
     )
     .await?;
     tx.commit().await?;

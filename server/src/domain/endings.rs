@@ -2,7 +2,9 @@
 //! accepted work stays payable, so the contract completes when it is paid (see
 //! `payouts::complete_contract_if_paid`), at once if it is paid already, or is CANCELLED at
 //! once when nothing was accepted. A funded Stripe contract gets back the escrow not owed for
-//! accepted work through a refund job (`refunds`), enqueued in the same transaction.
+//! accepted work through a refund job (`refunds`), enqueued in the same transaction. The end
+//! issues the next version of the terms statement (`terms`): the cancelled milestones and the
+//! end date, the earlier versions unchanged.
 //!
 //! The open milestones and then the contract row are locked (PostgreSQL; SQLite writers queue on
 //! `BEGIN IMMEDIATE`), in the order acceptance locks them, and approvals and payments lock the
@@ -21,7 +23,7 @@ use sea_orm::{
 use super::audit::Subject;
 use super::error::{DomainError, DomainResult};
 use super::jobs::{self, Outcome};
-use super::{Access, audit, compliance, contracts, invoices, now, refunds, text, write_tx};
+use super::{Access, audit, compliance, contracts, invoices, now, refunds, terms, text, write_tx};
 
 /// The longest reason a user may give for ending a contract.
 pub const REASON_MAX_CHARS: usize = 2_000;
@@ -253,27 +255,19 @@ async fn end_in(
             "the contract changed meanwhile; reload it",
         ));
     }
-    audit::record(
-        tx,
-        actor,
-        audit::Change::new("contract.end", Subject::Contract, contract.id)
-            .from(ContractStatus::Active)
-            .to(to)
-            .detail(match contract.ends_on {
-                // After notice the reason stays on the contract (shown to her once she asks).
-                Some(ends_on) if requested.is_none() => format!("notice ran out on {ends_on}"),
-                _ => reason.clone(),
-            }),
-    )
-    .await?;
-    let (end_requested_by, end_requested_at) = match requested {
+    let (end_requested_by, end_requested_at) = match &requested {
         Some(r) => (r.by, Some(r.at)),
         None => (contract.end_requested_by, contract.end_requested_at),
+    };
+    // After notice the reason stays on the contract (shown to her once she asks).
+    let detail = match contract.ends_on {
+        Some(ends_on) if requested.is_none() => format!("notice ran out on {ends_on}"),
+        _ => reason.clone(),
     };
     let ended = contract::Model {
         status: to,
         ended_at: Some(at),
-        end_reason: Some(reason),
+        end_reason: Some(reason.clone()),
         completed_at: (to == ContractStatus::Completed)
             .then_some(at)
             .or(contract.completed_at),
@@ -282,6 +276,17 @@ async fn end_in(
         end_requested_at,
         ..contract
     };
+    // The statement's new version first, so `contract.end` stays the last event of the end.
+    terms::issue(tx, actor, &ended, terms::Reason::Ended).await?;
+    audit::record(
+        tx,
+        actor,
+        audit::Change::new("contract.end", Subject::Contract, ended.id)
+            .from(ContractStatus::Active)
+            .to(to)
+            .detail(detail),
+    )
+    .await?;
     refunds::schedule(tx, &ended).await?;
     Ok(ended)
 }

@@ -51,8 +51,28 @@ pub const PAYMENT_DAYS: u64 = 59;
 
 /// The payment due date of work accepted at `accepted`: its day in Asia/Tokyo + 59 days.
 pub fn due_date(accepted: DateTime<Utc>) -> NaiveDate {
+    due_date_under_terms(accepted, None)
+}
+
+/// The payment due date under a company's payment terms (`companies.payment_terms_days`, days
+/// after the acceptance day): the earlier of the terms' date and the acceptance day + 59 days.
+pub fn due_date_under_terms(accepted: DateTime<Utc>, terms_days: Option<i32>) -> NaiveDate {
     let day = accepted.with_timezone(&Tokyo).date_naive();
-    day.checked_add_days(Days::new(PAYMENT_DAYS)).unwrap_or(day)
+    let days = terms_days
+        .and_then(|d| u64::try_from(d).ok())
+        .map_or(PAYMENT_DAYS, |d| std::cmp::min(d, PAYMENT_DAYS));
+    day.checked_add_days(Days::new(days)).unwrap_or(day)
+}
+
+/// The company's payment terms in days after acceptance, `None` when it set none.
+async fn payment_terms_days(
+    tx: &impl ConnectionTrait,
+    company_id: i64,
+) -> DomainResult<Option<i32>> {
+    Ok(entity::company::Entity::find_by_id(company_id)
+        .one(tx)
+        .await?
+        .and_then(|c| c.payment_terms_days))
 }
 
 /// Today in Asia/Tokyo, the day "overdue" is judged by.
@@ -147,7 +167,10 @@ pub async fn submit(
     }
     let at = now();
     let invoice = invoice::ActiveModel {
-        payment_due_date: Set(due_date(accepted.unwrap_or(at))),
+        payment_due_date: Set(due_date_under_terms(
+            accepted.unwrap_or(at),
+            payment_terms_days(&tx, contract.company_id).await?,
+        )),
         contract_id: Set(contract.id),
         milestone_id: Set(milestone_id),
         company_id: Set(contract.company_id),
@@ -603,4 +626,60 @@ pub async fn totals(
     rows.into_iter()
         .map(|(currency, minor)| Money::from_stored(minor, &currency))
         .collect()
+}
+
+/// Who may list a company's overdue invoices.
+pub const OVERDUE_READERS: &[CompanyRole] = &[CompanyRole::Finance, CompanyRole::Admin];
+
+/// The most overdue invoices `overdue` returns; the finance queue pages through the rest.
+pub const MAX_OVERDUE: u64 = 500;
+
+/// The company's invoices past their due date and not PAID or REJECTED, earliest due first
+/// (then oldest first), at most `MAX_OVERDUE`. FINANCE or ADMIN of the company: an ADMIN
+/// answers for the company's obligations under the Freelance Act (art. 4), so they see what is
+/// late. NOT_FOUND for those who cannot see the company, FORBIDDEN for its other members.
+pub async fn overdue(
+    db: &impl ConnectionTrait,
+    access: &Access,
+    company_id: i64,
+) -> DomainResult<Vec<invoice::Model>> {
+    access.require_company_role(company_id, OVERDUE_READERS, "listing overdue invoices")?;
+    let filter = InvoiceFilter {
+        company_id: Some(company_id),
+        overdue: Some(true),
+        ..Default::default()
+    };
+    Ok(filtered(
+        invoice::Entity::find().filter(invoice::Column::CompanyId.eq(company_id)),
+        &filter,
+    )
+    .order_by_asc(invoice::Column::PaymentDueDate)
+    .order_by_asc(invoice::Column::Id)
+    .limit(MAX_OVERDUE)
+    .all(db)
+    .await?)
+}
+
+#[cfg(test)]
+mod due_date_tests {
+    use super::*;
+
+    fn tokyo_noon(y: i32, m: u32, d: u32) -> DateTime<Utc> {
+        NaiveDate::from_ymd_opt(y, m, d)
+            .and_then(|day| day.and_hms_opt(3, 0, 0))
+            .map(|t| t.and_utc())
+            .unwrap()
+    }
+
+    #[test]
+    fn terms_shorten_but_never_lengthen_the_legal_deadline() {
+        let may15 = tokyo_noon(2025, 5, 15);
+        let day = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        assert_eq!(due_date(may15), day("2025-07-13"));
+        assert_eq!(due_date_under_terms(may15, None), day("2025-07-13"));
+        assert_eq!(due_date_under_terms(may15, Some(59)), day("2025-07-13"));
+        assert_eq!(due_date_under_terms(may15, Some(30)), day("2025-06-14"));
+        assert_eq!(due_date_under_terms(may15, Some(0)), day("2025-05-15"));
+        assert_eq!(due_date_under_terms(may15, Some(90)), day("2025-07-13"));
+    }
 }

@@ -130,7 +130,9 @@ fn position(index: usize) -> i32 {
 }
 
 /// Writes a new contract's milestones: the bid's proposal, or one milestone titled after the
-/// project for the whole amount. Runs inside `bids::accept`'s transaction.
+/// project for the whole amount. Runs inside `bids::accept`'s transaction. A milestone the bid
+/// gave no due date is due when the whole work is: the commissioning date + the bid's delivery
+/// days (`terms::default_due_date`), so the terms statement and the contract agree.
 pub(crate) async fn create_for_contract(
     tx: &impl ConnectionTrait,
     actor: Option<i64>,
@@ -160,6 +162,7 @@ pub(crate) async fn create_for_contract(
             .collect()
     };
     let at = now();
+    let whole_work_due = super::terms::default_due_date(contract.created_at, bid.delivery_days);
     let rows = items
         .iter()
         .enumerate()
@@ -169,7 +172,7 @@ pub(crate) async fn create_for_contract(
             title: Set(item.title.clone()),
             amount_minor: Set(item.amount_minor),
             currency: Set(contract.currency.clone()),
-            due_date: Set(item.due_date),
+            due_date: Set(item.due_date.or(Some(whole_work_due))),
             status: Set(MilestoneStatus::Active),
             delivery_note: Set(None),
             delivery_links: Set(None),

@@ -35,6 +35,7 @@ pub mod reports;
 pub mod reviews;
 pub mod sessions;
 pub mod stripe_events;
+pub mod terms;
 pub mod text;
 pub mod transfer_batches;
 pub mod withholding;

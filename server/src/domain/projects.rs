@@ -27,6 +27,20 @@ pub struct NewProject<'a> {
     pub budget: Money,
     pub deadline: Option<chrono::DateTime<chrono::Utc>>,
     pub visibility: ProjectVisibility,
+    /// The place or manner of delivery the terms statement names; `None` or blank: through
+    /// Boomerang's delivery form (`terms::DEFAULT_DELIVERY`).
+    pub delivery_method: Option<&'a str>,
+}
+
+/// Longest delivery method, in characters (multi-line).
+pub const MAX_DELIVERY_METHOD: usize = 2_000;
+
+/// A delivery method as given: blank means none (the default applies).
+fn delivery_method(value: Option<&str>) -> DomainResult<Option<String>> {
+    value
+        .filter(|v| !v.trim().is_empty())
+        .map(|v| text::multi_line(v, "input.deliveryMethod", MAX_DELIVERY_METHOD))
+        .transpose()
 }
 
 #[derive(Debug, Default, Clone)]
@@ -53,6 +67,7 @@ pub async fn publish(
     let title = required_text(input.title, "input.title", 200)?;
     let description = text::multi_line(input.description, "input.description", 20_000)?;
     let skills = normalise_skills(input.skills)?;
+    let delivery = delivery_method(input.delivery_method)?;
     if input.deadline.is_some_and(|d| d <= now()) {
         return Err(DomainError::bad_input(
             "input.deadline",
@@ -71,6 +86,7 @@ pub async fn publish(
         currency: Set(input.budget.currency.code().to_string()),
         deadline: Set(input.deadline),
         visibility: Set(input.visibility),
+        delivery_method: Set(delivery),
         status: Set(ProjectStatus::Open),
         created_at: Set(at),
         updated_at: Set(at),
@@ -369,6 +385,8 @@ pub struct ProjectEdit<'a> {
     pub skills: Option<&'a [String]>,
     pub budget: Option<Money>,
     pub deadline: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    /// Blank clears it (the default delivery applies).
+    pub delivery_method: Option<&'a str>,
 }
 
 /// Edits an OPEN project (a posting must stay accurate while it takes bids), with the same
@@ -391,6 +409,10 @@ pub async fn update(
         .map(|d| text::multi_line(d, "input.description", 20_000))
         .transpose()?;
     let skills = edit.skills.map(normalise_skills).transpose()?;
+    let delivery = edit
+        .delivery_method
+        .map(|d| delivery_method(Some(d)))
+        .transpose()?;
     if edit.deadline.flatten().is_some_and(|d| d <= now()) {
         return Err(DomainError::bad_input(
             "input.deadline",
@@ -437,6 +459,10 @@ pub async fn update(
     if let Some(deadline) = edit.deadline.filter(|d| *d != project.deadline) {
         active.deadline = Set(deadline);
         changed.push("deadline");
+    }
+    if let Some(delivery) = delivery.filter(|d| *d != project.delivery_method) {
+        active.delivery_method = Set(delivery);
+        changed.push("deliveryMethod");
     }
     if let Some(skills) = skills {
         let mut current: Vec<String> = project_skill::Entity::find()

@@ -4,8 +4,8 @@ use std::sync::Arc;
 
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 use entity::{
-    audit_event, bid, bid_milestone, company, contract, invoice, invoice_line, milestone, payout,
-    project, project_skill, review, user,
+    audit_event, bid, bid_milestone, company, contract, contract_terms, invoice, invoice_line,
+    milestone, payout, project, project_skill, review, user,
 };
 use sea_orm::{
     ColumnTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, QueryFilter, QueryOrder,
@@ -83,6 +83,35 @@ impl Loader<MilestonesOfContract> for Loaders {
             keys.iter().map(|k| (*k, Vec::new())).collect();
         for row in rows {
             out.entry(MilestonesOfContract(row.contract_id))
+                .or_default()
+                .push(row);
+        }
+        Ok(out)
+    }
+}
+
+/// Every version of a contract's statement of terms, oldest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct TermsOfContract(pub i64);
+
+impl Loader<TermsOfContract> for Loaders {
+    type Value = Vec<contract_terms::Model>;
+    type Error = Arc<DbErr>;
+
+    async fn load(
+        &self,
+        keys: &[TermsOfContract],
+    ) -> LoadResult<TermsOfContract, Vec<contract_terms::Model>> {
+        let rows = contract_terms::Entity::find()
+            .filter(contract_terms::Column::ContractId.is_in(keys.iter().map(|k| k.0)))
+            .order_by_asc(contract_terms::Column::ContractId)
+            .order_by_asc(contract_terms::Column::Version)
+            .all(&self.db)
+            .await?;
+        let mut out: HashMap<TermsOfContract, Vec<contract_terms::Model>> =
+            keys.iter().map(|k| (*k, Vec::new())).collect();
+        for row in rows {
+            out.entry(TermsOfContract(row.contract_id))
                 .or_default()
                 .push(row);
         }

@@ -325,6 +325,20 @@ impl Query {
         Ok(connection(paged, page.after, |i| i.id, Invoice))
     }
 
+    /// The company's invoices past their due date and not PAID or REJECTED, earliest due first
+    /// (at most 500). FINANCE or ADMIN of the company.
+    async fn overdue_invoices(
+        &self,
+        ctx: &Context<'_>,
+        company_id: ID,
+    ) -> async_graphql::Result<Vec<Invoice>> {
+        let company_id = ids::decode(&company_id, "Company", "company").gql()?;
+        let rows = invoices::overdue(db(ctx), access(ctx).await?, company_id)
+            .await
+            .gql()?;
+        Ok(rows.into_iter().map(Invoice).collect())
+    }
+
     /// The sum of the amounts per currency of every invoice the filter selects (all pages),
     /// ordered by currency code. The same visibility as `invoices`.
     async fn invoice_totals(

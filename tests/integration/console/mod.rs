@@ -8,3 +8,4 @@ mod marketplace;
 mod reports;
 mod signing_in;
 mod tax;
+mod terms;

@@ -1,8 +1,10 @@
 //! The company pages an ADMIN runs: create a company, its members and roles, the alumni
-//! roster (paste or upload a CSV; who has signed up), the payment settings. Another
+//! roster (paste or upload a CSV; who has signed up), the payment settings; and the overdue
+//! invoices, which its ADMIN and FINANCE staff see. Another
 //! company's id, or one that does not decode, is the not-found page.
 mod alumni;
 mod members;
+mod overdue;
 mod roster;
 mod settings;
 
@@ -29,6 +31,8 @@ pub const DOCUMENTS: &[&str] = &[
     alumni::ROSTER,
     alumni::ADD_ALUMNI,
     alumni::REMOVE_ALUMNI,
+    overdue::COMPANY,
+    overdue::OVERDUE,
 ];
 
 pub fn routes() -> Router<AppState> {
@@ -47,6 +51,7 @@ pub fn routes() -> Router<AppState> {
             get(alumni::show).post(alumni::add),
         )
         .route("/companies/{id}/alumni/remove", post(alumni::remove))
+        .route("/companies/{id}/overdue", get(overdue::show))
         .route(
             "/companies/{id}/settings",
             get(settings::show).post(settings::save),
@@ -96,13 +101,20 @@ fn text(value: &Value) -> &str {
 /// The links between a company's pages, the current one marked; the roster and settings only
 /// for its ADMINs (others get a 403 page there).
 fn tabs(v: &Visitor, id: &str, current: &str) -> maud::Markup {
-    let admin =
-        crate::graphql::ids::decode(&async_graphql::ID(id.to_string()), "Company", "company")
-            .is_ok_and(|key| v.has_role(key, &[entity::states::CompanyRole::Admin]));
+    use entity::states::CompanyRole;
+    let key = crate::graphql::ids::decode(&async_graphql::ID(id.to_string()), "Company", "company");
+    let admin = key
+        .as_ref()
+        .is_ok_and(|key| v.has_role(*key, &[CompanyRole::Admin]));
+    let reads_overdue =
+        key.is_ok_and(|key| v.has_role(key, &[CompanyRole::Admin, CompanyRole::Finance]));
     let mut items = vec![
         ("", "company-tab-dashboard"),
         ("/members", "company-tab-members"),
     ];
+    if reads_overdue {
+        items.push(("/overdue", "company-tab-overdue"));
+    }
     if admin {
         items.push(("/alumni", "company-tab-alumni"));
         items.push(("/settings", "company-tab-settings"));

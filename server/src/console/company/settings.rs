@@ -1,5 +1,6 @@
 //! `/companies/new` (the creator becomes its ADMIN) and `/companies/{id}/settings` (how the
-//! company pays its alumni, the review window).
+//! company pays its alumni, the review window, the payment terms: days after acceptance,
+//! at most 59 under the Freelance Act art. 4, which the API refuses beyond).
 use crate::console::values::Done;
 use axum::Form;
 use axum::extract::{Path, Query, State};
@@ -16,11 +17,11 @@ use crate::http::AppState;
 
 pub const CREATE: &str = "mutation ConsoleCreateCompany($name: String!) { createCompany(input: { name: $name }) { id } }";
 pub const SETTINGS: &str = "query ConsoleCompanySettings($id: ID!) { company(id: $id) { \
-     id name viewerRole paymentProvider reviewWindowDays } }";
+     id name viewerRole paymentProvider reviewWindowDays paymentTermsDays } }";
 pub const SET_PROVIDER: &str = "mutation ConsoleSetPaymentProvider($input: SetCompanyPaymentProviderInput!) { \
      setCompanyPaymentProvider(input: $input) { id paymentProvider } }";
 pub const UPDATE_SETTINGS: &str = "mutation ConsoleUpdateCompanySettings($input: UpdateCompanySettingsInput!) { \
-     updateCompanySettings(input: $input) { id reviewWindowDays } }";
+     updateCompanySettings(input: $input) { id reviewWindowDays paymentTermsDays } }";
 
 const PROVIDERS: [&str; 2] = ["MANUAL", "STRIPE"];
 
@@ -69,6 +70,9 @@ pub async fn create(State(state): State<AppState>, v: Visitor, Form(f): Form<New
 pub struct SettingsForm {
     provider: String,
     review_window_days: String,
+    /// Blank: leave the terms as they are (none set means the legal 59 days).
+    #[serde(default)]
+    payment_terms_days: String,
 }
 
 fn settings_page(
@@ -76,10 +80,12 @@ fn settings_page(
     company: &Value,
     provider: &str,
     days: &str,
+    terms: &str,
     flash: bool,
     error: Option<&ApiError>,
 ) -> Markup {
     let id = text(&company["id"]);
+    let terms_refused = error.is_some_and(|e| e.message.starts_with("input.paymentTermsDays"));
     page(
         v,
         &v.t1("company-settings-title", "company", text(&company["name"])),
@@ -106,6 +112,17 @@ fn settings_page(
                     span class="hint" id="window-hint" { (v.t("company-review-window-hint")) }
                     input type="number" name="review_window_days" value=(days) min="1" max="60"
                         required inputmode="numeric" aria-describedby="window-hint"; }
+                // No `max`: the browser would block 60 silently; the API's refusal names the
+                // law (Freelance Act art. 4) instead.
+                label { (v.t("company-field-payment-terms"))
+                    span class="hint" id="terms-hint" { (v.t("company-payment-terms-hint")) }
+                    input type="number" name="payment_terms_days" value=(terms) min="0"
+                        inputmode="numeric"
+                        aria-describedby=(if terms_refused { "terms-hint terms-error" } else { "terms-hint" })
+                        aria-invalid=[terms_refused.then_some("true")]; }
+                @if terms_refused {
+                    p class="error" id="terms-error" { (v.t("company-payment-terms-refused")) }
+                }
                 button type="submit" { (v.t("company-settings-submit")) }
             }
             p { a href=(format!("/companies/{id}/bank-account")) { (v.t("bank-zengin-requester-link")) } }
@@ -127,11 +144,16 @@ pub async fn show(
         return refused;
     }
     let days = company["reviewWindowDays"].to_string();
+    let terms = company["paymentTermsDays"]
+        .as_i64()
+        .map(|d| d.to_string())
+        .unwrap_or_default();
     settings_page(
         &v,
         &company,
         text(&company["paymentProvider"]),
         &days,
+        &terms,
         q.done.is_some(),
         None,
     )
@@ -160,6 +182,15 @@ pub async fn save(
             code: "BAD_USER_INPUT".into(),
             message: "input.reviewWindowDays: must be a whole number of days".into(),
         })?;
+        let terms = f.payment_terms_days.trim();
+        let terms: Option<i64> = if terms.is_empty() {
+            None
+        } else {
+            Some(terms.parse().map_err(|_| ApiError {
+                code: "BAD_USER_INPUT".into(),
+                message: "input.paymentTermsDays: must be a whole number of days".into(),
+            })?)
+        };
         if f.provider != text(&company["paymentProvider"]) {
             run(
                 &state,
@@ -169,12 +200,14 @@ pub async fn save(
             )
             .await?;
         }
-        if Some(days) != company["reviewWindowDays"].as_i64() {
+        let days = (Some(days) != company["reviewWindowDays"].as_i64()).then_some(days);
+        let terms = terms.filter(|t| Some(*t) != company["paymentTermsDays"].as_i64());
+        if days.is_some() || terms.is_some() {
             run(
                 &state,
                 &v,
                 UPDATE_SETTINGS,
-                json!({ "input": { "companyId": company_id, "reviewWindowDays": days } }),
+                json!({ "input": { "companyId": company_id, "reviewWindowDays": days, "paymentTermsDays": terms } }),
             )
             .await?;
         }
@@ -192,6 +225,7 @@ pub async fn save(
                 &company,
                 &f.provider,
                 &f.review_window_days,
+                &f.payment_terms_days,
                 false,
                 Some(&err),
             ),

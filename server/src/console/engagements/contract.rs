@@ -24,6 +24,7 @@ pub const CONTRACT: &str = "query ConsoleContract($id: ID!) { viewer { id } cont
      amount { amount currencyCode } acceptedAmount { amount currencyCode } \
      invoicedAmount { amount currencyCode } paidAmount { amount currencyCode } \
      refundedAmount { amount currencyCode } \
+     termsStatements { version issuedAt reason text } \
      project { id title company { id name viewerRole } } freelancer { id displayName } \
      milestones { id position title status dueDate amount { amount currencyCode } \
        deliveryNote deliveryLinks submittedAt autoAcceptAt acceptedAt changesReason \
@@ -96,6 +97,7 @@ pub async fn render(
     let sections = html! {
         (view.summary())
         (view.notice())
+        (view.terms())
         (view.milestones())
         (view.invoices())
         (view.reviews())
@@ -216,6 +218,31 @@ impl View<'_> {
                     @if let Some(failure) = c["fundingFailure"].as_str() { " " span class="muted" { (failure) } } }
                 @if funding == "UNFUNDED" && matches!(self.role.as_str(), "ADMIN" | "FINANCE") {
                     p { a href=(format!("/contracts/{}/fund", self.id())) { (v.t("engagements-fund-link")) } }
+                }
+            }
+        }
+    }
+
+    /// The statement of terms in force (Freelance Act art. 3), folded; the printable page and
+    /// earlier versions are links.
+    fn terms(&self) -> Markup {
+        let v = self.v;
+        let versions = self.c["termsStatements"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        let id = self.id();
+        html! {
+            h2 id="terms" { (v.t("engagements-terms")) }
+            @match versions.last() {
+                None => p class="muted" { (v.t("engagements-terms-none")) },
+                Some(latest) => {
+                    details {
+                        summary { (v.t1("engagements-terms-version", "version", &latest["version"].to_string())) }
+                        (super::terms::statement(v, latest))
+                    }
+                    p { a href=(format!("/contracts/{id}/terms")) { (v.t("engagements-terms-printable")) } }
+                    (super::terms::version_links(v, &id, &versions, latest["version"].as_i64()))
                 }
             }
         }
@@ -577,6 +604,7 @@ impl View<'_> {
 /// The audit actions a contract page shows in words; any other shows its code.
 const ACTIONS: &[&str] = &[
     "contract.create",
+    "contract.terms_issue",
     "contract.end",
     "contract.complete",
     "contract.fund",

@@ -3,6 +3,7 @@
 //! contract along (deliver, accept, request changes, invoice, end, review).
 //!
 //! - `work`: `/work` and the Stripe onboarding button; `list`: `/contracts`;
+//!   `terms`: the printable statement of terms (`/contracts/{id}/terms`);
 //!   `contract`: the contract page; `actions`: the form POSTs, which answer 303 back to the
 //!   contract page or re-render it with the API's refusal and the input kept (400); `payee`:
 //!   `/work/payee`, her payee profile (payee type, registration number, name and address).
@@ -13,6 +14,7 @@ mod actions;
 mod contract;
 mod list;
 mod payee;
+mod terms;
 mod work;
 
 use super::values::{nodes, text};
@@ -31,6 +33,7 @@ pub const DOCUMENTS: &[&str] = &[
     work::WORK,
     list::CONTRACTS,
     contract::CONTRACT,
+    terms::TERMS,
     actions::MILESTONE_CONTRACT,
     actions::SUBMIT_DELIVERY,
     actions::ACCEPT_DELIVERY,
@@ -50,6 +53,7 @@ pub fn routes() -> Router<AppState> {
         .route("/payouts/onboarding", post(super::payouts::start))
         .route("/contracts", get(list::show))
         .route("/contracts/{id}", get(contract::show))
+        .route("/contracts/{id}/terms", get(terms::show))
         .route("/contracts/{id}/invoices", post(actions::submit_invoice))
         .route("/contracts/{id}/end", post(actions::end_contract))
         .route(

@@ -19,7 +19,7 @@ use crate::http::AppState;
 
 pub const PROJECT: &str = "query ConsoleProject($id: ID!) { \
      viewer { alumniOf { id } } \
-     project(id: $id) { id title description category skills deadline status visibility \
+     project(id: $id) { id title description deliveryMethod category skills deadline status visibility \
        createdAt bidCount budget { amount currencyCode } \
        company { id name viewerRole } contract { id } \
        bids(first: 20) { nodes { id status deliveryDays proposal rejectionReason createdAt \
@@ -103,6 +103,12 @@ pub async fn render(
         }
         h2 { (v.t("marketplace-field-description")) }
         div class="prose" { @for line in text(&p["description"]).lines() { p { (line) } } }
+        h2 { (v.t("marketplace-field-delivery-method")) }
+        @if p["deliveryMethod"].is_null() {
+            p { (v.t("marketplace-delivery-default")) }
+        } @else {
+            div class="prose" { @for line in text(&p["deliveryMethod"]).lines() { p { (line) } } }
+        }
         @if staff {
             h2 { (v.t("marketplace-project-manage")) }
             div class="actions" {
@@ -228,6 +234,9 @@ pub struct ProjectForm {
     deadline: String,
     #[serde(default)]
     visibility: String,
+    /// The place or manner of delivery; blank: Boomerang's delivery form.
+    #[serde(default)]
+    delivery_method: String,
 }
 
 impl ProjectForm {
@@ -271,6 +280,9 @@ fn project_form(
                 input type="text" name="title" value=(f.title) required maxlength="200"; }
             label { (v.t("marketplace-field-description"))
                 textarea name="description" required { (f.description) } }
+            label { (v.t("marketplace-field-delivery-method"))
+                span class="hint" id="delivery-hint" { (v.t("marketplace-delivery-hint")) }
+                textarea name="delivery_method" rows="2" maxlength="2000" aria-describedby="delivery-hint" { (f.delivery_method) } }
             @if !editing {
                 label { (v.t("marketplace-field-category"))
                     select name="category" {
@@ -389,6 +401,7 @@ pub async fn publish(
         "companyId": f.company,
         "title": p.title,
         "description": p.description,
+        "deliveryMethod": p.delivery_method,
         "category": CATEGORIES.iter().find(|c| **c == p.category).unwrap_or(&"OTHER"),
         "skills": p.skills(),
         "budget": { "amount": p.budget.trim(), "currencyCode": p.currency },
@@ -443,6 +456,7 @@ pub async fn edit_form(
         currency: text(&p["budget"]["currencyCode"]),
         deadline,
         visibility: text(&p["visibility"]),
+        delivery_method: text(&p["deliveryMethod"]),
     };
     edit_page(&v, &id, &form, None)
 }
@@ -473,6 +487,7 @@ pub async fn update(
         "id": id,
         "title": f.title,
         "description": f.description,
+        "deliveryMethod": f.delivery_method,
         "skills": f.skills(),
         "budget": { "amount": f.budget.trim(), "currencyCode": f.currency },
         "deadline": f.deadline(&v),

@@ -35,6 +35,9 @@ pub struct UpdateCompanySettingsInput {
     pub company_id: ID,
     /// 1–60 days; deliveries submitted afterwards get the new window.
     pub review_window_days: Option<i32>,
+    /// Days after the acceptance day finance pays by, 0–59 (Freelance Act art. 4); invoices
+    /// submitted afterwards are due on the acceptance day + these days.
+    pub payment_terms_days: Option<i32>,
 }
 
 fn milestone_id(id: &ID) -> async_graphql::Result<i64> {
@@ -98,7 +101,7 @@ impl EngagementMutation {
         ))
     }
 
-    /// Changes the company's settings (the review window). ADMIN only.
+    /// Changes the company's settings (the review window, the payment terms). ADMIN only.
     async fn update_company_settings(
         &self,
         ctx: &Context<'_>,
@@ -108,6 +111,7 @@ impl EngagementMutation {
         let company_id = ids::decode(&input.company_id, "Company", "company").gql()?;
         let settings = companies::Settings {
             review_window_days: input.review_window_days,
+            payment_terms_days: input.payment_terms_days,
         };
         Ok(Company(
             companies::update_settings(db(ctx), access, company_id, settings)

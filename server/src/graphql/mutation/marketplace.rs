@@ -26,6 +26,9 @@ pub struct PublishProjectInput {
     pub deadline: Option<DateTime<Utc>>,
     #[graphql(default_with = "ProjectVisibility::CompanyAlumni")]
     pub visibility: ProjectVisibility,
+    /// The place or manner of delivery the terms statement names (multi-line); omitted or
+    /// blank: through Boomerang's delivery form.
+    pub delivery_method: Option<String>,
 }
 
 #[derive(InputObject)]
@@ -60,6 +63,8 @@ pub struct UpdateProjectInput {
     pub budget: Option<MoneyInput>,
     /// Must be in the future; `null` removes the deadline.
     pub deadline: MaybeUndefined<DateTime<Utc>>,
+    /// Blank: through Boomerang's delivery form.
+    pub delivery_method: Option<String>,
 }
 
 #[derive(InputObject)]
@@ -92,6 +97,7 @@ impl MarketplaceMutation {
                 budget,
                 deadline: input.deadline,
                 visibility: input.visibility.into(),
+                delivery_method: input.delivery_method.as_deref(),
             },
         )
         .await
@@ -190,6 +196,7 @@ impl MarketplaceMutation {
             skills: input.skills.as_deref(),
             budget,
             deadline,
+            delivery_method: input.delivery_method.as_deref(),
         };
         Ok(Project(
             projects::update(db(ctx), access, key, edit).await.gql()?,

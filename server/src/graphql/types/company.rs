@@ -45,6 +45,12 @@ impl Company {
         self.0.review_window_days
     }
 
+    /// Days after the acceptance day the company pays by (0–59); `null`: 59, the Freelance
+    /// Act's limit (art. 4).
+    async fn payment_terms_days(&self) -> Option<i32> {
+        self.0.payment_terms_days
+    }
+
     /// How the company pays its alumni.
     async fn payment_provider(&self) -> PaymentProvider {
         self.0.payment_provider.into()

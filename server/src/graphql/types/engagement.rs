@@ -2,7 +2,7 @@
 use async_graphql::connection::Connection;
 use async_graphql::{Context, ID, Object};
 use chrono::{DateTime, NaiveDate, Utc};
-use entity::{contract, invoice, payout};
+use entity::{contract, contract_terms, invoice, payout};
 
 use super::{
     AuditEvent, Bid, InvoiceLine, Milestone, PageArgs, Project, Review, TaxRateTotal, User,
@@ -15,7 +15,7 @@ use crate::graphql::errors::OrGql;
 use crate::graphql::ids;
 use crate::graphql::loaders::{
     AuditOf, BidId, ContractId, InvoiceId, InvoicesOfContract, LinesOfInvoice, MilestoneId,
-    MilestonesOfContract, PayoutOfInvoice, ProjectId, ReviewsOfContract, UserId,
+    MilestonesOfContract, PayoutOfInvoice, ProjectId, ReviewsOfContract, TermsOfContract, UserId,
 };
 use crate::graphql::scalars::{
     ContractStatus, FundingStatus, InvoiceStatus, Money, PayeeType, PaymentProvider, PayoutStatus,
@@ -36,6 +36,33 @@ pub(super) async fn audit_trail(
 
 pub struct Contract(pub contract::Model);
 
+/// A version of a contract's statement of terms (取引条件の明示, Freelance Act art. 3). Issued
+/// when the bid is accepted and again when the contract changes; never edited.
+pub struct TermsStatement(pub contract_terms::Model);
+
+#[Object]
+impl TermsStatement {
+    /// 1 at acceptance, one more per change.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+
+    async fn issued_at(&self) -> DateTime<Utc> {
+        self.0.issued_at
+    }
+
+    /// Why this version was issued: `ACCEPTED` (the bid was accepted) or `ENDED` (the contract
+    /// was ended early).
+    async fn reason(&self) -> &str {
+        &self.0.reason
+    }
+
+    /// The statement as issued, in Japanese (plain text, lines separated by `\n`).
+    async fn text(&self) -> &str {
+        &self.0.text
+    }
+}
+
 #[Object]
 impl Contract {
     pub async fn id(&self) -> ID {
@@ -54,6 +81,31 @@ impl Contract {
     /// The sum of the contract's accepted milestones: what its invoices may bill in total.
     async fn accepted_amount(&self) -> async_graphql::Result<Money> {
         Money::from_stored(self.0.accepted_minor, &self.0.currency).gql()
+    }
+
+    /// The statement of terms in force (the latest version); `null` for a contract accepted
+    /// before statements were issued. Visible to whoever sees the contract.
+    async fn terms_statement(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<TermsStatement>> {
+        let versions = load_opt(ctx, TermsOfContract(self.0.id), "terms statements").await?;
+        Ok(versions
+            .and_then(|v| v.into_iter().last())
+            .map(TermsStatement))
+    }
+
+    /// Every version of the statement of terms, oldest first.
+    async fn terms_statements(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Vec<TermsStatement>> {
+        let versions = load_opt(ctx, TermsOfContract(self.0.id), "terms statements").await?;
+        Ok(versions
+            .unwrap_or_default()
+            .into_iter()
+            .map(TermsStatement)
+            .collect())
     }
 
     /// The contract's milestones in position order; their amounts sum to the contract amount.

@@ -37,6 +37,11 @@ impl Project {
         &self.0.description
     }
 
+    /// The place or manner of delivery; `null`: through Boomerang's delivery form.
+    async fn delivery_method(&self) -> Option<&str> {
+        self.0.delivery_method.as_deref()
+    }
+
     async fn category(&self) -> ProjectCategory {
         self.0.category.into()
     }
