@@ -182,3 +182,33 @@ pub enum PayeeType {
     #[sea_orm(string_value = "CORPORATION")]
     Corporation,
 }
+
+/// What an alumna lets one company use her data for (APPI: consent per purpose).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+pub enum ConsentPurpose {
+    /// Listed in the company's alumni directory, and seen by its other consenting alumni.
+    #[sea_orm(string_value = "DIRECTORY")]
+    Directory,
+    /// Receives the company's news.
+    #[sea_orm(string_value = "NEWS")]
+    News,
+    /// Sees and applies to its rehire openings.
+    #[sea_orm(string_value = "REHIRE")]
+    Rehire,
+    /// Invited to its events.
+    #[sea_orm(string_value = "EVENTS")]
+    Events,
+}
+
+/// How a kind of notification reaches a person besides the console.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+pub enum NotificationDelivery {
+    #[sea_orm(string_value = "EMAIL")]
+    Email,
+    #[sea_orm(string_value = "OFF")]
+    Off,
+    #[sea_orm(string_value = "DAILY_DIGEST")]
+    DailyDigest,
+}

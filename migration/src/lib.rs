@@ -12,6 +12,7 @@ mod m20261126_000008_japan_tax;
 mod m20261126_000009_terms_statements;
 mod m20261126_000010_bank_accounts;
 mod m20261126_000011_prohibited_acts;
+mod m20261126_000012_alumni_network;
 
 pub struct Migrator;
 
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000009_terms_statements::Migration),
             Box::new(m20261126_000010_bank_accounts::Migration),
             Box::new(m20261126_000011_prohibited_acts::Migration),
+            Box::new(m20261126_000012_alumni_network::Migration),
         ]
     }
 }

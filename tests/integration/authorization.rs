@@ -517,6 +517,24 @@ const ROWS: &[Row] = &[
         "UNNNAFFFNN",
     ),
     row(
+        "Mutation.grantConsent",
+        "mutation($company: ID!) { grantConsent(input: { companyId: $company, purpose: NEWS }) { id } }",
+        "/grantConsent",
+        "UNANANNNNN",
+    ),
+    row(
+        "User.consents",
+        "{ viewer { consents { id } } }",
+        "/viewer/consents",
+        "EEOEOEEEEE",
+    ),
+    row(
+        "Mutation.withdrawConsent",
+        "mutation($company: ID!) { withdrawConsent(input: { companyId: $company, purpose: NEWS }) { id } }",
+        "/withdrawConsent",
+        "UNANANNNNN",
+    ),
+    row(
         "Mutation.setInvoiceLineWithholding",
         "mutation($line: ID!) { setInvoiceLineWithholding(input: { lineId: $line, subject: true, reason: \"R\" }) { id } }",
         "/setInvoiceLineWithholding",
@@ -932,6 +950,7 @@ async fn every_operation_and_tenant_edge_has_a_row() {
                             "User.bankAccount",
                             "User.emailVerified",
                             "User.payeeProfile",
+                            "User.consents",
                             "Company.bankAccount",
                         ]
                         .contains(&name.as_str())

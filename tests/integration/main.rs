@@ -6,6 +6,7 @@ mod accounts;
 mod authorization;
 mod bank;
 mod companies;
+mod consents;
 mod console;
 pub mod endings;
 mod fuzz;

@@ -28,10 +28,12 @@ pub enum Subject {
     Milestone,
     Review,
     TransferBatch,
+    Consent,
+    Notification,
 }
 
 impl Subject {
-    pub const ALL: [Subject; 13] = [
+    pub const ALL: [Subject; 15] = [
         Self::User,
         Self::Company,
         Self::CompanyMember,
@@ -45,6 +47,8 @@ impl Subject {
         Self::Milestone,
         Self::Review,
         Self::TransferBatch,
+        Self::Consent,
+        Self::Notification,
     ];
 
     pub const fn as_str(self) -> &'static str {
@@ -62,6 +66,8 @@ impl Subject {
             Self::Milestone => "Milestone",
             Self::Review => "Review",
             Self::TransferBatch => "TransferBatch",
+            Self::Consent => "Consent",
+            Self::Notification => "Notification",
         }
     }
 

@@ -183,6 +183,20 @@ pub enum PayeeType {
     Corporation,
 }
 
+/// What an alumna lets one company use her data for.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "states::ConsentPurpose")]
+pub enum ConsentPurpose {
+    /// Listed in the company's alumni directory (seen by its staff and consenting alumni).
+    Directory,
+    /// Receives the company's news.
+    News,
+    /// Sees and applies to its rehire openings.
+    Rehire,
+    /// Invited to its events.
+    Events,
+}
+
 /// A consumption tax rate on an invoice line.
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
 #[graphql(remote = "crate::domain::consumption_tax::TaxRate")]

@@ -5,6 +5,7 @@ mod companies;
 mod endings;
 mod engagements;
 mod marketplace;
+mod network;
 mod payments;
 mod stripe;
 mod tax;
@@ -19,6 +20,7 @@ pub struct Mutation(
     endings::EndingMutation,
     engagements::EngagementMutation,
     marketplace::MarketplaceMutation,
+    network::NetworkMutation,
     payments::PaymentMutation,
     stripe::StripeMutation,
     tax::TaxMutation,

@@ -4,6 +4,7 @@ mod audit;
 mod bank;
 mod company;
 mod connection;
+mod consent;
 mod engagement;
 mod milestone;
 mod node;
@@ -25,6 +26,7 @@ pub use bank::{
 };
 pub use company::{AlumniRecord, Company, CompanyMember};
 pub use connection::{PageArgs, connection};
+pub use consent::Consent;
 pub use engagement::{Contract, Invoice, Payout};
 pub use milestone::{Milestone, ProposedMilestone};
 pub use node::Node;

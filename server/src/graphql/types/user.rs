@@ -3,10 +3,11 @@ use async_graphql::{Context, ID, Object};
 use chrono::{DateTime, Utc};
 use entity::{payout_account, user};
 
-use crate::domain::{bank_accounts, payout_accounts};
+use crate::domain::{bank_accounts, consents, payout_accounts};
 
 use super::{
-    BankAccount, Bid, Company, CompanyMember, PageArgs, PayeeProfile, Rating, connection, load_opt,
+    BankAccount, Bid, Company, CompanyMember, Consent, PageArgs, PayeeProfile, Rating, connection,
+    load_opt,
 };
 use crate::domain::error::DomainError;
 use crate::domain::page::Paged;
@@ -143,6 +144,20 @@ impl User {
     /// records); null for anyone but the user themself.
     async fn payee_profile(&self, ctx: &Context<'_>) -> Option<PayeeProfile> {
         self.is_viewer(ctx).then(|| PayeeProfile(self.row.clone()))
+    }
+
+    /// Every consent the user granted, live and withdrawn, newest first; empty for anyone but
+    /// the user themself.
+    async fn consents(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Consent>> {
+        if !self.is_viewer(ctx) {
+            return Ok(Vec::new());
+        }
+        Ok(consents::of_user(db(ctx), self.row.id)
+            .await
+            .gql()?
+            .into_iter()
+            .map(Consent)
+            .collect())
     }
 
     /// The user's Stripe payout account; null for anyone but the user themself.
