@@ -278,6 +278,10 @@ pub const HALF_WAY_MILESTONES: [(&str, u32); 3] = [
 
 /// A small contract whose one milestone is accepted and invoiced, the invoice awaiting
 /// finance: project 5 (the insurer's report automation) by alumnus 3.
+/// The registration number of the freelancer awaiting finance (an individual's, so it carries
+/// no check digit to verify; made up).
+pub const AWAITING_FINANCE_REGISTRATION: &str = "T4810123456789";
+
 pub const AWAITING_FINANCE: (usize, usize, &str) = (
     5,
     3,

@@ -6,17 +6,20 @@
 mod data;
 
 use anyhow::Context;
-use entity::states::{CompanyRole, ProjectVisibility};
+use entity::states::{CompanyRole, PayeeType, ProjectVisibility};
 use entity::{company, payout, user};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter};
 
 use crate::domain::access::Access;
 use crate::domain::accounts::{self, SignUp};
 use crate::domain::bids::{self, NewBid};
+use crate::domain::consumption_tax::TaxRate;
 use crate::domain::delivery::{self, Delivery};
 use crate::domain::email_ownership::{self, Links, Next};
+use crate::domain::invoice_tax::{self, InvoiceTax, LineInput};
 use crate::domain::milestones::{self, NewMilestone};
 use crate::domain::money::{Currency, Money};
+use crate::domain::payees::{self, PayeeProfile};
 use crate::domain::projects::{self, NewProject};
 use crate::domain::{alumni, companies, invoices, payouts};
 
@@ -242,17 +245,62 @@ pub async fn seed(db: &DatabaseConnection) -> anyhow::Result<Outcome> {
     )
     .await?;
     delivery::accept(db, &member, only.id).await?;
-    invoices::submit(
+    // She is a registered sole proprietor; her invoice adds the tax on top and bills a short
+    // training session apart from the automation, which finance marks as a lecture fee.
+    payees::update(
+        db,
+        &freelancer,
+        PayeeProfile {
+            payee_type: PayeeType::Individual,
+            registration_number: Some(data::AWAITING_FINANCE_REGISTRATION.into()),
+            legal_name: None,
+            address: Some("東京都世田谷区若林1-2-3".into()),
+        },
+    )
+    .await
+    .context("her payee profile")?;
+    let training = 30_000;
+    let lines = vec![
+        LineInput {
+            description: "月次営業レポート集計の自動化".into(),
+            amount: yen(amount - training)?,
+            rate: TaxRate::Standard10,
+        },
+        LineInput {
+            description: "営業企画部向け操作説明会の講師".into(),
+            amount: yen(training)?,
+            rate: TaxRate::Standard10,
+        },
+    ];
+    let invoice = invoices::submit(
         db,
         &freelancer,
         contract.id,
         Some(only.id),
         yen(amount)?,
         "代理店向け月次営業レポートの集計自動化の業務委託料としてご請求いたします。",
-        Default::default(),
+        InvoiceTax {
+            lines: Some(lines),
+            tax_shown_separately: true,
+        },
     )
     .await
     .context("the invoice awaiting finance")?;
+    let clerk = access(db, staff_ids[company][2]).await?;
+    let lecture = invoice_tax::lines_of(db, [invoice.id])
+        .await?
+        .into_iter()
+        .nth(1)
+        .context("the invoice's second line")?;
+    invoice_tax::set_withholding(
+        db,
+        &clerk,
+        lecture.id,
+        true,
+        "講師料（所得税法第204条第1項第1号）に当たるため、源泉徴収の対象とします。",
+    )
+    .await
+    .context("the lecture line's withholding")?;
     Ok(Outcome::Seeded(logins))
 }
 

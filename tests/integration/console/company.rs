@@ -401,6 +401,23 @@ async fn the_demo_seeds_an_empty_database_once_and_the_books_balance() {
         1
     );
     assert!(s.sql_i64(&count("bids WHERE status = 'PENDING'")).await >= 6);
+    // The invoice awaiting finance shows the tax: ¥180,000 + ¥18,000, the ¥30,000 lecture line
+    // withheld from (¥3,063), from a registered sole proprietor.
+    assert_eq!(
+        s.sql_i64("SELECT total_minor FROM invoices WHERE status = 'SUBMITTED'")
+            .await,
+        198_000
+    );
+    assert_eq!(
+        s.sql_i64("SELECT withholding_minor FROM invoices WHERE status = 'SUBMITTED'")
+            .await,
+        3_063
+    );
+    assert_eq!(
+        s.sql_i64(&count("invoices WHERE registration_number IS NOT NULL"))
+            .await,
+        1
+    );
 
     // A printed login works through the log-in page.
     let mut b = Browser::new(&s, "ja");
