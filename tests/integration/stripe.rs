@@ -234,6 +234,15 @@ async fn a_stripe_contract_is_funded_once_before_its_invoices_can_be_approved() 
     let project = publish(&s, &a.member, &a.id, "150000", "JPY", "COMPANY_ALUMNI").await;
     let bid_id = bid(&s, &freelancer, &project, "150000", "JPY").await;
     let contract = accept_with_work_done(&s, &a.member, &freelancer, &bid_id).await;
+    // The escrow holds the agreed amount: the tax cannot be added on top of it.
+    let mut on_top = invoice_input(&contract, "150000", "JPY");
+    on_top["input"]["taxShownSeparately"] = json!(true);
+    let refused = s.gql(freelancer.token(), SUBMIT_INVOICE, on_top).await;
+    assert_eq!(refused["errors"][0]["extensions"]["code"], "BAD_USER_INPUT");
+    assert_eq!(
+        refused["errors"][0]["extensions"]["field"],
+        "input.taxShownSeparately"
+    );
     let inv = invoice(&s, &freelancer, &contract, "150000", "JPY").await;
     assert_eq!(
         s.err(a.finance.token(), APPROVE, json!({ "id": inv }))
