@@ -44,7 +44,7 @@ async function seed(lang) {
       companyId: company,
       title: lang === 'ja' ? '採用サイトのデザイン' : 'Recruiting site design',
       description: 'トップページと求人一覧のデザイン。2案を提出してください。',
-      deliveryMethod: '委託事業者の共有ドライブへのアップロード',
+      deliveryMethod: '業務委託事業者の共有ドライブへのアップロード',
       category: 'DESIGN', skills: ['Figma'],
       budget: { amount: '300000', currencyCode: 'JPY' }, visibility: 'COMPANY_ALUMNI',
     },
@@ -91,8 +91,8 @@ async function run(lang) {
   const latest = await page.textContent('.terms-text');
   check(latest.includes('業務委託の取引条件（第2版）'), `${lang}: the printable page shows version 2`);
   check(latest.includes('最終デザイン（取消）'), `${lang}: version 2 names the cancelled milestone`);
-  check(latest.includes('委託事業者の共有ドライブへのアップロード'), `${lang}: the delivery method is stated`);
-  check(latest.includes('検収日（検査に合格した日）から起算して60日以内'), `${lang}: the payment due date rule is stated`);
+  check(latest.includes('業務委託事業者の共有ドライブへのアップロード'), `${lang}: the delivery method is stated`);
+  check(latest.includes('給付を受領した日から起算して60日目まで'), `${lang}: the payment due date rule is stated`);
   await audit(page, lang, 'terms-02-printable');
 
   await page.emulateMedia({ media: 'print' });

@@ -284,6 +284,11 @@ pub async fn set_withholding(
         &[CompanyRole::Finance],
         "deciding withholding",
     )?;
+    if invoice.submitted_by == access.user_id() {
+        return Err(DomainError::forbidden(
+            "nobody decides the withholding on an invoice they submitted",
+        ));
+    }
     if invoice.status != InvoiceStatus::Submitted {
         return Err(DomainError::conflict(format!(
             "the invoice is {}; withholding is decided before approval",

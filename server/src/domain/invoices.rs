@@ -45,8 +45,8 @@ pub enum InvoiceOrder {
     DueDate { after: Option<(NaiveDate, i64)> },
 }
 
-/// Days after the acceptance day the payment is due by: the acceptance day is day 1, so this
-/// is the 60th day (Freelance Act art. 4).
+/// Days after the day the work was received the payment is due by: that day is day 1, so this
+/// is the 60th day (Freelance Act art. 4 counts from 給付を受領した日, inspection or not).
 pub const PAYMENT_DAYS: u64 = 59;
 
 /// The payment due date of work accepted at `accepted`: its day in Asia/Tokyo + 59 days.
@@ -130,7 +130,7 @@ pub async fn submit(
         invoice_tax::subject_by_default(project.category),
     )?;
     let figures = invoice_tax::figures(&lines, tax.tax_shown_separately, contract.payee_type)?;
-    let accepted = match milestone_id {
+    let work = match milestone_id {
         Some(milestone_id) => check_milestone(&tx, &contract, milestone_id, amount).await?,
         None => latest_acceptance(&tx, contract.id).await?,
     };
@@ -168,7 +168,7 @@ pub async fn submit(
     let at = now();
     let invoice = invoice::ActiveModel {
         payment_due_date: Set(due_date_under_terms(
-            accepted.unwrap_or(at),
+            work.received.or(work.accepted).unwrap_or(at),
             payment_terms_days(&tx, contract.company_id).await?,
         )),
         contract_id: Set(contract.id),
@@ -185,7 +185,11 @@ pub async fn submit(
         total_minor: Set(figures.total),
         withholding_minor: Set(figures.withholding),
         registration_number: Set(freelancer.registration_number),
-        transaction_date: Set(accepted.unwrap_or(at).with_timezone(&Tokyo).date_naive()),
+        transaction_date: Set(work
+            .accepted
+            .unwrap_or(at)
+            .with_timezone(&Tokyo)
+            .date_naive()),
         created_at: Set(at),
         updated_at: Set(at),
         ..Default::default()
@@ -224,35 +228,40 @@ async fn parties(
     }
 }
 
-/// The latest acceptance among the contract's milestones: what an invoice naming no milestone
-/// counts its due date from.
-async fn latest_acceptance(
-    tx: &impl ConnectionTrait,
-    contract_id: i64,
-) -> DomainResult<Option<DateTime<Utc>>> {
+/// When billed work was received (its accepted delivery; the payment deadline counts from
+/// it) and accepted (the transaction date). Either is unknown for work recorded before
+/// deliveries were (the due date then counts from the acceptance, else the invoice).
+#[derive(Debug, Default, Clone, Copy)]
+struct Work {
+    received: Option<DateTime<Utc>>,
+    accepted: Option<DateTime<Utc>>,
+}
+
+/// The contract's most recently accepted milestone: what an invoice naming no milestone bills.
+async fn latest_acceptance(tx: &impl ConnectionTrait, contract_id: i64) -> DomainResult<Work> {
     Ok(milestone::Entity::find()
-        .select_only()
-        .column(milestone::Column::AcceptedAt)
         .filter(milestone::Column::ContractId.eq(contract_id))
         .filter(milestone::Column::AcceptedAt.is_not_null())
         .order_by_desc(milestone::Column::AcceptedAt)
-        .limit(1)
-        .into_tuple::<Option<DateTime<Utc>>>()
         .one(tx)
         .await?
-        .flatten())
+        .map(|m| Work {
+            received: m.submitted_at,
+            accepted: m.accepted_at,
+        })
+        .unwrap_or_default())
 }
 
 /// An invoice naming a milestone bills that milestone only: it must be the contract's, ACCEPTED,
 /// and the invoice at most what its non-rejected invoices leave of it. The contract row is
 /// locked (the write lock on SQLite), so the sum read here cannot change before the insert.
-/// Gives the milestone's acceptance time, which the due date counts from.
+/// Gives when the milestone's work was received and accepted.
 async fn check_milestone(
     tx: &impl ConnectionTrait,
     contract: &contract::Model,
     milestone_id: i64,
     amount: Money,
-) -> DomainResult<Option<DateTime<Utc>>> {
+) -> DomainResult<Work> {
     let field = "input.milestoneId";
     let m = milestone::Entity::find_by_id(milestone_id)
         .one(tx)
@@ -285,7 +294,10 @@ async fn check_milestone(
             contract.currency
         )));
     }
-    Ok(m.accepted_at)
+    Ok(Work {
+        received: m.submitted_at,
+        accepted: m.accepted_at,
+    })
 }
 
 /// SUBMITTED → APPROVED and exactly one PENDING payout, in one transaction.

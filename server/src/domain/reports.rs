@@ -260,7 +260,8 @@ pub async fn payment_records(
     access.require_company_role(company_id, READERS, "reading the payment records")?;
     let (Some(first), Some(next)) = (
         NaiveDate::from_ymd_opt(year, 1, 1).filter(|_| (2000..=2999).contains(&year)),
-        NaiveDate::from_ymd_opt(year + 1, 1, 1),
+        year.checked_add(1)
+            .and_then(|next| NaiveDate::from_ymd_opt(next, 1, 1)),
     ) else {
         return Err(DomainError::bad_input(
             "year",

@@ -58,11 +58,12 @@ pub struct MilestoneFacts {
     pub cancelled: bool,
 }
 
-/// How the contract ended early, for the version that records it.
+/// How the contract ended early, for the version that records it. The reason is not printed:
+/// after a notice (art. 16) it is shown to the freelancer only once she asks for it, and the
+/// statement is hers to read.
 #[derive(Debug, Clone)]
 pub struct EndFacts {
     pub ended_on: NaiveDate,
-    pub reason: String,
 }
 
 /// Everything a statement states. `None` or blank text is a missing item.
@@ -206,7 +207,7 @@ pub fn statement(facts: &Facts) -> DomainResult<String> {
         .ok_or_else(|| missing("company.paymentTermsDays", "the payment due date"))?;
     let method = match facts.payment_method {
         Some(PaymentProvider::Manual) => {
-            "受託者が指定する銀行口座への振込（振込手数料は委託事業者が負担します）"
+            "受託者が指定する銀行口座への振込（振込手数料は業務委託事業者が負担します）"
         }
         Some(PaymentProvider::Stripe) => "Stripe を通じた受託者の Stripe アカウントへの送金",
         None => return Err(missing("company.paymentProvider", "the payment method")),
@@ -225,7 +226,7 @@ pub fn statement(facts: &Facts) -> DomainResult<String> {
     );
     text.push_str(&format!("契約番号: {}\n", facts.contract_id));
     text.push_str(&format!("発行日: {}\n\n", japanese_date(facts.issued_on)));
-    text.push_str(&format!("1. 委託事業者: {company}\n"));
+    text.push_str(&format!("1. 業務委託事業者: {company}\n"));
     text.push_str(&format!("2. 受託者: {freelancer}\n"));
     text.push_str(&format!(
         "3. 業務委託をした日: {}\n",
@@ -264,7 +265,7 @@ pub fn statement(facts: &Facts) -> DomainResult<String> {
         text.push_str(&format!("8. 報酬の額（合計）: {}\n", amount(total)));
     }
     text.push_str(&format!(
-        "9. 報酬の支払期日: 検収日（検査に合格した日）から起算して{}日以内（検収日を1日目とします）\n",
+        "9. 報酬の支払期日: 給付を受領した日から起算して{}日目まで（受領した日を1日目とし、修正のうえ再度納品された場合はその受領日から起算します）\n",
         terms + 1
     ));
     text.push_str(&format!("10. 報酬の支払方法: {method}\n"));
@@ -275,10 +276,6 @@ pub fn statement(facts: &Facts) -> DomainResult<String> {
              終了前に検収した給付の報酬は上記の支払期日までに支払います。\n",
             japanese_date(ended.ended_on)
         ));
-        text.push_str("終了の理由:\n");
-        for line in ended.reason.lines() {
-            text.push_str(&format!("   {line}\n"));
-        }
     }
     Ok(text)
 }
@@ -374,7 +371,6 @@ pub(crate) async fn issue(
         ended: match (reason, contract.ended_at) {
             (Reason::Ended, Some(ended_at)) => Some(EndFacts {
                 ended_on: tokyo_day(ended_at),
-                reason: contract.end_reason.clone().unwrap_or_default(),
             }),
             _ => None,
         },
@@ -479,7 +475,7 @@ mod tests {
         let text = statement(&facts()).unwrap();
         for item in [
             "業務委託の取引条件（第1版）",
-            "委託事業者: 株式会社ブーメラン",
+            "業務委託事業者: 株式会社ブーメラン",
             "受託者: 山田 花子",
             "業務委託をした日: 2026年11月26日",
             "給付の内容: 採用サイトのデザイン",
@@ -491,8 +487,8 @@ mod tests {
             "給付を受領する場所（納品方法）: Boomerang の納品フォーム",
             "給付を受領した日から14日以内",
             "報酬の額（合計）: 1,500,000円",
-            "検収日（検査に合格した日）から起算して60日以内",
-            "銀行口座への振込（振込手数料は委託事業者が負担します）",
+            "給付を受領した日から起算して60日目まで",
+            "銀行口座への振込（振込手数料は業務委託事業者が負担します）",
         ] {
             assert!(text.contains(item), "missing {item:?} in\n{text}");
         }
@@ -515,7 +511,6 @@ mod tests {
         f.milestones[1].cancelled = true;
         f.ended = Some(EndFacts {
             ended_on: day(2026, 12, 20),
-            reason: "事業計画の変更のため".into(),
         });
         let text = statement(&f).unwrap();
         assert!(text.contains("（第2版）"));

@@ -32,7 +32,7 @@ async fn the_contract_page_shows_the_statement_and_the_printable_page_every_vers
     );
     let printable = b.page(&format!("/contracts/{contract}/terms")).await;
     assert!(printable.body.contains("class=\"terms-text\""));
-    assert!(printable.body.contains("委託事業者: acme"));
+    assert!(printable.body.contains("業務委託事業者: acme"));
     assert!(printable.body.contains("class=\"no-print\""));
     assert!(!printable.body.contains("これは以前の版です"));
 

@@ -280,9 +280,10 @@ impl Invoice {
         self.0.created_at
     }
 
-    /// The day it must be paid by, fixed when submitted: the billed milestone's acceptance day
-    /// (Asia/Tokyo) + 59 days — the 60th day counting the acceptance day (Freelance Act art. 4).
-    /// Without a milestone, from the contract's latest acceptance.
+    /// The day it must be paid by, fixed when submitted: the day the billed work was received
+    /// (its accepted delivery, Asia/Tokyo) + 59 days — the 60th day counting that day (Freelance
+    /// Act art. 4, which counts from receipt, inspection or not) — or earlier under the
+    /// company's payment terms. Without a milestone, from the latest accepted milestone.
     async fn payment_due_date(&self) -> NaiveDate {
         self.0.payment_due_date
     }
