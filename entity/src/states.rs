@@ -36,6 +36,11 @@ pub enum ProjectCategory {
     Writing,
     #[sea_orm(string_value = "CONSULTING")]
     Consulting,
+    #[sea_orm(string_value = "TRANSLATION")]
+    Translation,
+    /// Lectures and talks, such as speaking at a recruiting seminar.
+    #[sea_orm(string_value = "LECTURE")]
+    Lecture,
     #[sea_orm(string_value = "OTHER")]
     Other,
 }

@@ -348,3 +348,49 @@ async fn reason_codes_are_stored_audited_and_counted_per_company() {
     );
     s.finish().await;
 }
+
+#[tokio::test]
+async fn the_agreed_period_and_the_payee_type_decide_whether_notice_is_due() {
+    let s = TestServer::start().await;
+    let c = contracted(&s, "100000").await;
+    // A commission agreed for eight months (its last milestone due then) needs notice even when
+    // it is ended in its first month.
+    let project = publish(&s, &c.a.member, &c.a.id, "80000", "JPY", "COMPANY_ALUMNI").await;
+    let last_due =
+        (Utc::now().with_timezone(&Tokyo).date_naive() + Duration::days(240)).to_string();
+    let mut input = bid_input(&project, "80000", "JPY");
+    input["input"]["milestones"] = json!([
+        { "title": "Month 1", "amount": { "amount": "10000", "currencyCode": "JPY" } },
+        { "title": "Month 8", "amount": { "amount": "70000", "currencyCode": "JPY" }, "dueDate": last_due },
+    ]);
+    let bid_id = s.ok(c.freelancer.token(), PLACE_BID, input).await["placeBid"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let long = accept(&s, &c.a.member, &bid_id).await;
+    let ended = s
+        .ok(c.a.member.token(), END, end_input(&long, "Budget cut"))
+        .await["endContract"]
+        .clone();
+    assert_eq!(ended["status"], "ACTIVE", "{ended}");
+    assert!(ended["endsOn"].is_string(), "{ended}");
+
+    // A payee with employees is not a freelancer under the Act: ended at once, however long.
+    s.ok(
+        c.freelancer.token(),
+        "mutation { updatePayeeProfile(input: { payeeType: INDIVIDUAL_WITH_EMPLOYEES }) { id } }",
+        json!({}),
+    )
+    .await;
+    let project = publish(&s, &c.a.member, &c.a.id, "50000", "JPY", "COMPANY_ALUMNI").await;
+    let bid_id = bid(&s, &c.freelancer, &project, "50000", "JPY").await;
+    let employer = accept(&s, &c.a.member, &bid_id).await;
+    age_contract(&s, &employer, 400).await;
+    let ended = s
+        .ok(c.a.member.token(), END, end_input(&employer, "Budget cut"))
+        .await["endContract"]
+        .clone();
+    assert!(!ended["endedAt"].is_null(), "{ended}");
+    assert_eq!(ended["endsOn"], Value::Null);
+    s.finish().await;
+}

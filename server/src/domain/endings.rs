@@ -12,7 +12,7 @@
 //! the other and the completion rule holds either way.
 use chrono::{DateTime, Days, Months, NaiveDate, Utc};
 use chrono_tz::Asia::Tokyo;
-use entity::states::{CompanyRole, ContractStatus, MilestoneStatus};
+use entity::states::{CompanyRole, ContractStatus, MilestoneStatus, PayeeType};
 use entity::{contract, job, milestone};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -71,7 +71,8 @@ pub async fn end(
                 "notice was already given; the contract ends on {ends_on}"
             )));
         }
-        if needs_notice(&contract, invoices::today()) {
+        let last_due = last_due_date(&tx, contract.id).await?;
+        if needs_notice(&contract, last_due, invoices::today()) {
             let noticed = give_notice(&tx, access.user_id(), contract, reason).await?;
             tx.commit().await?;
             return Ok(noticed);
@@ -92,13 +93,44 @@ pub const NOTICE_DAYS: u64 = 30;
 /// Contracts that have run this many months or more need notice.
 pub const NOTICE_AFTER_MONTHS: u32 = 6;
 
-/// Whether the company must give notice to end `contract` on `today` (Asia/Tokyo): it has run
-/// six months or more since its creation day.
-pub fn needs_notice(contract: &contract::Model, today: NaiveDate) -> bool {
+/// Whether the company must give notice to end `contract` on `today` (Asia/Tokyo): art. 16
+/// protects a freelancer (an individual without employees or a one-person corporation) in a
+/// commission of six months or more — the period from the creation day to the last milestone's
+/// due date, or the time it has run already if that is longer.
+pub fn needs_notice(
+    contract: &contract::Model,
+    last_due: Option<NaiveDate>,
+    today: NaiveDate,
+) -> bool {
+    if !matches!(
+        contract.payee_type,
+        PayeeType::Individual | PayeeType::OnePersonCorporation
+    ) {
+        return false;
+    }
     let started = contract.created_at.with_timezone(&Tokyo).date_naive();
+    let until = last_due.map_or(today, |due| std::cmp::max(due, today));
     started
         .checked_add_months(Months::new(NOTICE_AFTER_MONTHS))
-        .is_some_and(|six_months| six_months <= today)
+        .is_some_and(|six_months| six_months <= until)
+}
+
+/// The latest due date among the contract's milestones: where its agreed period ends.
+async fn last_due_date(
+    tx: &impl ConnectionTrait,
+    contract_id: i64,
+) -> DomainResult<Option<NaiveDate>> {
+    Ok(milestone::Entity::find()
+        .select_only()
+        .column(milestone::Column::DueDate)
+        .filter(milestone::Column::ContractId.eq(contract_id))
+        .filter(milestone::Column::DueDate.is_not_null())
+        .order_by_desc(milestone::Column::DueDate)
+        .limit(1)
+        .into_tuple::<Option<NaiveDate>>()
+        .one(tx)
+        .await?
+        .flatten())
 }
 
 /// Records the company's notice: `ends_on` = today (Asia/Tokyo) + 30 days, the reason kept

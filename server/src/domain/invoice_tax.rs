@@ -61,10 +61,17 @@ pub struct Figures {
 }
 
 /// Whether fees of a project's category are subject to withholding unless finance says
-/// otherwise: design and writing are (Income Tax Act art. 204 (1) i: デザイン, 原稿); data
-/// analysis, engineering, marketing, consulting and other work are not by default.
+/// otherwise: design, writing, translation and lectures are (Income Tax Act art. 204 (1) i:
+/// デザイン, 原稿, 翻訳, 講演); data analysis, engineering, marketing (copywriting billed under it
+/// is for finance to mark), consulting and other work are not by default.
 pub fn subject_by_default(category: ProjectCategory) -> bool {
-    matches!(category, ProjectCategory::Design | ProjectCategory::Writing)
+    matches!(
+        category,
+        ProjectCategory::Design
+            | ProjectCategory::Writing
+            | ProjectCategory::Translation
+            | ProjectCategory::Lecture
+    )
 }
 
 /// Who is withheld from: individuals, with or without employees.
@@ -410,6 +417,23 @@ mod tests {
         assert_eq!(
             (f.consumption_tax, f.total, f.withholding),
             (5_000, 55_000, 0)
+        );
+    }
+
+    #[test]
+    fn design_writing_translation_and_lectures_are_subject_by_default() {
+        use sea_orm::Iterable;
+        let subject: Vec<_> = ProjectCategory::iter()
+            .filter(|c| subject_by_default(*c))
+            .collect();
+        assert_eq!(
+            subject,
+            [
+                ProjectCategory::Design,
+                ProjectCategory::Writing,
+                ProjectCategory::Translation,
+                ProjectCategory::Lecture
+            ]
         );
     }
 

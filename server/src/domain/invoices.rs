@@ -619,7 +619,8 @@ fn filtered(mut query: Select<invoice::Entity>, filter: &InvoiceFilter) -> Selec
     query
 }
 
-/// The sum of the amounts per currency of every invoice `filter` selects (all pages), in one
+/// The sum of the totals (what the company owes: amount plus any tax added) per currency of
+/// every invoice `filter` selects (all pages), in one
 /// GROUP BY; exact in minor units (PostgreSQL's NUMERIC sum cast back to BIGINT).
 pub async fn totals(
     db: &impl ConnectionTrait,
@@ -629,7 +630,7 @@ pub async fn totals(
     let rows: Vec<(String, i64)> = selected(access, filter)?
         .select_only()
         .column(invoice::Column::Currency)
-        .column_as(Expr::cust("CAST(SUM(amount_minor) AS BIGINT)"), "total")
+        .column_as(Expr::cust("CAST(SUM(total_minor) AS BIGINT)"), "total")
         .group_by(invoice::Column::Currency)
         .order_by_asc(invoice::Column::Currency)
         .into_tuple()

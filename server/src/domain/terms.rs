@@ -499,7 +499,7 @@ mod tests {
     fn payment_terms_shorten_the_due_date() {
         let mut f = facts();
         f.payment_terms_days = Some(29);
-        assert!(statement(&f).unwrap().contains("起算して30日以内"));
+        assert!(statement(&f).unwrap().contains("起算して30日目まで"));
         f.payment_terms_days = Some(60);
         assert_eq!(refused(&f), "company.paymentTermsDays");
     }
@@ -517,7 +517,7 @@ mod tests {
         assert!(text.contains("(2) 最終デザイン（取消）"));
         assert!(text.contains("うち取消分 1,000,000円、取消後の報酬の額 500,000円"));
         assert!(text.contains("本契約は2026年12月20日に終了しました"));
-        assert!(text.contains("事業計画の変更のため"));
+        assert!(!text.contains("終了の理由"), "the reason is not printed");
     }
 
     #[test]

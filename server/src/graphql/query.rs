@@ -339,8 +339,9 @@ impl Query {
         Ok(rows.into_iter().map(Invoice).collect())
     }
 
-    /// The sum of the amounts per currency of every invoice the filter selects (all pages),
-    /// ordered by currency code. The same visibility as `invoices`.
+    /// The sum of the totals (`Invoice.total`: the amount plus any consumption tax added on
+    /// top) per currency of every invoice the filter selects (all pages), ordered by currency
+    /// code. The same visibility as `invoices`.
     async fn invoice_totals(
         &self,
         ctx: &Context<'_>,

@@ -107,6 +107,9 @@ pub enum ProjectCategory {
     Engineering,
     Writing,
     Consulting,
+    Translation,
+    /// Lectures and talks, such as speaking at a recruiting seminar.
+    Lecture,
     Other,
 }
 

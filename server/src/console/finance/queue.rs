@@ -22,7 +22,7 @@ pub const COMPANIES: &str =
 
 pub const QUEUE: &str = "query FinanceQueue($filter: InvoiceFilter!, $after: String) { \
      invoices(filter: $filter, first: 20, after: $after) { \
-       edges { node { id amount { amount currencyCode } status createdAt paymentDueDate overdue \
+       edges { node { id amount: total { amount currencyCode } status createdAt paymentDueDate overdue \
          submittedBy { displayName } contract { id project { title company { name } } } } } \
        pageInfo { hasNextPage endCursor } } \
      invoiceTotals(filter: $filter) { amount currencyCode } }";

@@ -64,6 +64,8 @@ const CATEGORIES: &[&str] = &[
     "DESIGN",
     "WRITING",
     "CONSULTING",
+    "TRANSLATION",
+    "LECTURE",
     "OTHER",
 ];
 
