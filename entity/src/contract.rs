@@ -36,6 +36,9 @@ pub struct Model {
     pub completed_at: Option<DateTimeUtc>,
     /// The freelancer's payee type when the bid was accepted: it decides the rules that apply.
     pub payee_type: PayeeType,
+    /// The company's payment terms (days after receipt) when the bid was accepted; they stay
+    /// what was agreed. None: the statutory 59 days.
+    pub payment_terms_days: Option<i32>,
     /// Who asked for the end (the freelancer or a company ADMIN/MEMBER), and when.
     pub end_requested_by: Option<i64>,
     pub end_requested_at: Option<DateTimeUtc>,

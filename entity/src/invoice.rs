@@ -28,6 +28,8 @@ pub struct Model {
     pub withholding_minor: i64,
     /// The issuer's qualified-invoice registration number at submission, when registered.
     pub registration_number: Option<String>,
+    /// The issuer's name at submission (legal name, else display name), as the invoice states it.
+    pub issuer_name: Option<String>,
     /// The day of the transaction: the billed acceptance day in Asia/Tokyo.
     pub transaction_date: Date,
     pub created_at: DateTimeUtc,

@@ -6,7 +6,7 @@ use boomerang_tests::flow::*;
 use serde_json::{Value, json};
 
 const PROFILE: &str = "mutation($input: PayeeProfileInput!) { updatePayeeProfile(input: $input) { id payeeProfile { payeeType payeeTypeSet registrationNumber legalName address } } }";
-const INVOICE: &str = "query($id: ID!) { node(id: $id) { ... on Invoice { amount { amount } total { amount } consumptionTax { amount } withholdingTax { amount } netPayable { amount } taxShownSeparately registrationNumber transactionDate deductibleTaxPercent deductibleTax { amount } taxByRate { rate net { amount } tax { amount } } lines { id position description amount { amount } taxRate withholdingSubject } auditTrail { action detail } payout { amount { amount } withholdingTax { amount } } } } }";
+const INVOICE: &str = "query($id: ID!) { node(id: $id) { ... on Invoice { amount { amount } total { amount } consumptionTax { amount } withholdingTax { amount } netPayable { amount } taxShownSeparately issuerName registrationNumber transactionDate deductibleTaxPercent deductibleTax { amount } taxByRate { rate net { amount } tax { amount } } lines { id position description amount { amount } taxRate withholdingSubject } auditTrail { action detail } payout { amount { amount } withholdingTax { amount } } } } }";
 const SUBMIT: &str =
     "mutation($input: SubmitInvoiceInput!) { submitInvoice(input: $input) { id } }";
 const OVERRIDE: &str = "mutation($input: SetInvoiceLineWithholdingInput!) { setInvoiceLineWithholding(input: $input) { id withholdingTax { amount } netPayable { amount } } }";
@@ -104,6 +104,8 @@ async fn a_design_fee_shown_with_tax_is_withheld_and_the_company_owes_the_tax_of
     assert_eq!(amount(&inv["withholdingTax"]), "204200");
     assert_eq!(amount(&inv["netPayable"]), "1445800");
     assert_eq!(inv["registrationNumber"], "T7123456789012");
+    // No legal name recorded: the invoice states her display name, fixed at submission.
+    assert_eq!(inv["issuerName"], "hanako");
     assert_eq!(inv["deductibleTaxPercent"], 100);
     assert_eq!(amount(&inv["deductibleTax"]), "150000");
     assert_eq!(inv["lines"][0]["withholdingSubject"], true);

@@ -183,7 +183,7 @@ async fn ending_early_issues_version_two_and_keeps_version_one() {
 }
 
 #[tokio::test]
-async fn payment_terms_over_59_days_are_refused_and_shorter_terms_set_the_due_date() {
+async fn payment_terms_over_59_days_are_refused_and_agreed_terms_set_the_due_date() {
     let s = TestServer::start().await;
     let c = contracted(&s, "280000").await;
     for days in [60, 90, -1] {
@@ -225,22 +225,48 @@ async fn payment_terms_over_59_days_are_refused_and_shorter_terms_set_the_due_da
         .await;
     assert_eq!(data["updateCompanySettings"]["paymentTermsDays"], 30);
 
-    // The contract's one milestone was delivered today (Tokyo): due today + 30 days.
-    let inv = invoice(&s, &c.freelancer, &c.contract_id, "100000", "JPY").await;
-    let data = s
-        .ok(
+    let due_on = |days: u64| {
+        json!(
+            tokyo_today()
+                .checked_add_days(Days::new(days))
+                .unwrap()
+                .to_string()
+        )
+    };
+    let due_of = async |inv: &str| {
+        s.ok(
             c.a.finance.token(),
             "query($id: ID!) { invoice(id: $id) { paymentDueDate } }",
             json!({ "id": inv }),
         )
-        .await;
-    let due = tokyo_today().checked_add_days(Days::new(30)).unwrap();
-    assert_eq!(data["invoice"]["paymentDueDate"], json!(due.to_string()));
+        .await["invoice"]["paymentDueDate"]
+            .clone()
+    };
 
-    // Statements issued afterwards state the company's terms.
+    // The contract agreed before the change keeps its terms: its work, delivered today
+    // (Tokyo), is due by today + 59 days.
+    let inv = invoice(&s, &c.freelancer, &c.contract_id, "100000", "JPY").await;
+    assert_eq!(due_of(&inv).await, due_on(59));
+
+    // A contract agreed afterwards states the new terms, and its invoices follow them.
     let project = publish(&s, &c.a.member, &c.a.id, "5000", "JPY", "COMPANY_ALUMNI").await;
     let bid = bid(&s, &c.freelancer, &project, "5000", "JPY").await;
-    let later = accept(&s, &c.a.member, &bid).await;
+    let later = accept_with_work_done(&s, &c.a.member, &c.freelancer, &bid).await;
+    let text = terms(&s, &c.freelancer, &later).await["termsStatement"]["text"].clone();
+    assert!(
+        text.as_str().unwrap().contains("起算して31日目まで"),
+        "{text}"
+    );
+    let inv = invoice(&s, &c.freelancer, &later, "5000", "JPY").await;
+    assert_eq!(due_of(&inv).await, due_on(30));
+
+    // Changing the settings again moves neither contract's terms.
+    s.ok(
+        c.a.admin.token(),
+        SETTINGS,
+        json!({ "input": { "companyId": c.a.id, "paymentTermsDays": 10 } }),
+    )
+    .await;
     let text = terms(&s, &c.freelancer, &later).await["termsStatement"]["text"].clone();
     assert!(
         text.as_str().unwrap().contains("起算して31日目まで"),

@@ -204,6 +204,7 @@ pub async fn accept(
         payment_intent_id: Set(None),
         funding_failure: Set(None),
         payee_type: Set(payee_type),
+        payment_terms_days: Set(company.payment_terms_days),
         created_at: Set(at),
         updated_at: Set(at),
         ..Default::default()

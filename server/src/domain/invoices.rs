@@ -54,7 +54,7 @@ pub fn due_date(accepted: DateTime<Utc>) -> NaiveDate {
     due_date_under_terms(accepted, None)
 }
 
-/// The payment due date under a company's payment terms (`companies.payment_terms_days`, days
+/// The payment due date under the contract's payment terms (`contracts.payment_terms_days`, days
 /// after the acceptance day): the earlier of the terms' date and the acceptance day + 59 days.
 pub fn due_date_under_terms(accepted: DateTime<Utc>, terms_days: Option<i32>) -> NaiveDate {
     let day = accepted.with_timezone(&Tokyo).date_naive();
@@ -62,17 +62,6 @@ pub fn due_date_under_terms(accepted: DateTime<Utc>, terms_days: Option<i32>) ->
         .and_then(|d| u64::try_from(d).ok())
         .map_or(PAYMENT_DAYS, |d| std::cmp::min(d, PAYMENT_DAYS));
     day.checked_add_days(Days::new(days)).unwrap_or(day)
-}
-
-/// The company's payment terms in days after acceptance, `None` when it set none.
-async fn payment_terms_days(
-    tx: &impl ConnectionTrait,
-    company_id: i64,
-) -> DomainResult<Option<i32>> {
-    Ok(entity::company::Entity::find_by_id(company_id)
-        .one(tx)
-        .await?
-        .and_then(|c| c.payment_terms_days))
 }
 
 /// Today in Asia/Tokyo, the day "overdue" is judged by.
@@ -169,7 +158,7 @@ pub async fn submit(
     let invoice = invoice::ActiveModel {
         payment_due_date: Set(due_date_under_terms(
             work.received.or(work.accepted).unwrap_or(at),
-            payment_terms_days(&tx, contract.company_id).await?,
+            contract.payment_terms_days,
         )),
         contract_id: Set(contract.id),
         milestone_id: Set(milestone_id),
@@ -184,6 +173,12 @@ pub async fn submit(
         consumption_tax_minor: Set(figures.consumption_tax),
         total_minor: Set(figures.total),
         withholding_minor: Set(figures.withholding),
+        issuer_name: Set(Some(
+            freelancer
+                .legal_name
+                .clone()
+                .unwrap_or_else(|| freelancer.display_name.clone()),
+        )),
         registration_number: Set(freelancer.registration_number),
         transaction_date: Set(work
             .accepted

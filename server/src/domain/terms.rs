@@ -366,7 +366,7 @@ pub(crate) async fn issue(
             contract.amount_minor,
             &contract.currency,
         )?),
-        payment_terms_days: Some(terms_days(company.payment_terms_days)),
+        payment_terms_days: Some(terms_days(contract.payment_terms_days)),
         payment_method: Some(company.payment_provider),
         ended: match (reason, contract.ended_at) {
             (Reason::Ended, Some(ended_at)) => Some(EndFacts {

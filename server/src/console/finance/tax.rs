@@ -16,7 +16,7 @@ macro_rules! tax_fields {
     () => {
         "total { amount currencyCode } consumptionTax { amount currencyCode } \
          withholdingTax { amount currencyCode } netPayable { amount currencyCode } \
-         taxShownSeparately registrationNumber transactionDate deductibleTaxPercent \
+         taxShownSeparately issuerName registrationNumber transactionDate deductibleTaxPercent \
          deductibleTax { amount currencyCode } \
          lines { id position description amount { amount currencyCode } taxRate withholdingSubject } \
          taxByRate { rate net { amount currencyCode } tax { amount currencyCode } }"
@@ -50,7 +50,8 @@ pub fn section(
     html! {
         h2 { (v.t("finance-tax-title")) }
         dl class="fin-facts tax-facts" {
-            dt { (v.t("finance-tax-issuer")) } dd { (issuer) }
+            dt { (v.t("finance-tax-issuer")) }
+            dd { (inv["issuerName"].as_str().unwrap_or(issuer)) }
             dt { (v.t("finance-tax-registration")) }
             dd { @match inv["registrationNumber"].as_str() {
                 Some(number) => span class="mono" { (number) },

@@ -334,6 +334,12 @@ impl Invoice {
         tax::net_payable(&self.0)
     }
 
+    /// The issuer's name as the invoice states it (her legal name when she recorded one, else
+    /// her display name), fixed at submission.
+    async fn issuer_name(&self) -> Option<&str> {
+        self.0.issuer_name.as_deref()
+    }
+
     /// The issuer's qualified-invoice registration number when the invoice was submitted.
     async fn registration_number(&self) -> Option<&str> {
         self.0.registration_number.as_deref()
