@@ -43,7 +43,11 @@ pub fn parse_tenure(
     field: &str,
 ) -> DomainResult<Tenure> {
     let department = match department.map(str::trim).filter(|d| !d.is_empty()) {
-        Some(d) => Some(super::text::single_line(d, &format!("{field}.department"), 100)?),
+        Some(d) => Some(super::text::single_line(
+            d,
+            &format!("{field}.department"),
+            100,
+        )?),
         None => None,
     };
     let next_year = chrono::Datelike::year(&now()) + 1;

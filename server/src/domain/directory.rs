@@ -96,7 +96,10 @@ pub async fn list(
         .map(|p| (p.row.user_id, p))
         .collect();
     let (ratings, rehire) = if view == View::Full {
-        (ratings_of(db, &ids).await?, would_rehire(db, company_id, &ids).await?)
+        (
+            ratings_of(db, &ids).await?,
+            would_rehire(db, company_id, &ids).await?,
+        )
     } else {
         (HashMap::new(), HashMap::new())
     };
@@ -113,7 +116,10 @@ pub async fn list(
         };
         let rating = ratings.get(&id).copied().unwrap_or_default();
         let keep = skill.as_deref().is_none_or(|s| {
-            s.is_empty() || profile.as_ref().is_some_and(|p| p.skills.iter().any(|k| k == s))
+            s.is_empty()
+                || profile
+                    .as_ref()
+                    .is_some_and(|p| p.skills.iter().any(|k| k == s))
         }) && filter
             .availability
             .is_none_or(|a| profile.as_ref().is_some_and(|p| p.row.availability == a))
@@ -392,12 +398,12 @@ pub async fn held_by(
     if roster.is_none() && consents.is_empty() && groups.iter().all(|g| g.ids.is_empty()) {
         return Err(DomainError::NotFound("company"));
     }
-    let profile_shown =
-        if consents::has(db, user_id, company_id, ConsentPurpose::Directory).await? {
-            profiles::load(db, user_id).await?
-        } else {
-            None
-        };
+    let profile_shown = if consents::has(db, user_id, company_id, ConsentPurpose::Directory).await?
+    {
+        profiles::load(db, user_id).await?
+    } else {
+        None
+    };
     Ok(Holdings {
         company_id,
         roster,

@@ -122,7 +122,13 @@ pub async fn update(
     let headline = optional(&input.headline, "input.headline", 200, Lines::Single)?;
     let bio = optional(&input.bio, "input.bio", 4000, Lines::Multi)?;
     let skills = list(&input.skills, "input.skills", MAX_SKILLS, 64, true)?;
-    let languages = list(&input.languages, "input.languages", MAX_LANGUAGES, 40, false)?;
+    let languages = list(
+        &input.languages,
+        "input.languages",
+        MAX_LANGUAGES,
+        40,
+        false,
+    )?;
     let links = links(&input.links)?;
     let json = |v: &Vec<String>| serde_json::to_string(v).map_err(anyhow::Error::from);
     let (languages, links) = (json(&languages)?, json(&links)?);
@@ -182,10 +188,7 @@ pub async fn update(
 }
 
 /// The stored profiles of `user_ids`, with their skills in the order she gave them.
-pub async fn load_many(
-    db: &impl ConnectionTrait,
-    user_ids: &[i64],
-) -> DomainResult<Vec<Profile>> {
+pub async fn load_many(db: &impl ConnectionTrait, user_ids: &[i64]) -> DomainResult<Vec<Profile>> {
     let rows = profile::Entity::find()
         .filter(profile::Column::UserId.is_in(user_ids.iter().copied()))
         .all(db)

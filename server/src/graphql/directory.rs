@@ -8,9 +8,7 @@ use chrono::{DateTime, Utc};
 use super::context::{access, db};
 use super::errors::OrGql;
 use super::ids;
-use super::types::{
-    AlumniRecord, Company, Consent, PageArgs, Rating, User, connection, load_one,
-};
+use super::types::{AlumniRecord, Company, Consent, PageArgs, Rating, User, connection, load_one};
 use crate::domain::directory::{self, DeletionItem, DeletionReport, Entry, Filter, Holdings};
 use crate::domain::profiles::{self, ProfileInput, View};
 use crate::graphql::loaders::CompanyId;
@@ -64,10 +62,7 @@ impl Profile {
 }
 
 /// The profile of `user_id` as the caller may read it; null when she may not.
-pub async fn profile_of(
-    ctx: &Context<'_>,
-    user_id: i64,
-) -> async_graphql::Result<Option<Profile>> {
+pub async fn profile_of(ctx: &Context<'_>, user_id: i64) -> async_graphql::Result<Option<Profile>> {
     let Ok(access) = access(ctx).await else {
         return Ok(None);
     };
@@ -186,7 +181,11 @@ impl HeldData {
             .map(|g| HeldRecords {
                 kind: g.kind.to_string(),
                 count: i32::try_from(g.ids.len()).unwrap_or(i32::MAX),
-                ids: g.ids.iter().map(|id| ids::encode(type_of(g.kind), *id)).collect(),
+                ids: g
+                    .ids
+                    .iter()
+                    .map(|id| ids::encode(type_of(g.kind), *id))
+                    .collect(),
                 retention: g.retention.map(str::to_string),
             })
             .collect()
@@ -283,7 +282,9 @@ impl DirectoryQuery {
         let access = access(ctx).await?;
         let company_id = ids::decode(&company_id, "Company", "company").gql()?;
         Ok(HeldData(
-            directory::held_by(db(ctx), access, company_id).await.gql()?,
+            directory::held_by(db(ctx), access, company_id)
+                .await
+                .gql()?,
         ))
     }
 }

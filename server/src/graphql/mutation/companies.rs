@@ -97,8 +97,7 @@ impl CompanyMutation {
         for (i, entry) in input.entries.unwrap_or_default().into_iter().enumerate() {
             let field = format!("input.entries[{i}]");
             tenure.push(
-                alumni::parse_tenure(entry.department.as_deref(), entry.left_year, &field)
-                    .gql()?,
+                alumni::parse_tenure(entry.department.as_deref(), entry.left_year, &field).gql()?,
             );
             emails.push(entry.email);
         }
