@@ -90,7 +90,7 @@ directory-col-would-rehire = Would rehire
 directory-rating = { $average } ({ $count } reviews)
 directory-would-rehire-yes = Yes
 directory-would-rehire-no = No
-directory-none = None
+directory-none = None yet
 directory-next = Next page
 
 directory-peers-title = Fellow alumni of { $company }

@@ -87,9 +87,9 @@ directory-col-left-year = 退職年
 directory-col-rating = 評価
 directory-col-would-rehire = 再雇用の意向
 directory-rating = { $average }（{ $count } 件）
-directory-would-rehire-yes = あり
-directory-would-rehire-no = なし
-directory-none = なし
+directory-would-rehire-yes = はい
+directory-would-rehire-no = いいえ
+directory-none = 記録なし
 directory-next = 次のページ
 
 directory-peers-title = { $company } の卒業生同士の名簿
