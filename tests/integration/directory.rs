@@ -128,6 +128,25 @@ async fn staff_search_consenting_alumni_by_every_filter() {
             .is_empty()
     );
 
+    // Keyset pages, newest account first.
+    const PAGE: &str = "query($c: ID!, $after: String) { alumniDirectory(companyId: $c, first: 1, after: $after) { pageInfo { hasNextPage endCursor } edges { node { displayName } } } }";
+    let first = s.ok(m.token(), PAGE, json!({ "c": a.id })).await;
+    let conn = &first["alumniDirectory"];
+    assert_eq!(conn["edges"][0]["node"]["displayName"], "taro");
+    assert_eq!(conn["pageInfo"]["hasNextPage"], true);
+    let next = s
+        .ok(
+            m.token(),
+            PAGE,
+            json!({ "c": a.id, "after": conn["pageInfo"]["endCursor"] }),
+        )
+        .await;
+    assert_eq!(
+        next["alumniDirectory"]["edges"][0]["node"]["displayName"],
+        "hanako"
+    );
+    assert_eq!(next["alumniDirectory"]["pageInfo"]["hasNextPage"], false);
+
     let data = s
         .ok(
             m.token(),
