@@ -439,9 +439,10 @@ pub async fn request_deletion(
     access: &Access,
     company_id: i64,
 ) -> DomainResult<DeletionReport> {
-    let held = held_by(db, access, company_id).await?;
-    let user_id = access.user_id();
     let tx = write_tx(db).await?;
+    // Read inside the transaction, so the answer matches what it deletes and keeps.
+    let held = held_by(&tx, access, company_id).await?;
+    let user_id = access.user_id();
     let at = now();
     let mut roster_deleted = 0;
     if let Some(record) = roster_entry(&tx, &access.actor.email, company_id).await? {
