@@ -9,6 +9,9 @@ pub struct Model {
     /// Normalised like `users.email`, so a later sign-up matches.
     pub email: String,
     pub created_at: DateTimeUtc,
+    /// Tenure as the company's roster records it.
+    pub department: Option<String>,
+    pub left_year: Option<i32>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -23,6 +23,8 @@ pub mod notification_preference;
 pub mod outbox_email;
 pub mod payout;
 pub mod payout_account;
+pub mod profile;
+pub mod profile_skill;
 pub mod project;
 pub mod project_skill;
 pub mod refusal;

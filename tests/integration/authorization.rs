@@ -121,6 +121,36 @@ const ROWS: &[Row] = &[
         "UNONOOOONN",
     ),
     row(
+        "Query.alumniDirectory",
+        "query($company: ID!) { alumniDirectory(companyId: $company) { edges { node { id } } } }",
+        "/alumniDirectory",
+        "UNFNEOOONN",
+    ),
+    row(
+        "Alumni.wouldRehire",
+        "query($company: ID!) { alumniDirectory(companyId: $company) { edges { node { wouldRehire } } } }",
+        "/alumniDirectory/edges/0/node/wouldRehire",
+        "UNFNEOOONN",
+    ),
+    row(
+        "User.profile",
+        "{ viewer { profile { headline } } }",
+        "/viewer/profile",
+        "EEEEOEEEEE",
+    ),
+    row(
+        "User.profile (the freelancer's, listed in the company's directory)",
+        "query($contract: ID!) { contract(id: $contract) { freelancer { profile { headline bio } } } }",
+        "/contract/freelancer/profile",
+        "UNNNOOOONN",
+    ),
+    row(
+        "Query.myDataAt",
+        "query($company: ID!) { myDataAt(companyId: $company) { records { kind count } } }",
+        "/myDataAt",
+        "UNONONNNNN",
+    ),
+    row(
         "Query.company",
         "query($company: ID!) { company(id: $company) { name } }",
         "/company",
@@ -655,6 +685,25 @@ const ROWS: &[Row] = &[
         "UNNNAAAFNN",
     ),
     row(
+        "Mutation.updateProfile",
+        "mutation { updateProfile(input: { headline: \"H\", bio: \"\", skills: [\"sql\"], languages: [], availability: NOT_NOW, links: [] }) { headline } }",
+        "/updateProfile",
+        "UOOOOOOOOO",
+    ),
+    row(
+        "Mutation.inviteToBid",
+        "mutation($open: ID!, $bidderUser: ID!) { inviteToBid(input: { projectId: $open, userIds: [$bidderUser] }) { id } }",
+        "/inviteToBid",
+        "UNFNFAAFNN",
+    ),
+    // Her deletion request takes her off company A's roster: after every other row.
+    row(
+        "Mutation.requestDeletion",
+        "mutation($company: ID!) { requestDeletion(input: { companyId: $company }) { kept { kind } } }",
+        "/requestDeletion",
+        "UNONONNNNN",
+    ),
+    row(
         "Mutation.logOut",
         "mutation { logOut }",
         "/logOut",
@@ -751,6 +800,19 @@ async fn world(s: &TestServer) -> World {
         review_input(&reviewable, 5, "Great", Some(true)),
     )
     .await;
+    // The bidder lets company A list her in its directory (the alumna alumA has not).
+    s.ok(
+        bidder.token(),
+        "mutation($c: ID!) { grantConsent(input: { companyId: $c, purpose: DIRECTORY }) { id } }",
+        json!({ "c": a.id }),
+    )
+    .await;
+    s.ok(
+        bidder.token(),
+        "mutation { updateProfile(input: { headline: \"Analyst\", bio: \"B\", skills: [\"sql\"], languages: [], availability: OPEN_TO_SIDE_JOBS, links: [] }) { headline } }",
+        json!({}),
+    )
+    .await;
 
     let line = s
         .ok(
@@ -811,6 +873,7 @@ async fn world(s: &TestServer) -> World {
         ("bidToReject", bid_to_reject),
         ("staffLeaver", staff_leaver.email),
         ("alumLeaver", "leaving@alumni.example".to_string()),
+        ("bidderUser", bidder.id.clone()),
     ];
     (
         tokens,

@@ -8,6 +8,7 @@ mod bank;
 mod companies;
 mod consents;
 mod console;
+mod directory;
 pub mod endings;
 mod fuzz;
 mod http;

@@ -76,7 +76,9 @@ fn roles_nav(v: &Visitor) -> Markup {
     let mut items = vec![("/projects", "nav-projects")];
     if !access.alumni_of.is_empty() {
         items.push(("/work", "nav-work"));
+        items.push(("/consents", "nav-consents"));
     }
+    items.push(("/profile", "nav-profile"));
     if staff {
         items.push(("/companies", "nav-companies"));
     }

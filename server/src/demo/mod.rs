@@ -4,6 +4,7 @@
 //! does it: the verification mail's token (made by the mail outbox, in memory) is redeemed.
 //! A database with any user or company is left alone.
 mod data;
+mod directory;
 
 use anyhow::Context;
 use entity::states::{CompanyRole, PayeeType, ProjectVisibility};
@@ -301,6 +302,7 @@ pub async fn seed(db: &DatabaseConnection) -> anyhow::Result<Outcome> {
     )
     .await
     .context("the lecture line's withholding")?;
+    directory::seed(db, company_ids[0], staff_ids[0][0], &alumni_ids[..3]).await?;
     Ok(Outcome::Seeded(logins))
 }
 

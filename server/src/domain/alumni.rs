@@ -24,12 +24,70 @@ pub async fn add(
     company_id: i64,
     emails: &[String],
 ) -> DomainResult<Vec<alumni_record::Model>> {
+    let entries: Vec<Tenure> = emails.iter().map(|_| Tenure::default()).collect();
+    add_with_tenure(db, access, company_id, emails, &entries).await
+}
+
+/// Tenure as the roster records it (issue 13 §2): department and leaving year, both optional.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Tenure {
+    pub department: Option<String>,
+    pub left_year: Option<i32>,
+}
+
+/// Checks a roster entry's tenure: a department of at most 100 characters, a leaving year
+/// between 1900 and next year.
+pub fn parse_tenure(
+    department: Option<&str>,
+    left_year: Option<i32>,
+    field: &str,
+) -> DomainResult<Tenure> {
+    let department = match department.map(str::trim).filter(|d| !d.is_empty()) {
+        Some(d) => Some(super::text::single_line(
+            d,
+            &format!("{field}.department"),
+            100,
+        )?),
+        None => None,
+    };
+    let next_year = chrono::Datelike::year(&now()) + 1;
+    if let Some(year) = left_year
+        && !(1900..=next_year).contains(&year)
+    {
+        return Err(DomainError::bad_input(
+            format!("{field}.leftYear"),
+            format!("must be a year between 1900 and {next_year}"),
+        ));
+    }
+    Ok(Tenure {
+        department,
+        left_year,
+    })
+}
+
+/// `add` with each email's tenure (`entries[i]` for `emails[i]`); an entry already on the
+/// roster gets the tenure given for it (a given value replaces, an absent one leaves it).
+#[tracing::instrument(skip_all, fields(user = access.user_id(), company_id, count = emails.len()))]
+pub async fn add_with_tenure(
+    db: &DatabaseConnection,
+    access: &Access,
+    company_id: i64,
+    emails: &[String],
+    entries: &[Tenure],
+) -> DomainResult<Vec<alumni_record::Model>> {
     access.require_company_role(
         company_id,
         &[CompanyRole::Admin],
         "uploading the alumni roster",
     )?;
     let parsed = parse_emails(emails)?;
+    let tenure_of = |email: &Email| {
+        emails
+            .iter()
+            .position(|raw| Email::parse(raw, "").is_ok_and(|e| &e == email))
+            .and_then(|i| entries.get(i).cloned())
+            .unwrap_or_default()
+    };
     let tx = write_tx(db).await?;
     let existing = alumni_record::Entity::find()
         .filter(alumni_record::Column::CompanyId.eq(company_id))
@@ -38,14 +96,33 @@ pub async fn add(
         .await?;
     let mut records = Vec::with_capacity(parsed.len());
     for email in parsed {
+        let tenure = tenure_of(&email);
         if let Some(found) = existing.iter().find(|r| r.email == email.as_str()) {
-            records.push(found.clone());
+            let department = tenure.department.or(found.department.clone());
+            let left_year = tenure.left_year.or(found.left_year);
+            if department == found.department && left_year == found.left_year {
+                records.push(found.clone());
+                continue;
+            }
+            let mut active: alumni_record::ActiveModel = found.clone().into();
+            active.department = Set(department);
+            active.left_year = Set(left_year);
+            let updated = active.update(&tx).await?;
+            audit::record(
+                &tx,
+                Some(access.user_id()),
+                audit::Change::new("alumni.tenure", Subject::AlumniRecord, updated.id),
+            )
+            .await?;
+            records.push(updated);
             continue;
         }
         let record = alumni_record::ActiveModel {
             company_id: Set(company_id),
             email: Set(email.into_string()),
             created_at: Set(now()),
+            department: Set(tenure.department),
+            left_year: Set(tenure.left_year),
             ..Default::default()
         }
         .insert(&tx)

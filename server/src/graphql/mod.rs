@@ -2,6 +2,7 @@
 //! `extensions.code`. Resolvers stay thin: decode ids and inputs, call `domain`, wrap models.
 
 mod context;
+mod directory;
 mod documents;
 mod errors;
 pub(crate) mod ids;
@@ -35,7 +36,7 @@ pub use query::Query;
 // The root query: the core queries and the compliance and tax reports.
 #[derive(async_graphql::MergedObject, Default)]
 #[graphql(name = "Query")]
-pub struct RootQuery(Query, reports::ReportQuery);
+pub struct RootQuery(Query, reports::ReportQuery, directory::DirectoryQuery);
 
 pub type BoomerangSchema = Schema<RootQuery, Mutation, EmptySubscription>;
 

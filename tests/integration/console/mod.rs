@@ -2,6 +2,7 @@
 mod bank;
 pub mod browser;
 mod company;
+mod directory;
 mod engagements;
 mod finance;
 mod marketplace;

@@ -567,6 +567,12 @@ async fn every_console_document_validates_against_the_schema() {
             json!({ "companyId": "bogus", "transferDate": "2099-01-05", "payoutIds": [] })
         }
         "MarkTransferBatchPaidInput" => json!({ "batchId": "bogus", "reference": "x" }),
+        // directory
+        "UpdateProfileInput" => json!({ "headline": "x", "bio": "", "skills": [], "languages": [],
+            "availability": "NOT_NOW", "links": [] }),
+        "ConsentInput" => json!({ "companyId": "bogus", "purpose": "DIRECTORY" }),
+        "RequestDeletionInput" => json!({ "companyId": "bogus" }),
+        "AlumniFilter" => json!({ "skill": "sql" }),
         other => panic!("no dummy value for {other}: add one"),
     };
     let documents = boomerang::console::documents();

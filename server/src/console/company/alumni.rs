@@ -11,7 +11,7 @@ use maud::{Markup, html};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::roster::{emails, is_multipart, multipart_fields};
+use super::roster::{is_multipart, lines, multipart_fields};
 use super::{admin_only, company_data, tabs, text};
 use crate::console::layout::{csrf_field, notice, page, refusal};
 use crate::console::session::Visitor;
@@ -166,13 +166,20 @@ pub async fn add(
         .find(|(name, _)| name == "emails")
         .map(|(_, value)| value.clone())
         .unwrap_or_default();
-    let list: Vec<String> = fields
+    let entries: Vec<Value> = fields
         .iter()
         .filter(|(name, _)| name == "emails" || name == "file")
-        .flat_map(|(_, value)| emails(value))
+        .flat_map(|(_, value)| lines(value))
+        .map(|l| {
+            // A leaving year that is not a number goes as it is, so the API's refusal names it.
+            let year = l
+                .left_year
+                .map(|y| y.parse::<i32>().map_or(json!(y), |n| json!(n)));
+            json!({ "email": l.email, "department": l.department, "leftYear": year })
+        })
         .collect();
     let company_id = text(&company["id"]);
-    let input = json!({ "input": { "companyId": company_id, "emails": list } });
+    let input = json!({ "input": { "companyId": company_id, "entries": entries } });
     match run(&state, &v, ADD_ALUMNI, input).await {
         Ok(data) => {
             let added = data["addAlumni"].as_array().map_or(0, Vec::len);

@@ -111,6 +111,7 @@ fn tabs(v: &Visitor, id: &str, current: &str) -> maud::Markup {
     let mut items = vec![
         ("", "company-tab-dashboard"),
         ("/members", "company-tab-members"),
+        ("/directory", "company-tab-directory"),
     ];
     if reads_overdue {
         items.push(("/overdue", "company-tab-overdue"));

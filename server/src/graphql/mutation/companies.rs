@@ -26,7 +26,18 @@ pub struct AddCompanyMemberInput {
 #[derive(InputObject)]
 pub struct AddAlumniInput {
     pub company_id: ID,
+    /// Emails without tenure; may be empty when `entries` is given.
+    #[graphql(default)]
     pub emails: Vec<String>,
+    /// Emails with the tenure the roster records (department, leaving year).
+    pub entries: Option<Vec<RosterEntryInput>>,
+}
+
+#[derive(InputObject)]
+pub struct RosterEntryInput {
+    pub email: String,
+    pub department: Option<String>,
+    pub left_year: Option<i32>,
 }
 
 #[derive(InputObject)]
@@ -81,7 +92,16 @@ impl CompanyMutation {
     ) -> async_graphql::Result<Vec<AlumniRecord>> {
         let access = access(ctx).await?;
         let company_id = ids::decode(&input.company_id, "Company", "company").gql()?;
-        let records = alumni::add(db(ctx), access, company_id, &input.emails)
+        let mut emails = input.emails;
+        let mut tenure = vec![alumni::Tenure::default(); emails.len()];
+        for (i, entry) in input.entries.unwrap_or_default().into_iter().enumerate() {
+            let field = format!("input.entries[{i}]");
+            tenure.push(
+                alumni::parse_tenure(entry.department.as_deref(), entry.left_year, &field).gql()?,
+            );
+            emails.push(entry.email);
+        }
+        let records = alumni::add_with_tenure(db(ctx), access, company_id, &emails, &tenure)
             .await
             .gql()?;
         Ok(records.into_iter().map(AlumniRecord).collect())

@@ -228,4 +228,14 @@ impl AlumniRecord {
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
     }
+
+    /// Her department, as the roster records it.
+    async fn department(&self) -> Option<&str> {
+        self.0.department.as_deref()
+    }
+
+    /// The year she left, as the roster records it.
+    async fn left_year(&self) -> Option<i32> {
+        self.0.left_year
+    }
 }

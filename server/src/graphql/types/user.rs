@@ -146,6 +146,15 @@ impl User {
         self.is_viewer(ctx).then(|| PayeeProfile(self.row.clone()))
     }
 
+    /// Her profile: whole to herself and to staff of a company she lets list her, name,
+    /// headline, skills and links to a fellow consenting alumna; null for anyone else.
+    async fn profile(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<crate::graphql::directory::Profile>> {
+        crate::graphql::directory::profile_of(ctx, self.row.id).await
+    }
+
     /// Every consent the user granted, live and withdrawn, newest first; empty for anyone but
     /// the user themself.
     async fn consents(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Consent>> {
