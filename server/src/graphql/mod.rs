@@ -4,6 +4,7 @@
 mod context;
 mod documents;
 mod errors;
+mod events;
 pub(crate) mod ids;
 mod limits;
 mod loaders;
@@ -35,7 +36,7 @@ pub use query::Query;
 // The root query: the core queries and the compliance and tax reports.
 #[derive(async_graphql::MergedObject, Default)]
 #[graphql(name = "Query")]
-pub struct RootQuery(Query, reports::ReportQuery);
+pub struct RootQuery(Query, reports::ReportQuery, events::EventQuery);
 
 pub type BoomerangSchema = Schema<RootQuery, Mutation, EmptySubscription>;
 
