@@ -9,6 +9,7 @@ mod companies;
 mod consents;
 mod console;
 pub mod endings;
+mod events;
 mod fuzz;
 mod http;
 mod limits;
