@@ -10,17 +10,22 @@ use sea_orm::ConnectionTrait;
 use serde_json::{Value, json};
 
 pub const CREATE_EVENT: &str = "mutation($input: CreateEventInput!) { createEvent(input: $input) { id title kind capacity seatsTaken seatsLeft } }";
-pub const GRANT_EVENTS: &str = "mutation($c: ID!) { grantConsent(input: { companyId: $c, purpose: EVENTS }) { id } }";
-const WITHDRAW_EVENTS: &str = "mutation($c: ID!) { withdrawConsent(input: { companyId: $c, purpose: EVENTS }) { id } }";
+pub const GRANT_EVENTS: &str =
+    "mutation($c: ID!) { grantConsent(input: { companyId: $c, purpose: EVENTS }) { id } }";
+const WITHDRAW_EVENTS: &str =
+    "mutation($c: ID!) { withdrawConsent(input: { companyId: $c, purpose: EVENTS }) { id } }";
 const EVENTS: &str = "query($c: ID) { events(companyId: $c) { id title seatsLeft attending } }";
 const EVENT: &str = "query($id: ID!) { event(id: $id) { id seatsTaken } }";
-const RSVP: &str = "mutation($id: ID!) { rsvp(eventId: $id) { id seatsTaken seatsLeft attending } }";
+const RSVP: &str =
+    "mutation($id: ID!) { rsvp(eventId: $id) { id seatsTaken seatsLeft attending } }";
 const CANCEL: &str = "mutation($id: ID!) { cancelRsvp(eventId: $id) { id seatsTaken } }";
 pub const INVITE: &str = "mutation($input: InviteSpeakerInput!) { inviteSpeaker(input: $input) { id status topic honorarium { amount currencyCode } } }";
 pub const ACCEPT_INVITATION: &str = "mutation($id: ID!) { acceptSpeakerInvitation(id: $id) { id status contract { id payeeType } } }";
-const DECLINE_INVITATION: &str = "mutation($id: ID!) { declineSpeakerInvitation(id: $id) { id status } }";
+const DECLINE_INVITATION: &str =
+    "mutation($id: ID!) { declineSpeakerInvitation(id: $id) { id status } }";
 pub const INVOICE_HONORARIUM: &str = "mutation($id: ID!) { invoiceHonorarium(invitationId: $id) { id status amount { amount } withholdingTax { amount } netPayable { amount } lines { withholdingSubject } } }";
-const PROFILE: &str = "mutation($input: PayeeProfileInput!) { updatePayeeProfile(input: $input) { id } }";
+const PROFILE: &str =
+    "mutation($input: PayeeProfileInput!) { updatePayeeProfile(input: $input) { id } }";
 
 /// An event input; `days` from now (negative: in the past), two hours long.
 pub fn event_input(company_id: &str, title: &str, capacity: i32, days: i64) -> Value {
@@ -77,13 +82,12 @@ async fn the_race_for_the_last_seat_admits_exactly_one() {
     let won = bodies.iter().filter(|b| error_code(b).is_none()).count();
     let full = bodies
         .iter()
-        .filter(|b| {
-            code(b) == "CONFLICT" && b.to_string().contains("the event is full")
-        })
+        .filter(|b| code(b) == "CONFLICT" && b.to_string().contains("the event is full"))
         .count();
     assert_eq!((won, full), (1, 5), "{bodies:#?}");
     assert_eq!(
-        s.sql_i64("SELECT CAST(seats_taken AS BIGINT) FROM events").await,
+        s.sql_i64("SELECT CAST(seats_taken AS BIGINT) FROM events")
+            .await,
         2
     );
     assert_eq!(
@@ -96,7 +100,10 @@ async fn the_race_for_the_last_seat_admits_exactly_one() {
         .conn
         .execute_unprepared("UPDATE events SET seats_taken = capacity + 1")
         .await;
-    assert!(over.is_err(), "the CHECK must refuse more seats than capacity");
+    assert!(
+        over.is_err(),
+        "the CHECK must refuse more seats than capacity"
+    );
 
     // A cancellation gives the seat back; a loser then gets it.
     let cancelled = s.ok(first.token(), CANCEL, json!({ "id": event })).await;
@@ -119,7 +126,6 @@ async fn the_race_for_the_last_seat_admits_exactly_one() {
     assert_eq!(code(&late), "CONFLICT");
     s.finish().await;
 }
-
 
 #[tokio::test]
 async fn withdrawn_events_consent_hides_the_events_at_once_and_nothing_else() {
@@ -149,7 +155,9 @@ async fn withdrawn_events_consent_hides_the_events_at_once_and_nothing_else() {
     // A NEWS consent is not an EVENTS consent.
     let other = s.ok(news_only.token(), EVENTS, json!({ "c": a.id })).await;
     assert_eq!(other["events"], json!([]));
-    let hidden = s.gql(news_only.token(), EVENT, json!({ "id": event })).await;
+    let hidden = s
+        .gql(news_only.token(), EVENT, json!({ "id": event }))
+        .await;
     assert_eq!(code(&hidden), "NOT_FOUND");
     // Another company's staff cannot see the company at all.
     let outsider = s.gql(b.admin.token(), EVENTS, json!({ "c": a.id })).await;
@@ -158,7 +166,8 @@ async fn withdrawn_events_consent_hides_the_events_at_once_and_nothing_else() {
     assert_eq!(staff["events"].as_array().unwrap().len(), 1);
 
     s.ok(her.token(), RSVP, json!({ "id": event })).await;
-    s.ok(her.token(), WITHDRAW_EVENTS, json!({ "c": a.id })).await;
+    s.ok(her.token(), WITHDRAW_EVENTS, json!({ "c": a.id }))
+        .await;
     // At once: the next request no longer shows the event.
     let gone = s.ok(her.token(), EVENTS, json!({ "c": a.id })).await;
     assert_eq!(gone["events"], json!([]));
@@ -195,7 +204,11 @@ async fn withdrawn_events_consent_hides_the_events_at_once_and_nothing_else() {
     let refused = s.gql(a.member.token(), CREATE_EVENT, bad).await;
     assert!(refused.to_string().contains("input.endsAt"), "{refused}");
     let finance = s
-        .gql(a.finance.token(), CREATE_EVENT, event_input(&a.id, "F", 5, 5))
+        .gql(
+            a.finance.token(),
+            CREATE_EVENT,
+            event_input(&a.id, "F", 5, 5),
+        )
         .await;
     assert_eq!(code(&finance), "FORBIDDEN");
     s.finish().await;
@@ -219,7 +232,9 @@ async fn accepted_invitation(
         .await;
     let id = invited["inviteSpeaker"]["id"].as_str().unwrap().to_string();
     assert_eq!(invited["inviteSpeaker"]["status"], "INVITED");
-    let accepted = s.ok(her.token(), ACCEPT_INVITATION, json!({ "id": id })).await;
+    let accepted = s
+        .ok(her.token(), ACCEPT_INVITATION, json!({ "id": id }))
+        .await;
     (id, accepted)
 }
 
@@ -247,25 +262,35 @@ async fn an_honorarium_is_paid_as_a_lecture_fee_with_withholding_by_payee_type()
         .sql_i64("SELECT COUNT(*) FROM notifications WHERE kind = 'invitation.speak'")
         .await;
     assert_eq!(notified, 1);
-    let too_early = s.gql(her.token(), INVOICE_HONORARIUM, json!({ "id": early })).await;
+    let too_early = s
+        .gql(her.token(), INVOICE_HONORARIUM, json!({ "id": early }))
+        .await;
     assert_eq!(code(&too_early), "CONFLICT");
     assert!(too_early.to_string().contains("once the event has ended"));
     // Accepting twice is a conflict; staff cannot answer for her.
-    let twice = s.gql(her.token(), ACCEPT_INVITATION, json!({ "id": early })).await;
+    let twice = s
+        .gql(her.token(), ACCEPT_INVITATION, json!({ "id": early }))
+        .await;
     assert_eq!(code(&twice), "CONFLICT");
 
     // A seminar held yesterday: the individual is withheld 10.21 %.
     let (id, _) = accepted_invitation(&s, &a, &her, "100000", -1).await;
-    let staff = s.gql(a.member.token(), INVOICE_HONORARIUM, json!({ "id": id })).await;
+    let staff = s
+        .gql(a.member.token(), INVOICE_HONORARIUM, json!({ "id": id }))
+        .await;
     assert_eq!(code(&staff), "FORBIDDEN");
-    let invoiced = s.ok(her.token(), INVOICE_HONORARIUM, json!({ "id": id })).await;
+    let invoiced = s
+        .ok(her.token(), INVOICE_HONORARIUM, json!({ "id": id }))
+        .await;
     let inv = &invoiced["invoiceHonorarium"];
     assert_eq!(inv["status"], "SUBMITTED");
     assert_eq!(inv["amount"]["amount"], "100000");
     assert_eq!(inv["withholdingTax"]["amount"], "10210");
     assert_eq!(inv["netPayable"]["amount"], "89790");
     assert_eq!(inv["lines"][0]["withholdingSubject"], true);
-    let again = s.gql(her.token(), INVOICE_HONORARIUM, json!({ "id": id })).await;
+    let again = s
+        .gql(her.token(), INVOICE_HONORARIUM, json!({ "id": id }))
+        .await;
     assert_eq!(code(&again), "CONFLICT");
     let invoice_id = inv["id"].as_str().unwrap().to_string();
     let payout = approve(&s, &a.finance, &invoice_id).await;
@@ -278,7 +303,9 @@ async fn an_honorarium_is_paid_as_a_lecture_fee_with_withholding_by_payee_type()
 
     // A corporation: nothing withheld.
     let (corp_id, _) = accepted_invitation(&s, &a, &corp, "100000", -2).await;
-    let invoiced = s.ok(corp.token(), INVOICE_HONORARIUM, json!({ "id": corp_id })).await;
+    let invoiced = s
+        .ok(corp.token(), INVOICE_HONORARIUM, json!({ "id": corp_id }))
+        .await;
     let inv = &invoiced["invoiceHonorarium"];
     assert_eq!(inv["withholdingTax"]["amount"], "0");
     assert_eq!(inv["netPayable"]["amount"], "100000");
@@ -301,13 +328,56 @@ async fn an_honorarium_is_paid_as_a_lecture_fee_with_withholding_by_payee_type()
         )
         .await;
     let inv_id = invited["inviteSpeaker"]["id"].as_str().unwrap().to_string();
-    let by_staff = s.gql(a.admin.token(), DECLINE_INVITATION, json!({ "id": inv_id })).await;
+    let by_staff = s
+        .gql(a.admin.token(), DECLINE_INVITATION, json!({ "id": inv_id }))
+        .await;
     assert_eq!(code(&by_staff), "FORBIDDEN");
-    let declined = s.ok(her.token(), DECLINE_INVITATION, json!({ "id": inv_id })).await;
+    let declined = s
+        .ok(her.token(), DECLINE_INVITATION, json!({ "id": inv_id }))
+        .await;
     assert_eq!(declined["declineSpeakerInvitation"]["status"], "DECLINED");
-    let late = s.gql(her.token(), ACCEPT_INVITATION, json!({ "id": inv_id })).await;
+    let late = s
+        .gql(her.token(), ACCEPT_INVITATION, json!({ "id": inv_id }))
+        .await;
     assert_eq!(code(&late), "CONFLICT");
-    let other = s.gql(corp.token(), ACCEPT_INVITATION, json!({ "id": inv_id })).await;
+    let other = s
+        .gql(corp.token(), ACCEPT_INVITATION, json!({ "id": inv_id }))
+        .await;
     assert_eq!(code(&other), "NOT_FOUND");
     s.finish().await;
+}
+
+/// The authorization matrix's events: alumA consents to A's events; an upcoming event (seats
+/// for the rsvp rows), her invitation to it, one to decline, and one for a seminar
+/// held yesterday (to accept, then invoice). Gives (event, speakerInvite, declinable, honorarium).
+pub async fn authorization_world(
+    s: &TestServer,
+    a: &Company,
+    alum_a: &Person,
+) -> (String, String, String, String) {
+    s.ok(alum_a.token(), GRANT_EVENTS, json!({ "c": a.id }))
+        .await;
+    let event = create_event(s, &a.member, event_input(&a.id, "Matrix", 100, 10)).await;
+    let invite = |event: String, topic: &'static str| {
+        let event = event.clone();
+        async move {
+            s.ok(
+                a.member.token(),
+                INVITE,
+                json!({ "input": { "eventId": event, "userId": alum_a.id, "topic": topic, "honorarium": { "amount": "30000", "currencyCode": "JPY" } } }),
+            )
+            .await["inviteSpeaker"]["id"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        }
+    };
+    let speaker_invite = invite(event.clone(), "Matrix talk").await;
+    let other = create_event(s, &a.member, event_input(&a.id, "Matrix 2", 10, 12)).await;
+    let declinable = invite(other, "Declinable").await;
+    let past = create_event(s, &a.member, event_input(&a.id, "Matrix past", 10, -1)).await;
+    // Accepted by the matrix's own acceptSpeakerInvitation row (after the read rows), then
+    // invoiced by its invoiceHonorarium row.
+    let honorarium = invite(past, "Held yesterday").await;
+    (event, speaker_invite, declinable, honorarium)
 }

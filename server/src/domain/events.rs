@@ -115,7 +115,8 @@ pub async fn create(
     audit::record(
         &tx,
         Some(access.user_id()),
-        audit::Change::new("event.create", Subject::Event, created.id).detail(created.kind.to_value()),
+        audit::Change::new("event.create", Subject::Event, created.id)
+            .detail(created.kind.to_value()),
     )
     .await?;
     for user_id in consents::consenting(&tx, created.company_id, ConsentPurpose::Events).await? {
@@ -246,7 +247,9 @@ pub async fn rsvp(
         ));
     }
     if my_rsvp(&tx, access.user_id(), e.id).await?.is_some() {
-        return Err(DomainError::conflict("you already have a seat at this event"));
+        return Err(DomainError::conflict(
+            "you already have a seat at this event",
+        ));
     }
     let reserved = event::Entity::update_many()
         .col_expr(
@@ -481,8 +484,14 @@ async fn respond(
     }
     let at = now();
     let moved = speaker_invitation::Entity::update_many()
-        .col_expr(speaker_invitation::Column::Status, Expr::value(to.to_value()))
-        .col_expr(speaker_invitation::Column::ContractId, Expr::value(contract_id))
+        .col_expr(
+            speaker_invitation::Column::Status,
+            Expr::value(to.to_value()),
+        )
+        .col_expr(
+            speaker_invitation::Column::ContractId,
+            Expr::value(contract_id),
+        )
         .col_expr(speaker_invitation::Column::RespondedAt, Expr::value(at))
         .col_expr(speaker_invitation::Column::UpdatedAt, Expr::value(at))
         .filter(speaker_invitation::Column::Id.eq(invitation.id))
@@ -670,9 +679,10 @@ pub async fn invoice_honorarium(
 ) -> DomainResult<entity::invoice::Model> {
     let tx = write_tx(db).await?;
     let invitation = own_for_update(&tx, access, invitation_id, "invoice").await?;
-    let Some(contract_id) = invitation.contract_id.filter(|_| {
-        invitation.status == SpeakerInvitationStatus::Accepted
-    }) else {
+    let Some(contract_id) = invitation
+        .contract_id
+        .filter(|_| invitation.status == SpeakerInvitationStatus::Accepted)
+    else {
         return Err(DomainError::conflict(format!(
             "the invitation is {}; only an accepted invitation's honorarium can be invoiced",
             invitation.status.to_value()
@@ -717,7 +727,10 @@ pub async fn invoice_honorarium(
     )
     .await?;
     let recorded = speaker_invitation::Entity::update_many()
-        .col_expr(speaker_invitation::Column::InvoiceId, Expr::value(invoice.id))
+        .col_expr(
+            speaker_invitation::Column::InvoiceId,
+            Expr::value(invoice.id),
+        )
         .col_expr(speaker_invitation::Column::UpdatedAt, Expr::value(now()))
         .filter(speaker_invitation::Column::Id.eq(invitation.id))
         .filter(speaker_invitation::Column::InvoiceId.is_null())

@@ -169,7 +169,9 @@ impl SpeakerInvitation {
         let Some(id) = self.0.contract_id else {
             return Ok(None);
         };
-        Ok(Some(Contract(load_one(ctx, ContractId(id), "contract").await?)))
+        Ok(Some(Contract(
+            load_one(ctx, ContractId(id), "contract").await?,
+        )))
     }
 
     /// The honorarium's invoice, once she invoiced it.
@@ -177,7 +179,9 @@ impl SpeakerInvitation {
         let Some(id) = self.0.invoice_id else {
             return Ok(None);
         };
-        Ok(Some(Invoice(load_one(ctx, InvoiceId(id), "invoice").await?)))
+        Ok(Some(Invoice(
+            load_one(ctx, InvoiceId(id), "invoice").await?,
+        )))
     }
 }
 
@@ -295,7 +299,9 @@ impl EventMutation {
     async fn cancel_rsvp(&self, ctx: &Context<'_>, event_id: ID) -> async_graphql::Result<Event> {
         let key = ids::decode(&event_id, "Event", "event").gql()?;
         let access = access(ctx).await?;
-        Ok(Event(events::cancel_rsvp(db(ctx), access, key).await.gql()?))
+        Ok(Event(
+            events::cancel_rsvp(db(ctx), access, key).await.gql()?,
+        ))
     }
 
     /// Invites a consenting alumna to speak for an honorarium (ADMIN/MEMBER); she is notified.
