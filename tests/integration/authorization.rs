@@ -554,6 +554,12 @@ const ROWS: &[Row] = &[
         "UNONNOOONN",
     ),
     row(
+        "Event.invitableSpeakers",
+        "query($event: ID!) { event(id: $event) { invitableSpeakers { id } } }",
+        "/event/invitableSpeakers",
+        "UNENNOOONN",
+    ),
+    row(
         "Query.speakerInvitations",
         "{ speakerInvitations { id } }",
         "/speakerInvitations",

@@ -76,6 +76,7 @@ fn roles_nav(v: &Visitor) -> Markup {
     let mut items = vec![("/projects", "nav-projects")];
     if !access.alumni_of.is_empty() {
         items.push(("/work", "nav-work"));
+        items.push(("/events", "nav-events"));
     }
     if staff {
         items.push(("/companies", "nav-companies"));

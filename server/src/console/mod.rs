@@ -12,6 +12,7 @@ mod auth;
 mod bank;
 mod company;
 mod engagements;
+mod events;
 pub(crate) mod finance;
 pub mod format;
 pub(crate) mod headers;
@@ -60,6 +61,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .merge(finance::routes())
         .merge(bank::routes())
         .merge(company::routes())
+        .merge(events::routes())
         .route("/assets/{name}", get(assets::serve))
         .fallback(not_found)
         .layer(middleware::from_fn_with_state(state.clone(), session::csrf))
@@ -197,6 +199,7 @@ pub fn documents() -> Vec<&'static str> {
         finance::DOCUMENTS,
         company::DOCUMENTS,
         bank::DOCUMENTS,
+        events::DOCUMENTS,
     ]
     .concat()
 }

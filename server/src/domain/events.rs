@@ -454,6 +454,26 @@ pub async fn invitations_of_event(
         .await?)
 }
 
+/// Whom the event's company staff may invite to speak: its roster alumni with a live EVENTS
+/// consent (read now), by name; empty for anyone but the company's staff.
+pub async fn invitable_speakers(
+    db: &impl ConnectionTrait,
+    access: &Access,
+    e: &event::Model,
+) -> DomainResult<Vec<user::Model>> {
+    if !access.is_staff(e.company_id) {
+        return Ok(Vec::new());
+    }
+    let ids = consents::consenting(db, e.company_id, ConsentPurpose::Events).await?;
+    Ok(user::Entity::find()
+        .filter(user::Column::Id.is_in(ids))
+        .order_by_asc(user::Column::DisplayName)
+        .order_by_asc(user::Column::Id)
+        .limit(MAX_LISTED)
+        .all(db)
+        .await?)
+}
+
 /// Loads her INVITED invitation for a response, or the right error.
 async fn own_for_update(
     tx: &impl ConnectionTrait,

@@ -114,6 +114,18 @@ impl Event {
             .map(SpeakerInvitation)
             .collect())
     }
+
+    /// Whom its company's staff may invite to speak: roster alumni with a live EVENTS consent;
+    /// empty for anyone else.
+    async fn invitable_speakers(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<User>> {
+        let access = access(ctx).await?;
+        Ok(events::invitable_speakers(db(ctx), access, &self.0)
+            .await
+            .gql()?
+            .into_iter()
+            .map(User::new)
+            .collect())
+    }
 }
 
 /// An invitation to speak at an event for an honorarium (a lecture fee).
