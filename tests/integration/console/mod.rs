@@ -3,6 +3,7 @@ mod bank;
 pub mod browser;
 mod company;
 mod engagements;
+mod events;
 mod finance;
 mod marketplace;
 mod reports;
