@@ -220,7 +220,8 @@ fn company_page(
                     @if invitations.is_empty() {
                         p class="muted" { (v.t("events-no-speakers")) }
                     } @else {
-                        div class="table-wrap" {
+                        div class="table-wrap" tabindex="0" role="region"
+                            aria-label=(v.t1("events-speakers-of", "event", &text(&e["title"]))) {
                             table {
                                 caption { (v.t1("events-speakers-of", "event", &text(&e["title"]))) }
                                 thead { tr {
