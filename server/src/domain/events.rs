@@ -474,8 +474,9 @@ pub async fn invitable_speakers(
         .await?)
 }
 
-/// Loads her INVITED invitation for a response, or the right error.
-async fn own_for_update(
+/// Her own invitation (NOT_FOUND when hidden, FORBIDDEN for the company's staff); the
+/// conditional updates that follow catch a concurrent answer.
+async fn own_invitation(
     tx: &impl ConnectionTrait,
     access: &Access,
     id: i64,
@@ -534,7 +535,7 @@ pub async fn decline(
     invitation_id: i64,
 ) -> DomainResult<speaker_invitation::Model> {
     let tx = write_tx(db).await?;
-    let invitation = own_for_update(&tx, access, invitation_id, "decline").await?;
+    let invitation = own_invitation(&tx, access, invitation_id, "decline").await?;
     let at = respond(&tx, &invitation, SpeakerInvitationStatus::Declined, None).await?;
     audit::record(
         &tx,
@@ -562,7 +563,7 @@ pub async fn accept(
     invitation_id: i64,
 ) -> DomainResult<speaker_invitation::Model> {
     let tx = write_tx(db).await?;
-    let invitation = own_for_update(&tx, access, invitation_id, "accept").await?;
+    let invitation = own_invitation(&tx, access, invitation_id, "accept").await?;
     let e = event::Entity::find_by_id(invitation.event_id)
         .one(&tx)
         .await?
@@ -698,7 +699,7 @@ pub async fn invoice_honorarium(
     invitation_id: i64,
 ) -> DomainResult<entity::invoice::Model> {
     let tx = write_tx(db).await?;
-    let invitation = own_for_update(&tx, access, invitation_id, "invoice").await?;
+    let invitation = own_invitation(&tx, access, invitation_id, "invoice").await?;
     let Some(contract_id) = invitation
         .contract_id
         .filter(|_| invitation.status == SpeakerInvitationStatus::Accepted)
