@@ -217,3 +217,28 @@ pub enum NotificationDelivery {
     #[sea_orm(string_value = "DAILY_DIGEST")]
     DailyDigest,
 }
+
+/// What kind of event a company holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(24))")]
+pub enum EventKind {
+    /// A graduate recruiting seminar, where alumni speak to students.
+    #[sea_orm(string_value = "RECRUITING_SEMINAR")]
+    RecruitingSeminar,
+    #[sea_orm(string_value = "ALUMNI_MEETUP")]
+    AlumniMeetup,
+    #[sea_orm(string_value = "OTHER")]
+    Other,
+}
+
+/// Where a speaker invitation stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+pub enum SpeakerInvitationStatus {
+    #[sea_orm(string_value = "INVITED")]
+    Invited,
+    #[sea_orm(string_value = "ACCEPTED")]
+    Accepted,
+    #[sea_orm(string_value = "DECLINED")]
+    Declined,
+}

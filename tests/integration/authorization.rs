@@ -564,6 +564,79 @@ const ROWS: &[Row] = &[
         "/withdrawConsent",
         "UNANANNNNN",
     ),
+    // Events and speakers (issue 13 §6); alumA consents to A's events, bidder does not.
+    row(
+        "Query.events",
+        "query($company: ID!) { events(companyId: $company) { id } }",
+        "/events",
+        "UNONEOOONN",
+    ),
+    row(
+        "Query.event",
+        "query($event: ID!) { event(id: $event) { id } }",
+        "/event",
+        "UNONNOOONN",
+    ),
+    row(
+        "Event.speakerInvitations",
+        "query($event: ID!) { event(id: $event) { speakerInvitations { id } } }",
+        "/event/speakerInvitations",
+        "UNONNOOONN",
+    ),
+    row(
+        "Event.invitableSpeakers",
+        "query($event: ID!) { event(id: $event) { invitableSpeakers { id } } }",
+        "/event/invitableSpeakers",
+        "UNENNOOONN",
+    ),
+    row(
+        "Query.speakerInvitations",
+        "{ speakerInvitations { id } }",
+        "/speakerInvitations",
+        "UEOEEEEEEE",
+    ),
+    row(
+        "Mutation.createEvent",
+        "mutation($company: ID!) { createEvent(input: { companyId: $company, title: \"E\", kind: OTHER, startsAt: \"2099-01-01T10:00:00Z\", endsAt: \"2099-01-01T12:00:00Z\", place: \"P\", online: true, capacity: 5 }) { id } }",
+        "/createEvent",
+        "UNFNFAAFNN",
+    ),
+    row(
+        "Mutation.rsvp",
+        "mutation($event: ID!) { rsvp(eventId: $event) { id } }",
+        "/rsvp",
+        "UNANNFFFNN",
+    ),
+    row(
+        "Mutation.cancelRsvp",
+        "mutation($event: ID!) { cancelRsvp(eventId: $event) { id } }",
+        "/cancelRsvp",
+        "UNANNAAANN",
+    ),
+    row(
+        "Mutation.inviteSpeaker",
+        "mutation($event: ID!, $alumAUser: ID!) { inviteSpeaker(input: { eventId: $event, userId: $alumAUser, topic: \"T\", honorarium: { amount: \"1000\", currencyCode: JPY } }) { id } }",
+        "/inviteSpeaker",
+        "UNFNNAAFNN",
+    ),
+    row(
+        "Mutation.acceptSpeakerInvitation",
+        "mutation($honorarium: ID!) { acceptSpeakerInvitation(id: $honorarium) { id } }",
+        "/acceptSpeakerInvitation",
+        "UNANNFFFNN",
+    ),
+    row(
+        "Mutation.declineSpeakerInvitation",
+        "mutation($declinable: ID!) { declineSpeakerInvitation(id: $declinable) { id } }",
+        "/declineSpeakerInvitation",
+        "UNANNFFFNN",
+    ),
+    row(
+        "Mutation.invoiceHonorarium",
+        "mutation($honorarium: ID!) { invoiceHonorarium(invitationId: $honorarium) { id } }",
+        "/invoiceHonorarium",
+        "UNANNFFFNN",
+    ),
     row(
         "Mutation.setInvoiceLineWithholding",
         "mutation($line: ID!) { setInvoiceLineWithholding(input: { lineId: $line, subject: true, reason: \"R\" }) { id } }",
@@ -825,6 +898,8 @@ async fn world(s: &TestServer) -> World {
         .unwrap()
         .to_string();
 
+    let (event, _invited, declinable, honorarium) =
+        crate::events::authorization_world(s, &a, &alum_a).await;
     let emails = HashMap::from([
         ("outsider", outsider.email.clone()),
         ("alumA", alum_a.email.clone()),
@@ -874,6 +949,10 @@ async fn world(s: &TestServer) -> World {
         ("staffLeaver", staff_leaver.email),
         ("alumLeaver", "leaving@alumni.example".to_string()),
         ("bidderUser", bidder.id.clone()),
+        ("event", event),
+        ("declinable", declinable),
+        ("honorarium", honorarium),
+        ("alumAUser", alum_a.id.clone()),
     ];
     (
         tokens,

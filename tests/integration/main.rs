@@ -10,6 +10,7 @@ mod consents;
 mod console;
 mod directory;
 pub mod endings;
+mod events;
 mod fuzz;
 mod http;
 mod limits;

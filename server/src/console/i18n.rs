@@ -126,6 +126,7 @@ macro_rules! catalogues {
             include_str!(concat!("../../locales/", $lang, "/bank.ftl")),
             include_str!(concat!("../../locales/", $lang, "/reports.ftl")),
             include_str!(concat!("../../locales/", $lang, "/directory.ftl")),
+            include_str!(concat!("../../locales/", $lang, "/events.ftl")),
         ]
     };
 }

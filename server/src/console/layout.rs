@@ -77,6 +77,7 @@ fn roles_nav(v: &Visitor) -> Markup {
     if !access.alumni_of.is_empty() {
         items.push(("/work", "nav-work"));
         items.push(("/consents", "nav-consents"));
+        items.push(("/events", "nav-events"));
     }
     items.push(("/profile", "nav-profile"));
     if staff {

@@ -13,6 +13,7 @@ mod bank;
 mod company;
 mod directory;
 mod engagements;
+mod events;
 pub(crate) mod finance;
 pub mod format;
 pub(crate) mod headers;
@@ -62,6 +63,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .merge(bank::routes())
         .merge(company::routes())
         .merge(directory::routes())
+        .merge(events::routes())
         .route("/assets/{name}", get(assets::serve))
         .fallback(not_found)
         .layer(middleware::from_fn_with_state(state.clone(), session::csrf))
@@ -200,6 +202,7 @@ pub fn documents() -> Vec<&'static str> {
         company::DOCUMENTS,
         bank::DOCUMENTS,
         directory::DOCUMENTS,
+        events::DOCUMENTS,
     ]
     .concat()
 }

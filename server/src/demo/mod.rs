@@ -5,6 +5,7 @@
 //! A database with any user or company is left alone.
 mod data;
 mod directory;
+mod events;
 
 use anyhow::Context;
 use entity::states::{CompanyRole, PayeeType, ProjectVisibility};
@@ -303,6 +304,7 @@ pub async fn seed(db: &DatabaseConnection) -> anyhow::Result<Outcome> {
     .await
     .context("the lecture line's withholding")?;
     directory::seed(db, company_ids[0], staff_ids[0][0], &alumni_ids[..3]).await?;
+    events::seed(db, &staff_ids, &alumni_ids, &company_ids).await?;
     Ok(Outcome::Seeded(logins))
 }
 

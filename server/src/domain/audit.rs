@@ -30,10 +30,12 @@ pub enum Subject {
     TransferBatch,
     Consent,
     Notification,
+    Event,
+    SpeakerInvitation,
 }
 
 impl Subject {
-    pub const ALL: [Subject; 15] = [
+    pub const ALL: [Subject; 17] = [
         Self::User,
         Self::Company,
         Self::CompanyMember,
@@ -49,6 +51,8 @@ impl Subject {
         Self::TransferBatch,
         Self::Consent,
         Self::Notification,
+        Self::Event,
+        Self::SpeakerInvitation,
     ];
 
     pub const fn as_str(self) -> &'static str {
@@ -68,6 +72,8 @@ impl Subject {
             Self::TransferBatch => "TransferBatch",
             Self::Consent => "Consent",
             Self::Notification => "Notification",
+            Self::Event => "Event",
+            Self::SpeakerInvitation => "SpeakerInvitation",
         }
     }
 

@@ -84,9 +84,38 @@ pub async fn submit(
     description: &str,
     tax: InvoiceTax,
 ) -> DomainResult<invoice::Model> {
-    let description = text::multi_line(description, "input.description", 5_000)?;
     let tx = write_tx(db).await?;
-    let contract = contracts::visible_for_update(&tx, access, contract_id).await?;
+    let invoice = submit_in(
+        &tx,
+        access,
+        contract_id,
+        milestone_id,
+        amount,
+        description,
+        tax,
+        None,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(invoice)
+}
+
+/// `submit` inside the caller's transaction. `subject` overrides the project category's
+/// withholding default for every line (a speaker's honorarium is a lecture fee, subject under
+/// Income Tax Act art. 204 (1) i, whatever the carrier project's category: `domain::events`).
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn submit_in(
+    tx: &sea_orm::DatabaseTransaction,
+    access: &Access,
+    contract_id: i64,
+    milestone_id: Option<i64>,
+    amount: Money,
+    description: &str,
+    tax: InvoiceTax,
+    subject: Option<bool>,
+) -> DomainResult<invoice::Model> {
+    let description = text::multi_line(description, "input.description", 5_000)?;
+    let contract = contracts::visible_for_update(tx, access, contract_id).await?;
     if contract.freelancer_id != access.user_id() {
         return Err(DomainError::forbidden(
             "only the contract's freelancer can invoice it",
@@ -111,17 +140,17 @@ pub async fn submit(
              consumption tax is included in the amount",
         ));
     }
-    let (project, freelancer) = parties(&tx, &contract).await?;
+    let (project, freelancer) = parties(tx, &contract).await?;
     let lines = invoice_tax::lines(
         &tax,
         amount,
         &description,
-        invoice_tax::subject_by_default(project.category),
+        subject.unwrap_or(invoice_tax::subject_by_default(project.category)),
     )?;
     let figures = invoice_tax::figures(&lines, tax.tax_shown_separately, contract.payee_type)?;
     let work = match milestone_id {
-        Some(milestone_id) => check_milestone(&tx, &contract, milestone_id, amount).await?,
-        None => latest_acceptance(&tx, contract.id).await?,
+        Some(milestone_id) => check_milestone(tx, &contract, milestone_id, amount).await?,
+        None => latest_acceptance(tx, contract.id).await?,
     };
     let reserved = contract::Entity::update_many()
         .col_expr(
@@ -141,7 +170,7 @@ pub async fn submit(
                 .add(amount.minor)
                 .lte(Expr::col(contract::Column::AcceptedMinor)),
         )
-        .exec(&tx)
+        .exec(tx)
         .await?;
     if reserved.rows_affected != 1 {
         let remaining = Money::from_stored(
@@ -189,17 +218,16 @@ pub async fn submit(
         updated_at: Set(at),
         ..Default::default()
     }
-    .insert(&tx)
+    .insert(tx)
     .await?;
-    invoice_tax::insert(&tx, invoice.id, &lines).await?;
+    invoice_tax::insert(tx, invoice.id, &lines).await?;
     audit::record(
-        &tx,
+        tx,
         Some(access.user_id()),
         audit::Change::new("invoice.submit", Subject::Invoice, invoice.id)
             .to(InvoiceStatus::Submitted),
     )
     .await?;
-    tx.commit().await?;
     Ok(invoice)
 }
 

@@ -20,6 +20,7 @@ pub mod email;
 pub mod email_ownership;
 pub mod endings;
 pub mod error;
+pub mod events;
 pub mod invoice_tax;
 pub mod invoices;
 pub mod jobs;

@@ -5,6 +5,7 @@ mod context;
 mod directory;
 mod documents;
 mod errors;
+mod events;
 pub(crate) mod ids;
 mod limits;
 mod loaders;
@@ -36,7 +37,12 @@ pub use query::Query;
 // The root query: the core queries and the compliance and tax reports.
 #[derive(async_graphql::MergedObject, Default)]
 #[graphql(name = "Query")]
-pub struct RootQuery(Query, reports::ReportQuery, directory::DirectoryQuery);
+pub struct RootQuery(
+    Query,
+    reports::ReportQuery,
+    directory::DirectoryQuery,
+    events::EventQuery,
+);
 
 pub type BoomerangSchema = Schema<RootQuery, Mutation, EmptySubscription>;
 

@@ -388,10 +388,17 @@ async fn the_demo_seeds_an_empty_database_once_and_the_books_balance() {
         17
     );
     assert_eq!(s.sql_i64(&count("projects WHERE status = 'OPEN'")).await, 6);
-    assert_eq!(s.sql_i64(&count("contracts")).await, 2);
+    // Two marketplace contracts and a speaker's honorarium (its lecture fee invoiced).
+    assert_eq!(s.sql_i64(&count("contracts")).await, 3);
     assert_eq!(s.sql_i64(&count("invoices WHERE status = 'PAID'")).await, 1);
     assert_eq!(
         s.sql_i64(&count("invoices WHERE status = 'SUBMITTED'"))
+            .await,
+        2
+    );
+    assert_eq!(s.sql_i64(&count("events")).await, 3);
+    assert_eq!(
+        s.sql_i64(&count("invoices WHERE withholding_minor = 5105"))
             .await,
         1
     );

@@ -4,6 +4,7 @@ pub mod browser;
 mod company;
 mod directory;
 mod engagements;
+mod events;
 mod finance;
 mod marketplace;
 mod reports;

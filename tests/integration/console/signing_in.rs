@@ -573,6 +573,12 @@ async fn every_console_document_validates_against_the_schema() {
         "ConsentInput" => json!({ "companyId": "bogus", "purpose": "DIRECTORY" }),
         "RequestDeletionInput" => json!({ "companyId": "bogus" }),
         "AlumniFilter" => json!({ "skill": "sql" }),
+        // events
+        "CreateEventInput" => json!({ "companyId": "bogus", "title": "x", "kind": "OTHER",
+            "startsAt": "2099-01-01T10:00:00Z", "endsAt": "2099-01-01T12:00:00Z", "place": "x",
+            "online": false, "capacity": 1 }),
+        "InviteSpeakerInput" => json!({ "eventId": "bogus", "userId": "bogus", "topic": "x",
+            "honorarium": { "amount": "1", "currencyCode": "JPY" } }),
         other => panic!("no dummy value for {other}: add one"),
     };
     let documents = boomerang::console::documents();

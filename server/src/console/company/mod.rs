@@ -116,6 +116,7 @@ fn tabs(v: &Visitor, id: &str, current: &str) -> maud::Markup {
     if reads_overdue {
         items.push(("/overdue", "company-tab-overdue"));
     }
+    items.push(("/events", "company-tab-events"));
     if admin {
         items.push(("/alumni", "company-tab-alumni"));
         items.push(("/settings", "company-tab-settings"));

@@ -21,6 +21,7 @@ pub struct Mutation(
     engagements::EngagementMutation,
     marketplace::MarketplaceMutation,
     network::NetworkMutation,
+    super::events::EventMutation,
     payments::PaymentMutation,
     stripe::StripeMutation,
     tax::TaxMutation,
