@@ -30,10 +30,13 @@ pub enum Subject {
     TransferBatch,
     Consent,
     Notification,
+    NewsPost,
+    Opening,
+    Application,
 }
 
 impl Subject {
-    pub const ALL: [Subject; 15] = [
+    pub const ALL: [Subject; 18] = [
         Self::User,
         Self::Company,
         Self::CompanyMember,
@@ -49,6 +52,9 @@ impl Subject {
         Self::TransferBatch,
         Self::Consent,
         Self::Notification,
+        Self::NewsPost,
+        Self::Opening,
+        Self::Application,
     ];
 
     pub const fn as_str(self) -> &'static str {
@@ -68,6 +74,9 @@ impl Subject {
             Self::TransferBatch => "TransferBatch",
             Self::Consent => "Consent",
             Self::Notification => "Notification",
+            Self::NewsPost => "NewsPost",
+            Self::Opening => "Opening",
+            Self::Application => "Application",
         }
     }
 
