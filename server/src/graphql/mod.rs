@@ -8,6 +8,7 @@ pub(crate) mod ids;
 mod limits;
 mod loaders;
 mod mutation;
+mod news_rehire;
 mod nul;
 mod prefetch;
 mod query;
@@ -35,7 +36,7 @@ pub use query::Query;
 // The root query: the core queries and the compliance and tax reports.
 #[derive(async_graphql::MergedObject, Default)]
 #[graphql(name = "Query")]
-pub struct RootQuery(Query, reports::ReportQuery);
+pub struct RootQuery(Query, reports::ReportQuery, news_rehire::NewsRehireQuery);
 
 pub type BoomerangSchema = Schema<RootQuery, Mutation, EmptySubscription>;
 

@@ -24,4 +24,5 @@ pub struct Mutation(
     payments::PaymentMutation,
     stripe::StripeMutation,
     tax::TaxMutation,
+    crate::graphql::news_rehire::NewsRehireMutation,
 );
