@@ -84,3 +84,4 @@ nr-metric-days-to-hire = Median days from application to hire
 nr-metric-leaving-to-rejoining = Median days from leaving to rejoining
 nr-metrics-per-opening = Applications and hires per opening
 nr-col-opening = Opening
+nr-metrics-overall = The period in total

@@ -84,3 +84,4 @@ nr-metric-days-to-hire = 応募から採用までの日数（中央値）
 nr-metric-leaving-to-rejoining = 退職から再入社までの日数（中央値）
 nr-metrics-per-opening = 求人ごとの応募数と採用数
 nr-col-opening = 求人
+nr-metrics-overall = 期間の合計

@@ -691,16 +691,21 @@ pub async fn metrics(
         &v.t1("nr-metrics-title", "company", text(&company["name"])),
         html! {
             (tabs(&v, &id, "/rehire-metrics"))
-            form method="get" action=(format!("/companies/{id}/rehire-metrics")) class="inline-form" {
+            form method="get" action=(format!("/companies/{id}/rehire-metrics")) class="row fin-filters" {
                 label { (v.t("nr-field-from")) input type="date" name="from" value=(from); }
                 label { (v.t("nr-field-to")) input type="date" name="to" value=(to); }
                 button type="submit" { (v.t("nr-metrics-show")) }
             }
-            dl class="summary" {
-                dt { (v.t("nr-metric-applications")) } dd { (m["applications"].as_u64().unwrap_or(0)) }
-                dt { (v.t("nr-metric-hires")) } dd { (m["hires"].as_u64().unwrap_or(0)) }
-                dt { (v.t("nr-metric-days-to-hire")) } dd { (days(&m["medianDaysToHire"])) }
-                dt { (v.t("nr-metric-leaving-to-rejoining")) } dd { (days(&m["medianDaysLeavingToRejoining"])) }
+            div class="table-wrap" {
+                table {
+                    caption { (v.t("nr-metrics-overall")) }
+                    tbody {
+                        tr { th scope="row" { (v.t("nr-metric-applications")) } td { (m["applications"].as_u64().unwrap_or(0)) } }
+                        tr { th scope="row" { (v.t("nr-metric-hires")) } td { (m["hires"].as_u64().unwrap_or(0)) } }
+                        tr { th scope="row" { (v.t("nr-metric-days-to-hire")) } td { (days(&m["medianDaysToHire"])) } }
+                        tr { th scope="row" { (v.t("nr-metric-leaving-to-rejoining")) } td { (days(&m["medianDaysLeavingToRejoining"])) } }
+                    }
+                }
             }
             div class="table-wrap" {
                 table {
