@@ -85,3 +85,5 @@ nr-metric-leaving-to-rejoining = Median days from leaving to rejoining
 nr-metrics-per-opening = Applications and hires per opening
 nr-col-opening = Opening
 nr-metrics-overall = The period in total
+nr-nav-news = News
+nr-nav-openings = Rehire openings

@@ -85,3 +85,5 @@ nr-metric-leaving-to-rejoining = 退職から再入社までの日数（中央�
 nr-metrics-per-opening = 求人ごとの応募数と採用数
 nr-col-opening = 求人
 nr-metrics-overall = 期間の合計
+nr-nav-news = お知らせ
+nr-nav-openings = 再雇用の求人

@@ -76,6 +76,8 @@ fn roles_nav(v: &Visitor) -> Markup {
     let mut items = vec![("/projects", "nav-projects")];
     if !access.alumni_of.is_empty() {
         items.push(("/work", "nav-work"));
+        items.push(("/news", "nr-nav-news"));
+        items.push(("/openings", "nr-nav-openings"));
     }
     if staff {
         items.push(("/companies", "nav-companies"));

@@ -111,6 +111,8 @@ fn tabs(v: &Visitor, id: &str, current: &str) -> maud::Markup {
     let mut items = vec![
         ("", "company-tab-dashboard"),
         ("/members", "company-tab-members"),
+        ("/news", "nr-tab-news"),
+        ("/openings", "nr-tab-openings"),
     ];
     if reads_overdue {
         items.push(("/overdue", "company-tab-overdue"));
