@@ -4,6 +4,7 @@
 //! does it: the verification mail's token (made by the mail outbox, in memory) is redeemed.
 //! A database with any user or company is left alone.
 mod data;
+mod news_rehire;
 
 use anyhow::Context;
 use entity::states::{CompanyRole, ProjectVisibility};
@@ -253,6 +254,7 @@ pub async fn seed(db: &DatabaseConnection) -> anyhow::Result<Outcome> {
     )
     .await
     .context("the invoice awaiting finance")?;
+    news_rehire::seed(db, company_ids[0], staff_ids[0][1], &alumni_ids).await?;
     Ok(Outcome::Seeded(logins))
 }
 
