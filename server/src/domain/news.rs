@@ -161,31 +161,6 @@ pub async fn list(
     Ok(Paged::from_fetch(rows, first))
 }
 
-/// News of every company she may read (her consents, read afresh), pinned first then newest
-/// first, at most `limit` posts: her news page.
-pub async fn for_reader(
-    db: &DatabaseConnection,
-    access: &Access,
-    limit: u64,
-) -> DomainResult<Vec<news_post::Model>> {
-    let mut companies = Vec::new();
-    for &company_id in access.alumni_of.iter().chain(access.staff.keys()) {
-        if !companies.contains(&company_id) && can_read(db, access, company_id).await? {
-            companies.push(company_id);
-        }
-    }
-    if companies.is_empty() {
-        return Ok(Vec::new());
-    }
-    Ok(news_post::Entity::find()
-        .filter(news_post::Column::CompanyId.is_in(companies))
-        .order_by_desc(news_post::Column::Pinned)
-        .order_by_desc(news_post::Column::Id)
-        .limit(limit)
-        .all(db)
-        .await?)
-}
-
 /// One post for a reader who may see it; a roster alumna's fetch counts her as a reader once
 /// (the read is not audited: that would record who read).
 pub async fn get(

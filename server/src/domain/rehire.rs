@@ -211,30 +211,6 @@ pub async fn list(
     Ok(Paged::from_fetch(rows, page))
 }
 
-/// The open openings of every company whose REHIRE consent she holds, newest first.
-pub async fn for_alumna(
-    db: &DatabaseConnection,
-    access: &Access,
-    limit: u64,
-) -> DomainResult<Vec<opening::Model>> {
-    let mut companies = Vec::new();
-    for &company_id in &access.alumni_of {
-        if consents::has(db, access.user_id(), company_id, ConsentPurpose::Rehire).await? {
-            companies.push(company_id);
-        }
-    }
-    if companies.is_empty() {
-        return Ok(Vec::new());
-    }
-    Ok(opening::Entity::find()
-        .filter(opening::Column::CompanyId.is_in(companies))
-        .filter(opening::Column::Status.eq(OpeningStatus::Open))
-        .order_by_desc(opening::Column::Id)
-        .limit(limit)
-        .all(db)
-        .await?)
-}
-
 /// The applications to an opening, oldest first: for its company's staff.
 pub async fn applications_of(
     db: &impl ConnectionTrait,
