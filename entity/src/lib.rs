@@ -2,6 +2,8 @@
 //! No logic lives here; the rules are in `boomerang::domain`.
 
 pub mod alumni_record;
+pub mod application;
+pub mod application_transition;
 pub mod audit_event;
 pub mod bank_account;
 pub mod bid;
@@ -20,8 +22,11 @@ pub mod invoice_line;
 pub mod job;
 pub mod ledger_entry;
 pub mod milestone;
+pub mod news_post;
+pub mod news_read;
 pub mod notification;
 pub mod notification_preference;
+pub mod opening;
 pub mod outbox_email;
 pub mod payout;
 pub mod payout_account;

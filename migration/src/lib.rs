@@ -14,6 +14,7 @@ mod m20261126_000010_bank_accounts;
 mod m20261126_000011_prohibited_acts;
 mod m20261126_000012_alumni_network;
 mod m20261126_000013_profiles;
+mod m20261126_000014_news_and_openings;
 mod m20261126_000015_events;
 mod m20261126_000017_agreed_terms_and_issuer;
 
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000011_prohibited_acts::Migration),
             Box::new(m20261126_000012_alumni_network::Migration),
             Box::new(m20261126_000013_profiles::Migration),
+            Box::new(m20261126_000014_news_and_openings::Migration),
             Box::new(m20261126_000015_events::Migration),
             Box::new(m20261126_000017_agreed_terms_and_issuer::Migration),
         ]

@@ -157,6 +157,60 @@ const ROWS: &[Row] = &[
         "UNONOOOONN",
     ),
     row(
+        "Query.news",
+        "query($company: ID!) { news(companyId: $company) { edges { node { id bodyHtml } } } }",
+        "/news",
+        "UNONNOOONN",
+    ),
+    row(
+        "Query.newsPost",
+        "query($newsPost: ID!) { newsPost(id: $newsPost) { id } }",
+        "/newsPost",
+        "UNONNOOONN",
+    ),
+    row(
+        "NewsPost.readerCount",
+        "query($newsPost: ID!) { newsPost(id: $newsPost) { readerCount } }",
+        "/newsPost/readerCount",
+        "UNENNOOONN",
+    ),
+    row(
+        "Query.openings",
+        "query($company: ID!) { openings(companyId: $company) { edges { node { id } } } }",
+        "/openings",
+        "UNONNOOONN",
+    ),
+    row(
+        "Query.opening",
+        "query($opening: ID!) { opening(id: $opening) { id } }",
+        "/opening",
+        "UNONNOOONN",
+    ),
+    row(
+        "Opening.applications",
+        "query($opening: ID!) { opening(id: $opening) { applications { id applicant { id } } } }",
+        "/opening/applications",
+        "UNENNOOONN",
+    ),
+    row(
+        "Opening.myApplication",
+        "query($opening: ID!) { opening(id: $opening) { myApplication { id } } }",
+        "/opening/myApplication",
+        "UNONNEEENN",
+    ),
+    row(
+        "Query.myApplications",
+        "{ myApplications { id history { to } } }",
+        "/myApplications",
+        "UEOEEEEEEE",
+    ),
+    row(
+        "Query.rehireMetrics",
+        "query($company: ID!) { rehireMetrics(companyId: $company, from: \"2026-01-01\", to: \"2026-12-31\") { applications } }",
+        "/rehireMetrics",
+        "UNFNFOOFNN",
+    ),
+    row(
         "Company.members",
         "query($company: ID!) { company(id: $company) { members { id } } }",
         "/company/members",
@@ -758,6 +812,42 @@ const ROWS: &[Row] = &[
         "UNNNAAAFNN",
     ),
     row(
+        "Mutation.postNews",
+        "mutation($company: ID!) { postNews(input: { companyId: $company, title: \"T\", body: \"B\", category: OTHER, pinned: false }) { id } }",
+        "/postNews",
+        "UNFNFOOFNN",
+    ),
+    row(
+        "Mutation.publishOpening",
+        "mutation($company: ID!) { publishOpening(input: { companyId: $company, title: \"T\", department: \"D\", employmentType: CONTRACT, location: \"L\", remote: false, description: \"D\" }) { id } }",
+        "/publishOpening",
+        "UNFNFOOFNN",
+    ),
+    row(
+        "Mutation.closeOpening",
+        "mutation($closableOpening: ID!) { closeOpening(id: $closableOpening) { id } }",
+        "/closeOpening",
+        "UNFNNAAFNN",
+    ),
+    row(
+        "Mutation.applyToOpening",
+        "mutation($opening: ID!) { applyToOpening(input: { openingId: $opening }) { id } }",
+        "/applyToOpening",
+        "UNANNFFFNN",
+    ),
+    row(
+        "Mutation.moveApplication",
+        "mutation($application: ID!) { moveApplication(input: { applicationId: $application, to: SCREENING }) { id } }",
+        "/moveApplication",
+        "UNFNNAAFNN",
+    ),
+    row(
+        "Mutation.withdrawApplication",
+        "mutation($withdrawable: ID!) { withdrawApplication(id: $withdrawable) { id } }",
+        "/withdrawApplication",
+        "UNANNFFFNN",
+    ),
+    row(
         "Mutation.updateProfile",
         "mutation { updateProfile(input: { headline: \"H\", bio: \"\", skills: [\"sql\"], languages: [], availability: NOT_NOW, links: [] }) { headline } }",
         "/updateProfile",
@@ -900,6 +990,8 @@ async fn world(s: &TestServer) -> World {
 
     let (event, _invited, declinable, honorarium) =
         crate::events::authorization_world(s, &a, &alum_a).await;
+    let network = crate::news_rehire::matrix_world(s, &a, &alum_a).await;
+
     let emails = HashMap::from([
         ("outsider", outsider.email.clone()),
         ("alumA", alum_a.email.clone()),
@@ -958,6 +1050,7 @@ async fn world(s: &TestServer) -> World {
         tokens,
         emails,
         ids.into_iter()
+            .chain(network)
             .map(|(k, v)| (k.to_string(), json!(v)))
             .collect(),
     )

@@ -20,6 +20,7 @@ mod marketplace;
 mod milestones;
 mod model;
 mod money;
+pub mod news_rehire;
 mod offboarding;
 mod payments;
 mod persistence;

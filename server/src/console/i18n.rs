@@ -127,6 +127,7 @@ macro_rules! catalogues {
             include_str!(concat!("../../locales/", $lang, "/reports.ftl")),
             include_str!(concat!("../../locales/", $lang, "/directory.ftl")),
             include_str!(concat!("../../locales/", $lang, "/events.ftl")),
+            include_str!(concat!("../../locales/", $lang, "/news_rehire.ftl")),
         ]
     };
 }

@@ -78,6 +78,8 @@ fn roles_nav(v: &Visitor) -> Markup {
         items.push(("/work", "nav-work"));
         items.push(("/consents", "nav-consents"));
         items.push(("/events", "nav-events"));
+        items.push(("/news", "nr-nav-news"));
+        items.push(("/openings", "nr-nav-openings"));
     }
     items.push(("/profile", "nav-profile"));
     if staff {

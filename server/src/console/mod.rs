@@ -21,6 +21,7 @@ mod home;
 pub mod i18n;
 mod layout;
 mod marketplace;
+mod news_rehire;
 mod payouts;
 mod session;
 pub mod values;
@@ -64,6 +65,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .merge(company::routes())
         .merge(directory::routes())
         .merge(events::routes())
+        .merge(news_rehire::routes())
         .route("/assets/{name}", get(assets::serve))
         .fallback(not_found)
         .layer(middleware::from_fn_with_state(state.clone(), session::csrf))
@@ -203,6 +205,7 @@ pub fn documents() -> Vec<&'static str> {
         bank::DOCUMENTS,
         directory::DOCUMENTS,
         events::DOCUMENTS,
+        news_rehire::DOCUMENTS,
     ]
     .concat()
 }

@@ -6,6 +6,7 @@
 mod data;
 mod directory;
 mod events;
+mod news_rehire;
 
 use anyhow::Context;
 use entity::states::{CompanyRole, PayeeType, ProjectVisibility};
@@ -305,6 +306,7 @@ pub async fn seed(db: &DatabaseConnection) -> anyhow::Result<Outcome> {
     .context("the lecture line's withholding")?;
     directory::seed(db, company_ids[0], staff_ids[0][0], &alumni_ids[..3]).await?;
     events::seed(db, &staff_ids, &alumni_ids, &company_ids).await?;
+    news_rehire::seed(db, company_ids[0], staff_ids[0][1], &alumni_ids).await?;
     Ok(Outcome::Seeded(logins))
 }
 

@@ -32,10 +32,13 @@ pub enum Subject {
     Notification,
     Event,
     SpeakerInvitation,
+    NewsPost,
+    Opening,
+    Application,
 }
 
 impl Subject {
-    pub const ALL: [Subject; 17] = [
+    pub const ALL: [Subject; 20] = [
         Self::User,
         Self::Company,
         Self::CompanyMember,
@@ -53,6 +56,9 @@ impl Subject {
         Self::Notification,
         Self::Event,
         Self::SpeakerInvitation,
+        Self::NewsPost,
+        Self::Opening,
+        Self::Application,
     ];
 
     pub const fn as_str(self) -> &'static str {
@@ -74,6 +80,9 @@ impl Subject {
             Self::Notification => "Notification",
             Self::Event => "Event",
             Self::SpeakerInvitation => "SpeakerInvitation",
+            Self::NewsPost => "NewsPost",
+            Self::Opening => "Opening",
+            Self::Application => "Application",
         }
     }
 

@@ -10,6 +10,7 @@ pub(crate) mod ids;
 mod limits;
 mod loaders;
 mod mutation;
+mod news_rehire;
 mod nul;
 mod prefetch;
 mod query;
@@ -42,6 +43,7 @@ pub struct RootQuery(
     reports::ReportQuery,
     directory::DirectoryQuery,
     events::EventQuery,
+    news_rehire::NewsRehireQuery,
 );
 
 pub type BoomerangSchema = Schema<RootQuery, Mutation, EmptySubscription>;

@@ -7,6 +7,7 @@ mod engagements;
 mod events;
 mod finance;
 mod marketplace;
+mod news_rehire;
 mod reports;
 mod signing_in;
 mod tax;

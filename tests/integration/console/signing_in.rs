@@ -579,6 +579,14 @@ async fn every_console_document_validates_against_the_schema() {
             "online": false, "capacity": 1 }),
         "InviteSpeakerInput" => json!({ "eventId": "bogus", "userId": "bogus", "topic": "x",
             "honorarium": { "amount": "1", "currencyCode": "JPY" } }),
+        // news and rehire
+        "PostNewsInput" => {
+            json!({ "companyId": "bogus", "title": "x", "body": "x", "category": "OTHER" })
+        }
+        "PublishOpeningInput" => json!({ "companyId": "bogus", "title": "x", "department": "x",
+            "employmentType": "FULL_TIME", "location": "x", "description": "x" }),
+        "ApplyToOpeningInput" => json!({ "openingId": "bogus" }),
+        "MoveApplicationInput" => json!({ "applicationId": "bogus", "to": "SCREENING" }),
         other => panic!("no dummy value for {other}: add one"),
     };
     let documents = boomerang::console::documents();

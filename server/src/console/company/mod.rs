@@ -112,6 +112,8 @@ fn tabs(v: &Visitor, id: &str, current: &str) -> maud::Markup {
         ("", "company-tab-dashboard"),
         ("/members", "company-tab-members"),
         ("/directory", "company-tab-directory"),
+        ("/news", "nr-tab-news"),
+        ("/openings", "nr-tab-openings"),
     ];
     if reads_overdue {
         items.push(("/overdue", "company-tab-overdue"));

@@ -26,4 +26,5 @@ pub struct Mutation(
     stripe::StripeMutation,
     tax::TaxMutation,
     crate::graphql::directory::DirectoryMutation,
+    crate::graphql::news_rehire::NewsRehireMutation,
 );
