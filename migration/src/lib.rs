@@ -13,6 +13,7 @@ mod m20261126_000009_terms_statements;
 mod m20261126_000010_bank_accounts;
 mod m20261126_000011_prohibited_acts;
 mod m20261126_000012_alumni_network;
+mod m20261126_000016_notification_mail;
 
 pub struct Migrator;
 
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000010_bank_accounts::Migration),
             Box::new(m20261126_000011_prohibited_acts::Migration),
             Box::new(m20261126_000012_alumni_network::Migration),
+            Box::new(m20261126_000016_notification_mail::Migration),
         ]
     }
 }

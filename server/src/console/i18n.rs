@@ -125,6 +125,7 @@ macro_rules! catalogues {
             include_str!(concat!("../../locales/", $lang, "/company.ftl")),
             include_str!(concat!("../../locales/", $lang, "/bank.ftl")),
             include_str!(concat!("../../locales/", $lang, "/reports.ftl")),
+            include_str!(concat!("../../locales/", $lang, "/notifications.ftl")),
         ]
     };
 }
