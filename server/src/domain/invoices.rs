@@ -200,6 +200,7 @@ pub async fn submit(
             .to(InvoiceStatus::Submitted),
     )
     .await?;
+    super::notification_hooks::invoice_submitted(&tx, &invoice).await?;
     tx.commit().await?;
     Ok(invoice)
 }
@@ -323,6 +324,7 @@ pub async fn approve(
             .to(InvoiceStatus::Approved),
     )
     .await?;
+    super::notification_hooks::invoice_decided(&tx, &invoice, true).await?;
     let at = now();
     let payout = payout::ActiveModel {
         invoice_id: Set(invoice.id),
@@ -404,6 +406,7 @@ pub async fn reject(
             .detail(code.to_value()),
     )
     .await?;
+    super::notification_hooks::invoice_decided(&tx, &invoice, false).await?;
     tx.commit().await?;
     Ok(invoice)
 }

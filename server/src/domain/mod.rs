@@ -25,6 +25,7 @@ pub mod jobs;
 pub mod ledger;
 pub mod milestones;
 pub mod money;
+pub mod notification_hooks;
 pub mod notification_mail;
 pub mod notifications;
 pub mod outbox;

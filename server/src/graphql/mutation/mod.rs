@@ -6,6 +6,7 @@ mod endings;
 mod engagements;
 mod marketplace;
 mod network;
+mod notifications;
 mod payments;
 mod stripe;
 mod tax;
@@ -21,6 +22,7 @@ pub struct Mutation(
     engagements::EngagementMutation,
     marketplace::MarketplaceMutation,
     network::NetworkMutation,
+    notifications::NotificationMutation,
     payments::PaymentMutation,
     stripe::StripeMutation,
     tax::TaxMutation,
