@@ -535,6 +535,36 @@ const ROWS: &[Row] = &[
         "UNANANNNNN",
     ),
     row(
+        "User.notifications",
+        "{ viewer { notifications { edges { node { id message } } } } }",
+        "/viewer/notifications/edges",
+        "EEEEOEEOEE",
+    ),
+    row(
+        "User.unreadNotificationCount",
+        "{ viewer { unreadNotificationCount } }",
+        "/viewer/unreadNotificationCount",
+        "EOOOOOOOOO",
+    ),
+    row(
+        "User.notificationPreferences",
+        "{ viewer { notificationPreferences { kind delivery } } }",
+        "/viewer/notificationPreferences",
+        "EOOOOOOOOO",
+    ),
+    row(
+        "Mutation.markNotificationsRead",
+        "mutation { markNotificationsRead(input: { all: true }) { marked unreadCount } }",
+        "/markNotificationsRead",
+        "UAAAAAAAAA",
+    ),
+    row(
+        "Mutation.setNotificationPreference",
+        "mutation { setNotificationPreference(input: { kind: NEWS_POSTED, delivery: OFF }) { kind delivery } }",
+        "/setNotificationPreference",
+        "UAAAAAAAAA",
+    ),
+    row(
         "Mutation.setInvoiceLineWithholding",
         "mutation($line: ID!) { setInvoiceLineWithholding(input: { lineId: $line, subject: true, reason: \"R\" }) { id } }",
         "/setInvoiceLineWithholding",
@@ -951,6 +981,8 @@ async fn every_operation_and_tenant_edge_has_a_row() {
                             "User.emailVerified",
                             "User.payeeProfile",
                             "User.consents",
+                            "User.notifications",
+                            "User.unreadNotificationCount",
                             "Company.bankAccount",
                         ]
                         .contains(&name.as_str())

@@ -18,6 +18,7 @@ mod marketplace;
 mod milestones;
 mod model;
 mod money;
+mod notifications;
 mod offboarding;
 mod payments;
 mod persistence;
