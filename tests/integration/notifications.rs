@@ -63,10 +63,7 @@ async fn the_marketplace_notifies_its_people_and_each_reads_and_marks_only_her_o
         "{nodes:#?}"
     );
     assert_eq!(unread, 2);
-    let accepted = nodes
-        .iter()
-        .find(|n| n["kind"] == "BID_ACCEPTED")
-        .unwrap();
+    let accepted = nodes.iter().find(|n| n["kind"] == "BID_ACCEPTED").unwrap();
     assert_eq!(
         accepted["ja"],
         "案件「Churn analysis for the retail bank」への応募が採用されました。"
@@ -109,20 +106,34 @@ async fn the_marketplace_notifies_its_people_and_each_reads_and_marks_only_her_o
             json!({ "input": { "ids": [theirs, mine] } }),
         )
         .await;
-    assert_eq!(marked["markNotificationsRead"], json!({ "marked": 1, "unreadCount": 3 }));
+    assert_eq!(
+        marked["markNotificationsRead"],
+        json!({ "marked": 1, "unreadCount": 3 })
+    );
     let (_, finance_after) = list(&s, &c.a.finance, true).await;
     assert_eq!(finance_after.len(), 1, "hers stays unread");
     let (unread, unread_nodes) = list(&s, &c.freelancer, true).await;
     assert_eq!((unread, unread_nodes.len()), (3, 3));
     let marked = s
-        .ok(c.freelancer.token(), MARK, json!({ "input": { "all": true } }))
+        .ok(
+            c.freelancer.token(),
+            MARK,
+            json!({ "input": { "all": true } }),
+        )
         .await;
-    assert_eq!(marked["markNotificationsRead"], json!({ "marked": 3, "unreadCount": 0 }));
+    assert_eq!(
+        marked["markNotificationsRead"],
+        json!({ "marked": 3, "unreadCount": 0 })
+    );
     let (_, nodes) = list(&s, &c.freelancer, false).await;
     assert!(nodes.iter().all(|n| n["readAt"].is_string()));
     // Naming nothing is refused, naming the field.
     let body = s
-        .gql(c.freelancer.token(), MARK, json!({ "input": { "ids": [] } }))
+        .gql(
+            c.freelancer.token(),
+            MARK,
+            json!({ "input": { "ids": [] } }),
+        )
         .await;
     assert_eq!(body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT");
     assert_eq!(body["errors"][0]["extensions"]["field"], "input.ids");
@@ -151,9 +162,7 @@ async fn a_refused_change_notifies_no_one_and_a_rolled_back_one_leaves_neither_r
     // A change that rolls back after notifying: neither the row nor its mail stays.
     let before_rows = s.sql_i64("SELECT COUNT(*) FROM notifications").await;
     let before_mail = s.sql_i64("SELECT COUNT(*) FROM outbox_emails").await;
-    let user_id = s
-        .sql_i64("SELECT MIN(user_id) FROM notifications")
-        .await;
+    let user_id = s.sql_i64("SELECT MIN(user_id) FROM notifications").await;
     let tx = s.conn.begin().await.unwrap();
     notifications::notify(
         &tx,
@@ -168,8 +177,14 @@ async fn a_refused_change_notifies_no_one_and_a_rolled_back_one_leaves_neither_r
     .await
     .unwrap();
     tx.rollback().await.unwrap();
-    assert_eq!(s.sql_i64("SELECT COUNT(*) FROM notifications").await, before_rows);
-    assert_eq!(s.sql_i64("SELECT COUNT(*) FROM outbox_emails").await, before_mail);
+    assert_eq!(
+        s.sql_i64("SELECT COUNT(*) FROM notifications").await,
+        before_rows
+    );
+    assert_eq!(
+        s.sql_i64("SELECT COUNT(*) FROM outbox_emails").await,
+        before_mail
+    );
     s.finish().await;
 }
 
@@ -257,23 +272,30 @@ async fn preferences_choose_mail_digest_or_nothing_and_the_daily_job_runs_once()
     let s = without_worker().await;
     let c = contracted(&s, "100000").await;
     let prefs = s.ok(c.freelancer.token(), PREFS, json!({})).await;
-    let prefs = prefs["viewer"]["notificationPreferences"].as_array().unwrap();
+    let prefs = prefs["viewer"]["notificationPreferences"]
+        .as_array()
+        .unwrap();
     assert_eq!(prefs.len(), Kind::ALL.len());
     assert!(prefs.contains(&json!({ "kind": "NEWS_POSTED", "delivery": "DAILY_DIGEST" })));
     assert!(prefs.contains(&json!({ "kind": "INVOICE_APPROVED", "delivery": "EMAIL" })));
 
-    let set = |kind: &'static str, delivery: &'static str| {
-        json!({ "input": { "kind": kind, "delivery": delivery } })
-    };
-    s.ok(c.freelancer.token(), SET_PREF, set("INVOICE_APPROVED", "DAILY_DIGEST"))
+    let set = |kind: &'static str, delivery: &'static str| json!({ "input": { "kind": kind, "delivery": delivery } });
+    s.ok(
+        c.freelancer.token(),
+        SET_PREF,
+        set("INVOICE_APPROVED", "DAILY_DIGEST"),
+    )
+    .await;
+    s.ok(c.freelancer.token(), SET_PREF, set("PAYOUT_PAID", "OFF"))
         .await;
-    s.ok(c.freelancer.token(), SET_PREF, set("PAYOUT_PAID", "OFF")).await;
     // Her choice is hers: finance's defaults stand.
     let prefs = s.ok(c.a.finance.token(), PREFS, json!({})).await;
-    assert!(prefs["viewer"]["notificationPreferences"]
-        .as_array()
-        .unwrap()
-        .contains(&json!({ "kind": "INVOICE_APPROVED", "delivery": "EMAIL" })));
+    assert!(
+        prefs["viewer"]["notificationPreferences"]
+            .as_array()
+            .unwrap()
+            .contains(&json!({ "kind": "INVOICE_APPROVED", "delivery": "EMAIL" }))
+    );
 
     let mails_before = s
         .sql_i64("SELECT COUNT(*) FROM outbox_emails WHERE purpose = 'notification'")
@@ -288,12 +310,15 @@ async fn preferences_choose_mail_digest_or_nothing_and_the_daily_job_runs_once()
         mails_before + 1
     );
     let (_, nodes) = list(&s, &c.freelancer, false).await;
-    assert!(kinds(&nodes).contains(&"PAYOUT_PAID".to_string()), "OFF still lists it");
+    assert!(
+        kinds(&nodes).contains(&"PAYOUT_PAID".to_string()),
+        "OFF still lists it"
+    );
 
     // Yesterday's digest: one per person and day, however often the job runs.
     let today = notification_mail::tokyo_today();
-    let yesterday_noon = boomerang::domain::compliance::tokyo_midnight(today)
-        - chrono::Duration::hours(12);
+    let yesterday_noon =
+        boomerang::domain::compliance::tokyo_midnight(today) - chrono::Duration::hours(12);
     entity::notification::Entity::update_many()
         .col_expr(
             entity::notification::Column::CreatedAt,
@@ -314,8 +339,15 @@ async fn preferences_choose_mail_digest_or_nothing_and_the_daily_job_runs_once()
         .filter(|m| m.body.contains("のお知らせが"))
         .collect();
     assert_eq!(digests.len(), 1, "{digests:#?}");
-    assert!(digests[0].body.contains("Your invoice Milestone 1 was approved."));
-    assert!(!digests[0].body.contains("payment"), "OFF is not in the digest");
+    assert!(
+        digests[0]
+            .body
+            .contains("Your invoice Milestone 1 was approved.")
+    );
+    assert!(
+        !digests[0].body.contains("payment"),
+        "OFF is not in the digest"
+    );
     s.finish().await;
 }
 
@@ -335,12 +367,16 @@ async fn finance_hears_once_of_an_invoice_due_within_seven_days() {
     let again = notification_mail::run_daily(&s.conn, today).await.unwrap();
     assert_eq!(again.due_soon_notices, 0);
     let (_, nodes) = list(&s, &c.a.finance, false).await;
-    let due = nodes.iter().find(|n| n["kind"] == "INVOICE_DUE_SOON").unwrap();
+    let due = nodes
+        .iter()
+        .find(|n| n["kind"] == "INVOICE_DUE_SOON")
+        .unwrap();
     assert_eq!(due["en"], format!("Invoice Milestone 1 is due on {soon}."));
     // Paid: no notice.
     let payout = approve(&s, &c.a.finance, &invoice_id).await;
     mark_paid(&s, &c.a.finance, &payout, "BANK-1").await;
-    s.sql("DELETE FROM notifications WHERE kind = 'invoice.due_soon'").await;
+    s.sql("DELETE FROM notifications WHERE kind = 'invoice.due_soon'")
+        .await;
     let paid = notification_mail::run_daily(&s.conn, today).await.unwrap();
     assert_eq!(paid.due_soon_notices, 0);
     s.finish().await;

@@ -39,6 +39,9 @@ pub fn page(v: &Visitor, title: &str, content: Markup) -> Markup {
                             }
                         }
                     }
+                    @if let Some(unread) = v.unread_notifications {
+                        (bell(v, unread))
+                    }
                     @if v.access.is_some() {
                         form method="post" action="/logout" class="logout" {
                             (csrf_field(v))
@@ -56,6 +59,23 @@ pub fn page(v: &Visitor, title: &str, content: Markup) -> Markup {
                     h1 { (title) }
                     (content)
                 }
+            }
+        }
+    }
+}
+
+/// The link to the notifications, naming how many are unread.
+fn bell(v: &Visitor, unread: u64) -> Markup {
+    let label = if unread == 0 {
+        v.t("notifications-bell")
+    } else {
+        v.t1("notifications-bell-unread", "count", &unread.to_string())
+    };
+    html! {
+        a class="bell" href="/notifications" aria-label=(label) {
+            span aria-hidden="true" { "🔔" }
+            @if unread > 0 {
+                span class="count" aria-hidden="true" { (unread) }
             }
         }
     }

@@ -19,6 +19,7 @@ mod home;
 pub mod i18n;
 mod layout;
 mod marketplace;
+mod notifications;
 mod payouts;
 mod session;
 pub mod values;
@@ -60,6 +61,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .merge(finance::routes())
         .merge(bank::routes())
         .merge(company::routes())
+        .merge(notifications::routes())
         .route("/assets/{name}", get(assets::serve))
         .fallback(not_found)
         .layer(middleware::from_fn_with_state(state.clone(), session::csrf))
@@ -197,6 +199,7 @@ pub fn documents() -> Vec<&'static str> {
         finance::DOCUMENTS,
         company::DOCUMENTS,
         bank::DOCUMENTS,
+        notifications::DOCUMENTS,
     ]
     .concat()
 }

@@ -124,8 +124,10 @@ pub(crate) async fn compose(
             let body = [Locale::Ja, Locale::En]
                 .into_iter()
                 .map(|l| {
-                    let lines: Vec<String> =
-                        rows.iter().map(|r| format!("・{}", message(l, r))).collect();
+                    let lines: Vec<String> = rows
+                        .iter()
+                        .map(|r| format!("・{}", message(l, r)))
+                        .collect();
                     format!(
                         "{}\n\n{}\n\n{}\n\n{}\n{link}\n\n{}",
                         l.t1("notification-mail-greeting", "name", name),
@@ -221,7 +223,10 @@ pub async fn run_daily(db: &DatabaseConnection, today: NaiveDate) -> DomainResul
                 }),
             };
             let key = format!("invoice.due_soon:{}:{member}", inv.id);
-            if notifications::notify_once(&tx, notice, key).await?.is_some() {
+            if notifications::notify_once(&tx, notice, key)
+                .await?
+                .is_some()
+            {
                 done.due_soon_notices += 1;
             }
         }

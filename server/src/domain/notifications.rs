@@ -96,6 +96,22 @@ impl Kind {
     pub fn parse(name: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|k| k.as_str() == name)
     }
+
+    /// The kind named as the API names it (`INVITED_TO_BID`: the variant in capitals).
+    pub fn from_api_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.api_name() == name)
+    }
+
+    pub fn api_name(self) -> String {
+        let mut out = String::new();
+        for (i, c) in format!("{self:?}").chars().enumerate() {
+            if c.is_ascii_uppercase() && i > 0 {
+                out.push('_');
+            }
+            out.push(c.to_ascii_uppercase());
+        }
+        out
+    }
 }
 
 /// One notification to write.
@@ -243,7 +259,10 @@ pub async fn mark_read(
     all: bool,
 ) -> DomainResult<u64> {
     if !all && ids.is_empty() {
-        return Err(DomainError::bad_input("input.ids", "name at least one notification, or all"));
+        return Err(DomainError::bad_input(
+            "input.ids",
+            "name at least one notification, or all",
+        ));
     }
     if ids.len() > 100 {
         return Err(DomainError::bad_input("input.ids", "at most 100 at once"));
@@ -328,5 +347,7 @@ mod tests {
             assert_eq!(Kind::parse(kind.as_str()), Some(kind));
         }
         assert_eq!(Kind::BidAccepted.as_str(), "bid.accepted");
+        assert_eq!(Kind::InvitedToBid.api_name(), "INVITED_TO_BID");
+        assert_eq!(Kind::from_api_name("NEWS_POSTED"), Some(Kind::NewsPosted));
     }
 }

@@ -180,11 +180,18 @@ impl User {
     }
 
     /// How many of her notifications she has not read; null for anyone but the user themself.
-    async fn unread_notification_count(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<u64>> {
+    async fn unread_notification_count(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<u64>> {
         if !self.is_viewer(ctx) {
             return Ok(None);
         }
-        Ok(Some(notifications::unread_count(db(ctx), self.row.id).await.gql()?))
+        Ok(Some(
+            notifications::unread_count(db(ctx), self.row.id)
+                .await
+                .gql()?,
+        ))
     }
 
     /// How each kind of notification reaches her; empty for anyone but the user themself.
