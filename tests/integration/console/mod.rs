@@ -5,6 +5,7 @@ mod company;
 mod engagements;
 mod finance;
 mod marketplace;
+mod notifications;
 mod reports;
 mod signing_in;
 mod tax;

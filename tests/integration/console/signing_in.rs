@@ -567,6 +567,9 @@ async fn every_console_document_validates_against_the_schema() {
             json!({ "companyId": "bogus", "transferDate": "2099-01-05", "payoutIds": [] })
         }
         "MarkTransferBatchPaidInput" => json!({ "batchId": "bogus", "reference": "x" }),
+        "MessageLanguage" => json!("JA"),
+        "MarkNotificationsReadInput" => json!({ "all": true }),
+        "SetNotificationPreferenceInput" => json!({ "kind": "NEWS_POSTED", "delivery": "OFF" }),
         other => panic!("no dummy value for {other}: add one"),
     };
     let documents = boomerang::console::documents();
