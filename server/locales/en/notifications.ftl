@@ -48,7 +48,7 @@ notification-digest-intro = { $count ->
 }
 
 notifications-bell = Notifications
-notifications-bell-unread = Notifications ({ $count } unread)
+notifications-bell-count = ({ $count } unread)
 notifications-title = Notifications
 notifications-caption = Your notifications
 notifications-empty = No notifications.
@@ -60,7 +60,7 @@ notifications-col-status = Status
 notifications-unread = Unread
 notifications-read = Read
 notifications-mark-read = Mark read
-notifications-mark-read-named = Mark “{ $message }” read
+notifications-mark-read-named = Mark read: { $message }
 notifications-mark-all-read = Mark all read
 notifications-done-marked = { $count ->
     [one] Marked one notification read.
@@ -74,8 +74,8 @@ notification-settings-intro = Choose, for each kind, how it reaches you by mail.
 notification-settings-caption = Delivery per kind
 notification-settings-col-kind = Kind
 notification-settings-col-delivery = Delivery
-notification-delivery-email = By mail at once
-notification-delivery-daily-digest = In a daily digest mail
-notification-delivery-off = Not by mail
+notification-delivery-email = Mail at once
+notification-delivery-daily-digest = Daily digest
+notification-delivery-off = No mail
 notification-settings-save = Save
 notification-settings-done = Your notification settings were saved.

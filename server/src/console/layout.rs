@@ -64,17 +64,14 @@ pub fn page(v: &Visitor, title: &str, content: Markup) -> Markup {
     }
 }
 
-/// The link to the notifications, naming how many are unread.
+/// The link to the notifications, naming how many are unread (the count shown, the words
+/// for screen readers).
 fn bell(v: &Visitor, unread: u64) -> Markup {
-    let label = if unread == 0 {
-        v.t("notifications-bell")
-    } else {
-        v.t1("notifications-bell-unread", "count", &unread.to_string())
-    };
     html! {
-        a class="bell" href="/notifications" aria-label=(label) {
-            span aria-hidden="true" { "🔔" }
+        a class="bell" href="/notifications" {
+            (v.t("notifications-bell"))
             @if unread > 0 {
+                span class="visually-hidden" { (v.t1("notifications-bell-count", "count", &unread.to_string())) }
                 span class="count" aria-hidden="true" { (unread) }
             }
         }
