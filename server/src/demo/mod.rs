@@ -4,6 +4,7 @@
 //! does it: the verification mail's token (made by the mail outbox, in memory) is redeemed.
 //! A database with any user or company is left alone.
 mod data;
+mod notifications;
 
 use anyhow::Context;
 use entity::states::{CompanyRole, ProjectVisibility};
@@ -253,6 +254,7 @@ pub async fn seed(db: &DatabaseConnection) -> anyhow::Result<Outcome> {
     )
     .await
     .context("the invoice awaiting finance")?;
+    notifications::seed(db, &access(db, alumni_ids[0]).await?.actor).await?;
     Ok(Outcome::Seeded(logins))
 }
 
