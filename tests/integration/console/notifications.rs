@@ -140,5 +140,14 @@ async fn settings_save_each_kind_and_a_refused_value_keeps_the_form() {
         .await;
     assert_eq!(refused.status, 400, "{}", refused.body);
     assert!(refused.body.contains(r#"role="alert""#));
+    // What she chose is kept in the form.
+    let select = refused.body.find(r#"name="INVOICE_APPROVED""#).unwrap();
+    let rest = &refused.body[select..];
+    let chosen = rest.find(" selected").unwrap();
+    assert!(
+        rest[..chosen].ends_with(r#"value="OFF""#),
+        "{}",
+        &rest[..chosen + 10]
+    );
     s.finish().await;
 }
