@@ -18,6 +18,11 @@ pub struct Model {
     pub params: String,
     pub created_at: DateTimeUtc,
     pub read_at: Option<DateTimeUtc>,
+    /// How it was to reach its reader when written (`NotificationDelivery`); none for rows
+    /// written before mail existed.
+    pub delivery: Option<String>,
+    /// Makes a notice a daily job writes happen once (e.g. one due-soon notice per invoice).
+    pub once_key: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

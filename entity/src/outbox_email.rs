@@ -27,6 +27,10 @@ pub struct Model {
     /// Why the latest failed attempt failed (kept once a later attempt succeeds).
     pub last_error: Option<String>,
     pub created_at: DateTimeUtc,
+    /// The notification a `notification` mail tells of.
+    pub notification_id: Option<i64>,
+    /// The day (Japan time) a `digest` mail sums up; one per person and day.
+    pub digest_on: Option<Date>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

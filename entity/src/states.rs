@@ -171,6 +171,12 @@ pub enum MailPurpose {
     Verify,
     #[sea_orm(string_value = "reset")]
     Reset,
+    /// One notification, mailed as it happens.
+    #[sea_orm(string_value = "notification")]
+    Notification,
+    /// One day's digest of notifications.
+    #[sea_orm(string_value = "digest")]
+    Digest,
 }
 
 /// Who a freelancer is in law: the Freelance Act protects individuals without employees and

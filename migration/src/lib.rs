@@ -16,6 +16,7 @@ mod m20261126_000012_alumni_network;
 mod m20261126_000013_profiles;
 mod m20261126_000014_news_and_openings;
 mod m20261126_000015_events;
+mod m20261126_000016_notification_mail;
 mod m20261126_000017_agreed_terms_and_issuer;
 
 pub struct Migrator;
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000013_profiles::Migration),
             Box::new(m20261126_000014_news_and_openings::Migration),
             Box::new(m20261126_000015_events::Migration),
+            Box::new(m20261126_000016_notification_mail::Migration),
             Box::new(m20261126_000017_agreed_terms_and_issuer::Migration),
         ]
     }

@@ -692,6 +692,36 @@ const ROWS: &[Row] = &[
         "UNANNFFFNN",
     ),
     row(
+        "User.notifications",
+        "{ viewer { notifications { edges { node { id message } } } } }",
+        "/viewer/notifications/edges",
+        "EEOEOOOOEE",
+    ),
+    row(
+        "User.unreadNotificationCount",
+        "{ viewer { unreadNotificationCount } }",
+        "/viewer/unreadNotificationCount",
+        "EOOOOOOOOO",
+    ),
+    row(
+        "User.notificationPreferences",
+        "{ viewer { notificationPreferences { kind delivery } } }",
+        "/viewer/notificationPreferences",
+        "EOOOOOOOOO",
+    ),
+    row(
+        "Mutation.markNotificationsRead",
+        "mutation { markNotificationsRead(input: { all: true }) { marked unreadCount } }",
+        "/markNotificationsRead",
+        "UAAAAAAAAA",
+    ),
+    row(
+        "Mutation.setNotificationPreference",
+        "mutation { setNotificationPreference(input: { kind: NEWS_POSTED, delivery: OFF }) { kind delivery } }",
+        "/setNotificationPreference",
+        "UAAAAAAAAA",
+    ),
+    row(
         "Mutation.setInvoiceLineWithholding",
         "mutation($line: ID!) { setInvoiceLineWithholding(input: { lineId: $line, subject: true, reason: \"R\" }) { id } }",
         "/setInvoiceLineWithholding",
@@ -1186,6 +1216,8 @@ async fn every_operation_and_tenant_edge_has_a_row() {
                             "User.emailVerified",
                             "User.payeeProfile",
                             "User.consents",
+                            "User.notifications",
+                            "User.unreadNotificationCount",
                             "Company.bankAccount",
                         ]
                         .contains(&name.as_str())

@@ -21,6 +21,7 @@ mod milestones;
 mod model;
 mod money;
 pub mod news_rehire;
+mod notifications;
 mod offboarding;
 mod payments;
 mod persistence;

@@ -128,6 +128,7 @@ macro_rules! catalogues {
             include_str!(concat!("../../locales/", $lang, "/directory.ftl")),
             include_str!(concat!("../../locales/", $lang, "/events.ftl")),
             include_str!(concat!("../../locales/", $lang, "/news_rehire.ftl")),
+            include_str!(concat!("../../locales/", $lang, "/notifications.ftl")),
         ]
     };
 }

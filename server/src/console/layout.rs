@@ -39,6 +39,9 @@ pub fn page(v: &Visitor, title: &str, content: Markup) -> Markup {
                             }
                         }
                     }
+                    @if let Some(unread) = v.unread_notifications {
+                        (bell(v, unread))
+                    }
                     @if v.access.is_some() {
                         form method="post" action="/logout" class="logout" {
                             (csrf_field(v))
@@ -56,6 +59,20 @@ pub fn page(v: &Visitor, title: &str, content: Markup) -> Markup {
                     h1 { (title) }
                     (content)
                 }
+            }
+        }
+    }
+}
+
+/// The link to the notifications, naming how many are unread (the count shown, the words
+/// for screen readers).
+fn bell(v: &Visitor, unread: u64) -> Markup {
+    html! {
+        a class="bell" href="/notifications" {
+            (v.t("notifications-bell"))
+            @if unread > 0 {
+                span class="visually-hidden" { (v.t1("notifications-bell-count", "count", &unread.to_string())) }
+                span class="count" aria-hidden="true" { (unread) }
             }
         }
     }

@@ -22,6 +22,7 @@ pub mod i18n;
 mod layout;
 mod marketplace;
 mod news_rehire;
+mod notifications;
 mod payouts;
 mod session;
 pub mod values;
@@ -66,6 +67,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .merge(directory::routes())
         .merge(events::routes())
         .merge(news_rehire::routes())
+        .merge(notifications::routes())
         .route("/assets/{name}", get(assets::serve))
         .fallback(not_found)
         .layer(middleware::from_fn_with_state(state.clone(), session::csrf))
@@ -206,6 +208,7 @@ pub fn documents() -> Vec<&'static str> {
         directory::DOCUMENTS,
         events::DOCUMENTS,
         news_rehire::DOCUMENTS,
+        notifications::DOCUMENTS,
     ]
     .concat()
 }

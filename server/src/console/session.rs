@@ -155,6 +155,8 @@ pub struct Visitor {
     pub settings: Settings,
     /// Times on the pages are shown in this zone.
     pub tz: Tz,
+    /// Unread notifications of the signed-in visitor, for the bell (one COUNT on an index).
+    pub unread_notifications: Option<u64>,
 }
 
 impl Visitor {
@@ -245,6 +247,7 @@ impl FromRequestParts<AppState> for Visitor {
             csrf,
             here,
             settings,
+            unread_notifications: None,
         };
         if let Some(token) = &visitor.session {
             visitor.access = authenticate(state, token).await.map_err(|()| {
@@ -258,6 +261,13 @@ impl FromRequestParts<AppState> for Visitor {
                 )
                     .into_response()
             })?;
+        }
+        if let Some(access) = &visitor.access {
+            // The bell is a convenience: a failed count hides it rather than the page.
+            match crate::domain::notifications::unread_count(&state.db, access.user_id()).await {
+                Ok(count) => visitor.unread_notifications = Some(count),
+                Err(err) => tracing::warn!(error = %err, "counting unread notifications"),
+            }
         }
         Ok(visitor)
     }

@@ -7,6 +7,7 @@ mod data;
 mod directory;
 mod events;
 mod news_rehire;
+mod notifications;
 
 use anyhow::Context;
 use entity::states::{CompanyRole, PayeeType, ProjectVisibility};
@@ -307,6 +308,7 @@ pub async fn seed(db: &DatabaseConnection) -> anyhow::Result<Outcome> {
     directory::seed(db, company_ids[0], staff_ids[0][0], &alumni_ids[..3]).await?;
     events::seed(db, &staff_ids, &alumni_ids, &company_ids).await?;
     news_rehire::seed(db, company_ids[0], staff_ids[0][1], &alumni_ids).await?;
+    notifications::seed(db, &access(db, alumni_ids[0]).await?.actor).await?;
     Ok(Outcome::Seeded(logins))
 }
 

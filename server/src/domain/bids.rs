@@ -15,7 +15,7 @@ use super::error::{DomainError, DomainResult};
 use super::money::Money;
 use super::page::{Page, Paged};
 use super::projects::{self, STAFF_WHO_MANAGE_PROJECTS};
-use super::{Access, alumni, audit, milestones, now, terms, text, write_tx};
+use super::{Access, alumni, audit, milestones, notification_hooks, now, terms, text, write_tx};
 
 pub const MAX_DELIVERY_DAYS: i32 = 3650;
 
@@ -175,6 +175,7 @@ pub async fn accept(
     )
     .await?;
     projects::reject_pending_bids(&tx, access.user_id(), project.id, Some(bid.id)).await?;
+    notification_hooks::bid_decided(&tx, bid.id, true).await?;
     let company = company::Entity::find_by_id(project.company_id)
         .one(&tx)
         .await?
@@ -350,6 +351,7 @@ pub async fn reject(
             .to(BidStatus::Rejected),
     )
     .await?;
+    notification_hooks::bid_decided(&tx, bid.id, false).await?;
     tx.commit().await?;
     Ok(bid::Model {
         rejection_reason: Some(reason),

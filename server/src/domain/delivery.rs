@@ -157,6 +157,7 @@ pub async fn request_changes(
             .detail(code.to_value()),
     )
     .await?;
+    super::notification_hooks::delivery_decided(&tx, m.row.id, false).await?;
     compliance::record(
         &tx,
         compliance::Refusal {
@@ -296,6 +297,7 @@ async fn accept_in(
         .to(MilestoneStatus::Accepted),
     )
     .await?;
+    super::notification_hooks::delivery_decided(tx, moved.row.id, true).await?;
     Ok(milestone::Model {
         status: MilestoneStatus::Accepted,
         accepted_at: Some(accepted_at),

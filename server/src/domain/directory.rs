@@ -236,7 +236,7 @@ pub async fn invite_to_bid(
                 kind: Kind::InvitedToBid,
                 company_id: Some(project.company_id),
                 subject: Some((Subject::Project, project.id)),
-                params: json!({ "projectTitle": project.title }),
+                params: json!({ "title": project.title }),
             },
         )
         .await?;

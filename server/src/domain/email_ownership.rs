@@ -18,7 +18,7 @@ use super::credentials::{check_password, hash_password, new_token, token_hash};
 use super::email::Email;
 use super::error::{DomainError, DomainResult};
 use super::sessions::log_out_everywhere;
-use super::{Actor, audit, now, outbox, write_tx};
+use super::{Actor, audit, notification_mail, now, outbox, write_tx};
 
 const VERIFY_TTL: Duration = Duration::hours(24);
 const RESET_TTL: Duration = Duration::hours(1);
@@ -34,7 +34,7 @@ pub struct Links {
 pub struct Letter {
     pub outbox_id: i64,
     pub attempt: i32,
-    token_id: i64,
+    token_id: Option<i64>,
     pub to: String,
     pub subject: String,
     pub body: String,
@@ -113,7 +113,7 @@ pub async fn next_letter(db: &DatabaseConnection, links: &Links) -> DomainResult
     let nothing_to_send = match (&user, row.purpose) {
         (None, _) => true,
         (Some(user), MailPurpose::Verify) => user.email_verified_at.is_some(),
-        (Some(_), MailPurpose::Reset) => false,
+        (Some(_), MailPurpose::Reset | MailPurpose::Notification | MailPurpose::Digest) => false,
     };
     let (Some(user), false) = (user, nothing_to_send) else {
         outbox::close_unsent(&tx, &row, None).await?;
@@ -130,6 +130,29 @@ pub async fn next_letter(db: &DatabaseConnection, links: &Links) -> DomainResult
         tx.commit().await?;
         return Ok(Next::Closed);
     }
+    if matches!(row.purpose, MailPurpose::Notification | MailPurpose::Digest) {
+        // No token: a notification's mail only tells and links to the console.
+        let Some((subject, body, link)) =
+            notification_mail::compose(&tx, &row, &user, links).await?
+        else {
+            outbox::close_unsent(&tx, &row, None).await?;
+            tx.commit().await?;
+            return Ok(Next::Closed);
+        };
+        let Some(attempt) = outbox::start_attempt(&tx, &row, &user.email).await? else {
+            return Ok(Next::Closed);
+        };
+        tx.commit().await?;
+        return Ok(Next::Send(Letter {
+            outbox_id: row.id,
+            attempt,
+            token_id: None,
+            to: user.email,
+            subject,
+            body,
+            link,
+        }));
+    }
     let Some(attempt) = outbox::start_attempt(&tx, &row, &user.email).await? else {
         return Ok(Next::Closed);
     };
@@ -137,7 +160,7 @@ pub async fn next_letter(db: &DatabaseConnection, links: &Links) -> DomainResult
     let at = now();
     let ttl = match row.purpose {
         MailPurpose::Verify => VERIFY_TTL,
-        MailPurpose::Reset => RESET_TTL,
+        MailPurpose::Reset | MailPurpose::Notification | MailPurpose::Digest => RESET_TTL,
     };
     let stored = email_token::ActiveModel {
         user_id: Set(user.id),
@@ -155,7 +178,7 @@ pub async fn next_letter(db: &DatabaseConnection, links: &Links) -> DomainResult
     Ok(Next::Send(Letter {
         outbox_id: row.id,
         attempt,
-        token_id: stored.id,
+        token_id: Some(stored.id),
         to: user.email,
         subject,
         body,
@@ -189,6 +212,10 @@ fn render(
             );
             ("Reset your Boomerang password".to_string(), body, link)
         }
+        // Composed by `notification_mail` before any token is made; never reached.
+        MailPurpose::Notification | MailPurpose::Digest => {
+            (String::new(), String::new(), base.to_string())
+        }
     }
 }
 
@@ -206,11 +233,13 @@ pub async fn not_delivered(
     error: &str,
 ) -> DomainResult<bool> {
     let tx = write_tx(db).await?;
-    email_token::Entity::delete_many()
-        .filter(email_token::Column::Id.eq(letter.token_id))
-        .filter(email_token::Column::UsedAt.is_null())
-        .exec(&tx)
-        .await?;
+    if let Some(token_id) = letter.token_id {
+        email_token::Entity::delete_many()
+            .filter(email_token::Column::Id.eq(token_id))
+            .filter(email_token::Column::UsedAt.is_null())
+            .exec(&tx)
+            .await?;
+    }
     let marked = outbox::mark_failed(&tx, letter.outbox_id, letter.attempt, error).await?;
     tx.commit().await?;
     Ok(marked)

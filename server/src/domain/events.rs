@@ -399,7 +399,7 @@ pub async fn invite_speaker(
             company_id: Some(e.company_id),
             subject: Some((Subject::SpeakerInvitation, invitation.id)),
             params: json!({
-                "event": e.title,
+                "title": e.title,
                 "topic": invitation.topic,
                 "amount": input.honorarium.to_decimal_string(),
                 "currencyCode": invitation.currency,

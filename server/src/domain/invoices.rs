@@ -228,6 +228,7 @@ pub(crate) async fn submit_in(
             .to(InvoiceStatus::Submitted),
     )
     .await?;
+    super::notification_hooks::invoice_submitted(tx, &invoice).await?;
     Ok(invoice)
 }
 
@@ -358,6 +359,7 @@ pub async fn approve(
             .to(InvoiceStatus::Approved),
     )
     .await?;
+    super::notification_hooks::invoice_decided(&tx, &invoice, true).await?;
     let at = now();
     let payout = payout::ActiveModel {
         invoice_id: Set(invoice.id),
@@ -439,6 +441,7 @@ pub async fn reject(
             .detail(code.to_value()),
     )
     .await?;
+    super::notification_hooks::invoice_decided(&tx, &invoice, false).await?;
     tx.commit().await?;
     Ok(invoice)
 }

@@ -28,6 +28,8 @@ pub mod ledger;
 pub mod milestones;
 pub mod money;
 pub mod news;
+pub mod notification_hooks;
+pub mod notification_mail;
 pub mod notifications;
 pub mod outbox;
 pub mod page;

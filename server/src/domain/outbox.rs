@@ -50,6 +50,59 @@ pub(crate) async fn queue_for_user(
     Ok(())
 }
 
+/// Queues the mail of one notification to `user_id`, in the notifying transaction.
+pub(crate) async fn queue_notification(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+    notification_id: i64,
+) -> DomainResult<()> {
+    let at = now();
+    outbox_email::Entity::insert(outbox_email::ActiveModel {
+        purpose: Set(MailPurpose::Notification),
+        user_id: Set(Some(user_id)),
+        status: Set(JobStatus::Pending),
+        attempts: Set(0),
+        next_attempt_at: Set(at),
+        created_at: Set(at),
+        notification_id: Set(Some(notification_id)),
+        ..Default::default()
+    })
+    .exec_without_returning(db)
+    .await?;
+    Ok(())
+}
+
+/// Queues the digest of `day` to `user_id` unless it is queued already (one per person and
+/// day, `ux_outbox_emails_digest`). Returns whether this call queued it.
+pub(crate) async fn queue_digest(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+    day: chrono::NaiveDate,
+) -> DomainResult<bool> {
+    let at = now();
+    let inserted = outbox_email::Entity::insert(outbox_email::ActiveModel {
+        purpose: Set(MailPurpose::Digest),
+        user_id: Set(Some(user_id)),
+        status: Set(JobStatus::Pending),
+        attempts: Set(0),
+        next_attempt_at: Set(at),
+        created_at: Set(at),
+        digest_on: Set(Some(day)),
+        ..Default::default()
+    })
+    .on_conflict(
+        sea_orm::sea_query::OnConflict::columns([
+            outbox_email::Column::UserId,
+            outbox_email::Column::DigestOn,
+        ])
+        .do_nothing()
+        .to_owned(),
+    )
+    .exec_without_returning(db)
+    .await?;
+    Ok(inserted == 1)
+}
+
 /// Queues a mail to whichever account owns `email`, in one statement that inserts one row
 /// whether or not there is such an account (user and recipient stay empty when there is
 /// none). The caller does the same work either way, so neither its answer nor its timing

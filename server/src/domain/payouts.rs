@@ -108,6 +108,9 @@ pub(crate) async fn transition(
             .to(to),
     )
     .await?;
+    if matches!(to, PayoutStatus::Paid | PayoutStatus::Failed) {
+        super::notification_hooks::payout_settled(tx, &next, to == PayoutStatus::Paid).await?;
+    }
     Ok(Some(next))
 }
 

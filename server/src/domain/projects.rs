@@ -111,6 +111,7 @@ pub async fn publish(
         audit::Change::new("project.publish", Subject::Project, project.id).to(ProjectStatus::Open),
     )
     .await?;
+    super::notification_hooks::project_published(&tx, &project).await?;
     tx.commit().await?;
     Ok(project)
 }
@@ -215,6 +216,7 @@ pub(crate) async fn reject_pending_bids(
                 .to(BidStatus::Rejected),
         )
         .await?;
+        super::notification_hooks::bid_decided(tx, id, false).await?;
     }
     Ok(())
 }

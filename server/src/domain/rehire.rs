@@ -374,7 +374,7 @@ pub async fn apply(
                 kind: Kind::ApplicationReceived,
                 company_id: Some(found.company_id),
                 subject: Some((Subject::Application, applied.id)),
-                params: json!({ "opening": found.title }),
+                params: json!({ "title": found.title }),
             },
         )
         .await?;
@@ -465,7 +465,7 @@ pub async fn move_application(
             kind: Kind::ApplicationMoved,
             company_id: Some(opening.company_id),
             subject: Some((Subject::Application, current.id)),
-            params: json!({ "opening": opening.title, "status": to.to_value() }),
+            params: json!({ "title": opening.title, "status": to.to_value() }),
         },
     )
     .await?;
@@ -506,7 +506,7 @@ pub async fn withdraw(
                 kind: Kind::ApplicationMoved,
                 company_id: Some(opening.company_id),
                 subject: Some((Subject::Application, current.id)),
-                params: json!({ "opening": opening.title, "status": "WITHDRAWN" }),
+                params: json!({ "title": opening.title, "status": "WITHDRAWN" }),
             },
         )
         .await?;

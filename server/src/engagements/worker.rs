@@ -15,7 +15,17 @@ use entity::job;
 
 /// Runs until `shutdown` turns true, sleeping `idle` whenever no job is due.
 pub async fn run(db: DatabaseConnection, idle: Duration, mut shutdown: watch::Receiver<bool>) {
+    // The notifications' daily work (digests, due-soon notices), once a day per replica; its
+    // unique keys make a second replica's run a no-op.
+    let mut daily_done = None;
     loop {
+        let today = crate::domain::notification_mail::tokyo_today();
+        if daily_done != Some(today) {
+            match crate::domain::notification_mail::run_daily(&db, today).await {
+                Ok(_) => daily_done = Some(today),
+                Err(err) => tracing::error!(error = format!("{err:#}"), "daily notifications"),
+            }
+        }
         let worked = match run_once(&db, now()).await {
             Ok(worked) => worked,
             Err(err) => {

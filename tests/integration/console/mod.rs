@@ -8,6 +8,7 @@ mod events;
 mod finance;
 mod marketplace;
 mod news_rehire;
+mod notifications;
 mod reports;
 mod signing_in;
 mod tax;

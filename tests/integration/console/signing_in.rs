@@ -587,6 +587,9 @@ async fn every_console_document_validates_against_the_schema() {
             "employmentType": "FULL_TIME", "location": "x", "description": "x" }),
         "ApplyToOpeningInput" => json!({ "openingId": "bogus" }),
         "MoveApplicationInput" => json!({ "applicationId": "bogus", "to": "SCREENING" }),
+        "MessageLanguage" => json!("JA"),
+        "MarkNotificationsReadInput" => json!({ "all": true }),
+        "SetNotificationPreferenceInput" => json!({ "kind": "NEWS_POSTED", "delivery": "OFF" }),
         other => panic!("no dummy value for {other}: add one"),
     };
     let documents = boomerang::console::documents();

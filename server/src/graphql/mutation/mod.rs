@@ -6,6 +6,7 @@ mod endings;
 mod engagements;
 mod marketplace;
 mod network;
+mod notifications;
 mod payments;
 mod stripe;
 mod tax;
@@ -22,6 +23,7 @@ pub struct Mutation(
     marketplace::MarketplaceMutation,
     network::NetworkMutation,
     super::events::EventMutation,
+    notifications::NotificationMutation,
     payments::PaymentMutation,
     stripe::StripeMutation,
     tax::TaxMutation,

@@ -3,11 +3,11 @@ use async_graphql::{Context, ID, Object};
 use chrono::{DateTime, Utc};
 use entity::{payout_account, user};
 
-use crate::domain::{bank_accounts, consents, payout_accounts};
+use crate::domain::{bank_accounts, consents, notifications, payout_accounts};
 
 use super::{
-    BankAccount, Bid, Company, CompanyMember, Consent, PageArgs, PayeeProfile, Rating, connection,
-    load_opt,
+    BankAccount, Bid, Company, CompanyMember, Consent, Notification, NotificationPreference,
+    PageArgs, PayeeProfile, Rating, connection, load_opt,
 };
 use crate::domain::error::DomainError;
 use crate::domain::page::Paged;
@@ -166,6 +166,59 @@ impl User {
             .gql()?
             .into_iter()
             .map(Consent)
+            .collect())
+    }
+
+    /// Her notifications, newest first (`unreadOnly`: only those not read); null for anyone
+    /// but the user themself.
+    async fn notifications(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        #[graphql(default)] unread_only: bool,
+    ) -> async_graphql::Result<Option<Connection<String, Notification>>> {
+        if !self.is_viewer(ctx) {
+            return Ok(None);
+        }
+        let page = PageArgs::page(first, after.as_deref()).gql()?;
+        let paged = notifications::of_user(db(ctx), self.row.id, unread_only, page)
+            .await
+            .gql()?;
+        Ok(Some(connection(paged, page.after, |n| n.id, Notification)))
+    }
+
+    /// How many of her notifications she has not read; null for anyone but the user themself.
+    async fn unread_notification_count(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<u64>> {
+        if !self.is_viewer(ctx) {
+            return Ok(None);
+        }
+        Ok(Some(
+            notifications::unread_count(db(ctx), self.row.id)
+                .await
+                .gql()?,
+        ))
+    }
+
+    /// How each kind of notification reaches her; empty for anyone but the user themself.
+    async fn notification_preferences(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Vec<NotificationPreference>> {
+        if !self.is_viewer(ctx) {
+            return Ok(Vec::new());
+        }
+        Ok(notifications::preferences(db(ctx), self.row.id)
+            .await
+            .gql()?
+            .into_iter()
+            .map(|(kind, delivery)| NotificationPreference {
+                kind: kind.into(),
+                delivery: delivery.into(),
+            })
             .collect())
     }
 
