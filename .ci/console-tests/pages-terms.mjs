@@ -54,7 +54,8 @@ async function seed(lang) {
       projectId: project, amount: { amount: '300000', currencyCode: 'JPY' }, deliveryDays: 30,
       proposal: 'I designed the previous site.',
       milestones: [
-        { title: 'ラフ案', amount: { amount: '100000', currencyCode: 'JPY' }, dueDate: '2099-01-31' },
+        // Due within the month: a commission shorter than six months ends at once (art. 16).
+        { title: 'ラフ案', amount: { amount: '100000', currencyCode: 'JPY' }, dueDate: new Date(Date.now() + 20 * 86400000).toISOString().slice(0, 10) },
         { title: '最終デザイン', amount: { amount: '200000', currencyCode: 'JPY' } },
       ],
     },
