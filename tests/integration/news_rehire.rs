@@ -464,11 +464,30 @@ async fn rehire_metrics_on_a_seeded_history() {
         ))
         .await;
     }
+    // The roster records when three of them left (m4 has no leaving year): leaving counts from
+    // 1 July of the year, hires were on 2026-02-01 + 10, + 40 and + 20 days.
+    for (i, year) in [(1, 2025), (2, 2025), (3, 2024)] {
+        s.sql(&format!(
+            "UPDATE alumni_records SET left_year = {year} WHERE email = 'm{i}@met-alumni.example'"
+        ))
+        .await;
+    }
+    let away = |year: i32, days: i64| {
+        (chrono::NaiveDate::from_ymd_opt(2026, 2, 1).unwrap() + chrono::Duration::days(days)
+            - chrono::NaiveDate::from_ymd_opt(year, 7, 1).unwrap())
+        .num_days()
+    };
+    let mut expected = [away(2025, 10), away(2025, 40), away(2024, 20)];
+    expected.sort_unstable();
     let m = metrics("2026-12-31").await;
+    assert_eq!(
+        m["medianDaysLeavingToRejoining"],
+        json!(expected[1] as f64),
+        "{m}"
+    );
     assert_eq!(m["medianDaysToHire"], 20.0, "{m}");
     assert_eq!(m["applications"], 5, "{m}");
     assert_eq!(m["hires"], 3, "{m}");
-    assert_eq!(m["medianDaysLeavingToRejoining"], Value::Null);
     let per: Vec<(String, u64, u64)> = m["openings"]
         .as_array()
         .unwrap()

@@ -579,9 +579,10 @@ pub struct Metrics {
     /// Median of the days (Asia/Tokyo calendar days) from application to hire, over the hires
     /// made in the period; `None` without any.
     pub median_days_to_hire: Option<f64>,
-    /// Median days from leaving to rejoining. `None` until the roster records when she left
-    /// (`alumni_records.left_year`, issue 13 §2, in another branch): see [`median`] for how it
-    /// is to be computed.
+    /// Median days from leaving to rejoining, over the hires made in the period whose roster
+    /// entry records a leaving year. The roster records the year only, so leaving counts from
+    /// 1 July of that year (the middle): exact to about half a year for one person, unbiased
+    /// over many. `None` without any such hire.
     pub median_days_leaving_to_rejoining: Option<f64>,
 }
 
@@ -638,7 +639,9 @@ pub async fn metrics(
         .collect();
     let in_period = |at: DateTime<Utc>| at >= period.start() && at < period.end();
     let mut counts: HashMap<i64, (u64, u64)> = HashMap::new();
+    let left_years = left_years(db, company_id, &applications).await?;
     let mut days_to_hire = Vec::new();
+    let mut days_away = Vec::new();
     for app in &applications {
         if in_period(app.created_at) {
             let entry = counts.entry(app.opening_id).or_default();
@@ -651,6 +654,12 @@ pub async fn metrics(
             && in_period(hired_at)
         {
             days_to_hire.push((tokyo_day(hired_at) - tokyo_day(app.created_at)).num_days());
+            if let Some(left) = left_years
+                .get(&app.user_id)
+                .and_then(|year| NaiveDate::from_ymd_opt(*year, 7, 1))
+            {
+                days_away.push((tokyo_day(hired_at) - left).num_days());
+            }
         }
     }
     let per_opening: Vec<OpeningMetrics> = openings
@@ -670,8 +679,38 @@ pub async fn metrics(
         hires: per_opening.iter().map(|o| o.hires).sum(),
         per_opening,
         median_days_to_hire: median(&mut days_to_hire),
-        median_days_leaving_to_rejoining: None,
+        median_days_leaving_to_rejoining: median(&mut days_away),
     })
+}
+
+/// The leaving year the company's roster records for each applicant, where it records one.
+async fn left_years(
+    db: &DatabaseConnection,
+    company_id: i64,
+    applications: &[application::Model],
+) -> DomainResult<HashMap<i64, i32>> {
+    let users: Vec<(i64, String)> = entity::user::Entity::find()
+        .select_only()
+        .column(entity::user::Column::Id)
+        .column(entity::user::Column::Email)
+        .filter(entity::user::Column::Id.is_in(applications.iter().map(|a| a.user_id)))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let by_email: HashMap<String, i64> = users.into_iter().map(|(id, e)| (e, id)).collect();
+    let rows: Vec<(String, Option<i32>)> = entity::alumni_record::Entity::find()
+        .select_only()
+        .column(entity::alumni_record::Column::Email)
+        .column(entity::alumni_record::Column::LeftYear)
+        .filter(entity::alumni_record::Column::CompanyId.eq(company_id))
+        .filter(entity::alumni_record::Column::Email.is_in(by_email.keys().cloned()))
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(email, year)| Some((*by_email.get(&email)?, year?)))
+        .collect())
 }
 
 #[cfg(test)]

@@ -301,8 +301,9 @@ pub struct RehireMetrics {
     pub hires: u64,
     /// Median calendar days from application to hire, over hires made in the period.
     pub median_days_to_hire: Option<f64>,
-    /// Median days from leaving the company to rejoining it. Null until the roster records
-    /// when each alumna left.
+    /// Median days from leaving the company to rejoining it, over the period's hires whose
+    /// roster entry records a leaving year (counted from 1 July of that year: the roster keeps
+    /// the year only). Null without any.
     pub median_days_leaving_to_rejoining: Option<f64>,
 }
 
