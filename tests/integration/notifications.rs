@@ -381,3 +381,46 @@ async fn finance_hears_once_of_an_invoice_due_within_seven_days() {
     assert_eq!(paid.due_soon_notices, 0);
     s.finish().await;
 }
+
+#[tokio::test]
+async fn a_new_project_reaches_the_alumni_whose_skills_it_needs() {
+    let s = TestServer::start().await;
+    let a = company(&s, "skillacme").await;
+    let analyst = alumnus(&s, &a, "analyst@skill-alumni.example").await;
+    let designer = alumnus(&s, &a, "designer@skill-alumni.example").await;
+    let unlisted = alumnus(&s, &a, "unlisted@skill-alumni.example").await;
+    s.sql("UPDATE users SET email_verified_at = created_at")
+        .await;
+    for (who, skill) in [(&analyst, "sql"), (&designer, "Figma")] {
+        s.ok(
+            who.token(),
+            "mutation($s: [String!]!) { updateProfile(input: { headline: \"H\", bio: \"\", skills: $s, languages: [], availability: OPEN_TO_SIDE_JOBS, links: [] }) { headline } }",
+            json!({ "s": [skill] }),
+        )
+        .await;
+    }
+    // The project needs SQL and Python (project_input's skills).
+    publish(&s, &a.member, &a.id, "100000", "JPY", "COMPANY_ALUMNI").await;
+    let published = |nodes: &[Value]| {
+        nodes
+            .iter()
+            .filter(|n| n["kind"] == "PROJECT_PUBLISHED")
+            .count()
+    };
+    assert_eq!(
+        published(&list(&s, &analyst, false).await.1),
+        1,
+        "her skill, any case"
+    );
+    assert_eq!(
+        published(&list(&s, &unlisted, false).await.1),
+        1,
+        "no skills listed"
+    );
+    assert_eq!(
+        published(&list(&s, &designer, false).await.1),
+        0,
+        "not her field"
+    );
+    s.finish().await;
+}

@@ -5,7 +5,12 @@
 //! Params convention (read by `notification_mail::message`): `title` is what the message
 //! names (a project, milestone or invoice); other keys are extra values a message may use.
 use entity::states::ProjectVisibility;
-use entity::{alumni_record, bid, contract, invoice, milestone, payout, project, user};
+use std::collections::{HashMap, HashSet};
+
+use entity::{
+    alumni_record, bid, contract, invoice, milestone, payout, profile_skill, project,
+    project_skill, user,
+};
 use sea_orm::sea_query::Query;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde_json::json;
@@ -147,8 +152,9 @@ pub(crate) async fn payout_settled(
     Ok(())
 }
 
-/// A project open to the company's alumni: every verified alumna on its roster learns of it
-/// (matching on skills waits for profiles).
+/// A project open to the company's alumni: each verified alumna on its roster whose profile
+/// skills meet the project's learns of it — and one who lists no skills (or a project that
+/// names none), since nothing says it does not concern her.
 pub(crate) async fn project_published(
     tx: &impl ConnectionTrait,
     p: &project::Model,
@@ -171,7 +177,29 @@ pub(crate) async fn project_published(
         .into_tuple()
         .all(tx)
         .await?;
-    for user_id in alumni {
+    let wanted: HashSet<String> = project_skill::Entity::find()
+        .filter(project_skill::Column::ProjectId.eq(p.id))
+        .all(tx)
+        .await?
+        .into_iter()
+        .map(|s| s.skill.to_lowercase())
+        .collect();
+    let mut theirs: HashMap<i64, HashSet<String>> = HashMap::new();
+    for row in profile_skill::Entity::find()
+        .filter(profile_skill::Column::UserId.is_in(alumni.iter().copied()))
+        .all(tx)
+        .await?
+    {
+        theirs
+            .entry(row.user_id)
+            .or_default()
+            .insert(row.skill.to_lowercase());
+    }
+    let concerns = |user_id: &i64| match theirs.get(user_id) {
+        Some(skills) if !wanted.is_empty() => !skills.is_disjoint(&wanted),
+        _ => true,
+    };
+    for user_id in alumni.into_iter().filter(concerns) {
         notify(
             tx,
             Notice {
