@@ -117,6 +117,17 @@ export async function gql(token, query, variables = {}) {
   return body.data;
 }
 
+// The password every seeded account uses.
+export const password = 'correct horse battery staple';
+
+// Signs up an account through the API (for seeding) and returns its session token.
+export async function signUp(email, displayName) {
+  const data = await gql(null, 'mutation($i: SignUpInput!) { signUp(input: $i) { token } }', {
+    i: { email, password, displayName },
+  });
+  return data.signUp.token;
+}
+
 // Prints the tally (with offsite requests and page errors checked) and exits with it.
 export function finish() {
   check(offsite.length === 0, `requests left 127.0.0.1: ${offsite.join(', ')}`);

@@ -6,21 +6,12 @@
 // and records the batch as paid. axe-core and a screenshot on every page.
 // Prints `N passed, N failed` last; exits 1 when anything failed.
 import { readFileSync } from 'node:fs';
-import { audit, base, check, finish, gql, launch, newPage } from './lib.mjs';
-
-const password = 'correct horse battery staple';
+import { audit, base, check, finish, gql, launch, newPage, signUp } from './lib.mjs';
 
 const TEXT = {
   ja: { own: '振込先口座', save: '保存する', saved: '口座情報を保存しました。', download: '振込ファイルをダウンロード', record: 'このファイルの振込を支払済みとして記録する', recorded: '振込を記録し', paid: '支払済み' },
   en: { own: 'Bank account for payouts', save: 'Save', saved: 'The account is saved.', download: 'Download the transfer file', record: "Record this file's transfers as paid", recorded: 'The transfer is recorded', paid: 'Paid' },
 };
-
-async function signUp(email, displayName) {
-  const data = await gql(null, 'mutation($i: SignUpInput!) { signUp(input: $i) { token } }', {
-    i: { email, password, displayName },
-  });
-  return data.signUp.token;
-}
 
 async function seed(lang) {
   const tag = `bank${lang}${Date.now()}`;

@@ -3,21 +3,12 @@
 // pages: the queue, the CSV download (with the BOM), the invoice page, approve, record the
 // bank payment, PAID shown, the payouts page. axe-core and a screenshot on every page.
 // Prints `N passed, N failed` last; exits 1 when anything failed.
-import { audit, base, check, finish, gql, launch, newPage } from './lib.mjs';
-
-const password = 'correct horse battery staple';
+import { audit, base, check, finish, gql, launch, newPage, signUp } from './lib.mjs';
 
 const TEXT = {
   ja: { queue: '請求書一覧', approved: '承認済み', paid: '支払済み', approve: '請求書を承認する', record: '振込を記録する', csv: 'CSVをダウンロード', due: '支払期日' },
   en: { queue: 'Invoice queue', approved: 'Approved', paid: 'Paid', approve: 'Approve invoice', record: 'Record bank payment', csv: 'Download CSV', due: 'Payment due' },
 };
-
-async function signUp(email, displayName) {
-  const data = await gql(null, 'mutation($i: SignUpInput!) { signUp(input: $i) { token } }', {
-    i: { email, password, displayName },
-  });
-  return data.signUp.token;
-}
 
 async function seed(lang) {
   const tag = `fin${lang}${Date.now()}`;

@@ -4,21 +4,12 @@
 // exports (a CSV with the BOM), the compliance report for ADMIN, the reject form's reason
 // codes and the end-contract form's notice. axe-core, 375 px and a screenshot on every page.
 // Prints `N passed, N failed` last; exits 1 when anything failed.
-import { audit, base, check, finish, gql, launch, newPage } from './lib.mjs';
-
-const password = 'correct horse battery staple';
+import { audit, base, check, finish, gql, launch, newPage, signUp } from './lib.mjs';
 
 const TEXT = {
   ja: { withholding: '源泉徴収税額の納付', due: '納付期限', records: '支払調書データ', exports: 'エクスポート', compliance: 'コンプライアンスレポート', code: '請求内容に誤りがある', notice: '30日後に終了', csvHeader: '源泉徴収税額', myNumber: 'マイナンバー' },
   en: { withholding: 'Withholding tax to remit', due: 'Due date', records: 'Payment records', exports: 'Exports', compliance: 'Compliance report', code: 'Error in the invoice', notice: 'ends 30 days after you give notice', csvHeader: 'Withholding tax', myNumber: 'My Number' },
 };
-
-async function signUp(email, displayName) {
-  const data = await gql(null, 'mutation($i: SignUpInput!) { signUp(input: $i) { token } }', {
-    i: { email, password, displayName },
-  });
-  return data.signUp.token;
-}
 
 async function seed(lang) {
   const tag = `rep${lang}${Date.now()}`;

@@ -5,9 +5,7 @@
 // withholding with a reason, approves and records the payment: the payout is the total less
 // withholding. axe-core and a screenshot on every page.
 // Prints `N passed, N failed` last; exits 1 when anything failed.
-import { audit, base, check, finish, gql, launch, newPage } from './lib.mjs';
-
-const password = 'correct horse battery staple';
+import { audit, base, check, finish, gql, launch, newPage, signUp } from './lib.mjs';
 
 const TEXT = {
   ja: {
@@ -23,13 +21,6 @@ const TEXT = {
     recomputed: 'computed again', approve: 'Approve invoice', record: 'Record bank payment', paid: 'Paid',
   },
 };
-
-async function signUp(email, displayName) {
-  const data = await gql(null, 'mutation($i: SignUpInput!) { signUp(input: $i) { token } }', {
-    i: { email, password, displayName },
-  });
-  return data.signUp.token;
-}
 
 /// A company with finance, an alumna with a DESIGN contract for ¥50,000, its work accepted.
 async function seed(lang) {

@@ -6,9 +6,7 @@
 // no navigation), version 1, the settings refusing terms over 59 days and saving 30, the
 // overdue invoices page. axe-core, the 375 px check and a screenshot on every page.
 // Prints `N passed, N failed` last; exits 1 when anything failed.
-import { audit, base, check, finish, gql, launch, newPage } from './lib.mjs';
-
-const password = 'correct horse battery staple';
+import { audit, base, check, finish, gql, launch, newPage, signUp } from './lib.mjs';
 
 const TEXT = {
   ja: {
@@ -20,13 +18,6 @@ const TEXT = {
     refused: 'Freelance Act art. 4', saved: 'The settings were saved', overdue: 'No invoice is past its due date',
   },
 };
-
-async function signUp(email, displayName) {
-  const data = await gql(null, 'mutation($i: SignUpInput!) { signUp(input: $i) { token } }', {
-    i: { email, password, displayName },
-  });
-  return data.signUp.token;
-}
 
 async function seed(lang) {
   const tag = `terms${lang}${Date.now()}`;
