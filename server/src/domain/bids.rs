@@ -1,9 +1,7 @@
 //! Bids: placed by alumni on open projects, withdrawn by their bidder, and accepted by the
 //! company into a contract — atomically, once per project.
-use entity::states::{
-    BidStatus, ContractStatus, FundingStatus, PayeeType, PaymentProvider, ProjectStatus,
-};
-use entity::{bid, company, contract, project, user};
+use entity::states::{BidStatus, FundingStatus, PaymentProvider, ProjectStatus};
+use entity::{bid, company, contract, project};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveEnum, ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait,
@@ -15,7 +13,9 @@ use super::error::{DomainError, DomainResult};
 use super::money::Money;
 use super::page::{Page, Paged};
 use super::projects::{self, STAFF_WHO_MANAGE_PROJECTS};
-use super::{Access, alumni, audit, milestones, notification_hooks, now, terms, text, write_tx};
+use super::{
+    Access, alumni, audit, contracts, milestones, notification_hooks, now, text, write_tx,
+};
 
 pub const MAX_DELIVERY_DAYS: i32 = 3650;
 
@@ -180,47 +180,11 @@ pub async fn accept(
         .one(&tx)
         .await?
         .ok_or(DomainError::NotFound("company"))?;
-    // The payee type decides which rules apply for the life of the contract (unset: an
-    // individual, the case the Freelance Act and withholding protect).
-    let payee_type = user::Entity::find_by_id(bid.bidder_id)
-        .one(&tx)
-        .await?
-        .and_then(|u| u.payee_type)
-        .unwrap_or(PayeeType::Individual);
-    let at = now();
-    let contract = contract::ActiveModel {
-        project_id: Set(project.id),
-        bid_id: Set(bid.id),
-        company_id: Set(project.company_id),
-        freelancer_id: Set(bid.bidder_id),
-        amount_minor: Set(bid.amount_minor),
-        currency: Set(bid.currency.clone()),
-        invoiced_minor: Set(0),
-        paid_minor: Set(0),
-        accepted_minor: Set(0),
-        refunded_minor: Set(0),
-        status: Set(ContractStatus::Active),
-        funding_status: Set((company.payment_provider == PaymentProvider::Stripe)
-            .then_some(FundingStatus::Unfunded)),
-        payment_intent_id: Set(None),
-        funding_failure: Set(None),
-        payee_type: Set(payee_type),
-        payment_terms_days: Set(company.payment_terms_days),
-        created_at: Set(at),
-        updated_at: Set(at),
-        ..Default::default()
-    }
-    .insert(&tx)
-    .await?;
-    audit::record(
-        &tx,
-        actor,
-        audit::Change::new("contract.create", Subject::Contract, contract.id)
-            .to(ContractStatus::Active),
-    )
-    .await?;
-    milestones::create_for_contract(&tx, actor, &contract, &bid, &project.title).await?;
-    terms::issue(&tx, actor, &contract, terms::Reason::Accepted).await?;
+    let funding =
+        (company.payment_provider == PaymentProvider::Stripe).then_some(FundingStatus::Unfunded);
+    let contract =
+        contracts::create_for_bid(&tx, actor, &bid, &company, funding, &project.title, None)
+            .await?;
     tx.commit().await?;
     Ok(contract)
 }

@@ -2,19 +2,74 @@
 //! (or, once ended early by `endings::end`, when its accepted work is paid).
 //! A Stripe contract is funded first: its PaymentIntent is recorded here, and Stripe's events
 //! (through `crate::payments::webhook`) mark it funded or say why funding failed.
-use entity::contract;
-use entity::states::{ContractStatus, FundingStatus};
+use entity::states::{ContractStatus, FundingStatus, PayeeType};
+use entity::{bid, company, contract, user};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveEnum, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait,
-    QueryFilter, QueryOrder, QuerySelect,
+    ActiveEnum, ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait,
+    DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 
 use super::audit::Subject;
 use super::error::{DomainError, DomainResult};
 use super::ledger::{self, Account, Group};
 use super::page::{Page, Paged};
-use super::{Access, audit, now, refunds, write_tx};
+use super::{Access, audit, milestones, now, refunds, terms, write_tx};
+
+/// Writes the contract an accepted bid becomes, with its audit event (`detail` added when
+/// given), its milestones and its statement of terms. The freelancer's payee type and the
+/// company's payment terms are copied onto it: they stay what was agreed. `funding`: the
+/// Stripe funding state it starts in (None: paid by bank transfer).
+pub(crate) async fn create_for_bid(
+    tx: &impl ConnectionTrait,
+    actor: Option<i64>,
+    bid: &bid::Model,
+    company: &company::Model,
+    funding: Option<FundingStatus>,
+    title: &str,
+    detail: Option<&str>,
+) -> DomainResult<contract::Model> {
+    // The payee type decides which rules apply for the life of the contract (unset: an
+    // individual, the case the Freelance Act and withholding protect).
+    let payee_type = user::Entity::find_by_id(bid.bidder_id)
+        .one(tx)
+        .await?
+        .and_then(|u| u.payee_type)
+        .unwrap_or(PayeeType::Individual);
+    let at = now();
+    let contract = contract::ActiveModel {
+        project_id: Set(bid.project_id),
+        bid_id: Set(bid.id),
+        company_id: Set(company.id),
+        freelancer_id: Set(bid.bidder_id),
+        amount_minor: Set(bid.amount_minor),
+        currency: Set(bid.currency.clone()),
+        invoiced_minor: Set(0),
+        paid_minor: Set(0),
+        accepted_minor: Set(0),
+        refunded_minor: Set(0),
+        status: Set(ContractStatus::Active),
+        funding_status: Set(funding),
+        payment_intent_id: Set(None),
+        funding_failure: Set(None),
+        payee_type: Set(payee_type),
+        payment_terms_days: Set(company.payment_terms_days),
+        created_at: Set(at),
+        updated_at: Set(at),
+        ..Default::default()
+    }
+    .insert(tx)
+    .await?;
+    let mut change = audit::Change::new("contract.create", Subject::Contract, contract.id)
+        .to(ContractStatus::Active);
+    if let Some(detail) = detail {
+        change = change.detail(detail);
+    }
+    audit::record(tx, actor, change).await?;
+    milestones::create_for_contract(tx, actor, &contract, bid, title).await?;
+    terms::issue(tx, actor, &contract, terms::Reason::Accepted).await?;
+    Ok(contract)
+}
 
 #[derive(Debug, Default, Clone)]
 pub struct ContractFilter {

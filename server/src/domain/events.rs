@@ -29,10 +29,12 @@
 //! held last week); RSVPs close when an event starts.
 use chrono::{DateTime, Utc};
 use entity::states::{
-    BidStatus, CompanyRole, ConsentPurpose, ContractStatus, EventKind, MilestoneStatus, PayeeType,
-    ProjectCategory, ProjectStatus, ProjectVisibility, SpeakerInvitationStatus,
+    BidStatus, CompanyRole, ConsentPurpose, EventKind, MilestoneStatus, ProjectCategory,
+    ProjectStatus, ProjectVisibility, SpeakerInvitationStatus,
 };
-use entity::{bid, contract, event, event_rsvp, milestone, project, speaker_invitation, user};
+use entity::{
+    bid, company, contract, event, event_rsvp, milestone, project, speaker_invitation, user,
+};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveEnum, ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait,
@@ -45,7 +47,7 @@ use super::error::{DomainError, DomainResult};
 use super::invoice_tax::InvoiceTax;
 use super::money::Money;
 use super::notifications::{self, Kind, Notice};
-use super::{Access, audit, consents, invoices, milestones, now, terms, text, write_tx};
+use super::{Access, audit, consents, contracts, invoices, now, text, write_tx};
 
 /// Who creates events and invites speakers.
 pub const STAFF_WHO_MANAGE_EVENTS: &[CompanyRole] = &[CompanyRole::Admin, CompanyRole::Member];
@@ -627,43 +629,21 @@ pub async fn accept(
             .detail("speaking engagement"),
     )
     .await?;
-    let payee_type = user::Entity::find_by_id(access.user_id())
+    let company = company::Entity::find_by_id(invitation.company_id)
         .one(&tx)
         .await?
-        .and_then(|u| u.payee_type)
-        .unwrap_or(PayeeType::Individual);
-    let contract = contract::ActiveModel {
-        project_id: Set(project.id),
-        bid_id: Set(bid.id),
-        company_id: Set(invitation.company_id),
-        freelancer_id: Set(access.user_id()),
-        amount_minor: Set(invitation.honorarium_minor),
-        currency: Set(invitation.currency.clone()),
-        invoiced_minor: Set(0),
-        paid_minor: Set(0),
-        accepted_minor: Set(0),
-        refunded_minor: Set(0),
-        status: Set(ContractStatus::Active),
-        funding_status: Set(None),
-        payment_intent_id: Set(None),
-        funding_failure: Set(None),
-        payee_type: Set(payee_type),
-        created_at: Set(at),
-        updated_at: Set(at),
-        ..Default::default()
-    }
-    .insert(&tx)
-    .await?;
-    audit::record(
+        .ok_or(DomainError::NotFound("company"))?;
+    // Paid by bank transfer, never from a Stripe escrow.
+    let contract = contracts::create_for_bid(
         &tx,
         actor,
-        audit::Change::new("contract.create", Subject::Contract, contract.id)
-            .to(ContractStatus::Active)
-            .detail("speaking engagement"),
+        &bid,
+        &company,
+        None,
+        &title,
+        Some("speaking engagement"),
     )
     .await?;
-    milestones::create_for_contract(&tx, actor, &contract, &bid, &title).await?;
-    terms::issue(&tx, actor, &contract, terms::Reason::Accepted).await?;
     let responded = respond(
         &tx,
         &invitation,
